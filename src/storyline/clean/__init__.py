@@ -1,0 +1,1 @@
+"""Cleaning: boilerplate removal, casing hints, degraded-text detection and repair."""

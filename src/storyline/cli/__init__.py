@@ -1,0 +1,1 @@
+"""Command-line interface: a typer root app with one module per command."""

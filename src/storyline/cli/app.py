@@ -1,0 +1,47 @@
+"""The `storyline` command: typer root app; StorylineError becomes one stderr line, exit 1."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from storyline.cli.brief import brief_command
+from storyline.cli.common import stderr
+from storyline.cli.demo import demo_command
+from storyline.errors import StorylineError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Turn news articles from many outlets into cited story briefings.")
+app.command("brief")(brief_command)
+app.command("demo")(demo_command)
+
+
+def _add_eval() -> None:
+    from storyline.cli.eval import eval_app
+
+    app.add_typer(eval_app, name="eval", help="Measure Storyline on public benchmarks.")
+
+
+_add_eval()
+
+
+def main() -> None:
+    """Console entry point; `--debug` anywhere shows tracebacks."""
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        code = app(standalone_mode=False)
+    except StorylineError as exc:
+        if debug:
+            raise
+        stderr.print(f"[red]error[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,252 @@
+"""Story clustering: BCubed and pairwise scores of Storyline and baselines vs gold stories.
+
+Evaluation units. Every system clusters each unit on its own and the scores are
+macro-averaged over units:
+- `within_topic=True` (ECB+): a unit is one topic, i.e. two different events of the same
+  kind (the hard "same topic, different event" case). The TF-IDF baseline's distance
+  threshold for a topic is tuned on all the other topics (leave-one-topic-out).
+- otherwise: the gold groups (ECB+ topics; UCI and Multi-News gold stories) are split into
+  two halves by a seeded shuffle, each half is one unit, and the baseline's threshold for
+  each half is tuned on the other half (2-fold cross-fitting). No threshold is ever fitted
+  to the items it is scored on.
+
+Example:
+    >>> from storyline.evaluate.cluster import evaluate_cluster
+    >>> evaluate_cluster(dataset="ecbplus", within_topic=True, limit=3)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from storyline.errors import ConfigError
+from storyline.evaluate import baselines
+from storyline.evaluate.datasets import (
+    ClusterItem,
+    dataset_path,
+    file_sha256,
+    load_cluster_items,
+    load_mixed_clusters,
+)
+from storyline.evaluate.metrics import bcubed, pairwise
+from storyline.evaluate.report import EvalResult, make_row, progress
+
+DATASETS = ("ecbplus", "uci", "multinews-mix")
+SYSTEMS = ("storyline", "tfidf-agglomerative", "singletons", "one-cluster")
+COLUMNS = (
+    "bcubed_p",
+    "bcubed_r",
+    "bcubed_f1",
+    "pairwise_p",
+    "pairwise_r",
+    "pairwise_f1",
+    "n_clusters",
+    "seconds_per_item",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Items clustered together in one run of a system, in stream (time) order."""
+
+    name: str
+    items: tuple[ClusterItem, ...]
+
+    @property
+    def gold(self) -> list[str]:
+        return [item.gold for item in self.items]
+
+
+def _stream_order(items: Sequence[ClusterItem]) -> tuple[ClusterItem, ...]:
+    """Items by publication time (undated ones keep file order, before dated ones)."""
+    epoch = datetime.min.replace(tzinfo=UTC)
+
+    def key(indexed: tuple[int, ClusterItem]) -> tuple[datetime, int]:
+        index, item = indexed
+        when = item.published_at
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return (when or epoch, index)
+
+    return tuple(item for _, item in sorted(enumerate(items), key=key))
+
+
+def topic_units(items: Sequence[ClusterItem]) -> list[Unit]:
+    """One unit per topic, in order of first appearance."""
+    topics: dict[str, list[ClusterItem]] = {}
+    for item in items:
+        if item.topic is None:
+            raise ConfigError(
+                f"item {item.item_id} has no topic; --within-topic needs a 'topic' field "
+                f"(ECB+ has one; UCI and multinews-mix do not)"
+            )
+        topics.setdefault(item.topic, []).append(item)
+    return [Unit(f"topic {t}", _stream_order(members)) for t, members in topics.items()]
+
+
+def half_units(items: Sequence[ClusterItem], seed: int) -> list[Unit]:
+    """Two units from a seeded split of the gold groups (topic if present, else story).
+
+    Whole groups go to one half, so every gold cluster is complete inside its half.
+    """
+    groups = sorted({item.topic if item.topic is not None else item.gold for item in items})
+    random.Random(seed).shuffle(groups)
+    first = set(groups[0::2])
+    halves: tuple[list[ClusterItem], list[ClusterItem]] = ([], [])
+    for item in items:
+        group = item.topic if item.topic is not None else item.gold
+        halves[0 if group in first else 1].append(item)
+    return [Unit(f"half {i + 1}", _stream_order(h)) for i, h in enumerate(halves) if h]
+
+
+def _storyline_clusterer() -> tuple[Callable | None, str | None]:
+    try:
+        from storyline.cluster import cluster_stream
+    except ImportError as error:
+        return None, f"storyline.cluster.cluster_stream is not importable ({error})"
+    return cluster_stream, None
+
+
+def tuned_thresholds(units: Sequence[Unit], show_progress: bool = False) -> list[float]:
+    """For each unit, the grid threshold with best mean BCubed F1 on all the other units."""
+    if len(units) < 2:
+        raise ConfigError("threshold tuning needs at least two evaluation units (topics)")
+    scores = [
+        baselines.threshold_scores(baselines.cosine_distances([i.text for i in u.items]), u.gold)
+        for u in progress(units, "tuning threshold", show_progress, total=len(units))
+    ]
+    return [
+        baselines.best_threshold([s for j, s in enumerate(scores) if j != i])
+        for i in range(len(units))
+    ]
+
+
+def evaluate_cluster(
+    data_path: str | Path | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    dataset: str = "ecbplus",
+    within_topic: bool = False,
+    systems: Sequence[str] | None = None,
+    show_progress: bool = False,
+) -> EvalResult:
+    """BCubed and pairwise P/R/F1 (0-1) and cluster counts of each system.
+
+    `limit` keeps the first N topics (ECB+), gold clusters (multinews-mix) or items
+    (UCI). The `storyline` row calls `storyline.cluster.cluster_stream(texts, dates)` on
+    each unit in time order; when that is not importable yet the row is left out.
+    """
+    if dataset not in DATASETS:
+        raise ConfigError(f"unknown clustering dataset {dataset!r}; valid: {DATASETS}")
+    chosen = tuple(systems) if systems is not None else SYSTEMS
+    unknown = set(chosen) - set(SYSTEMS)
+    if unknown:
+        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    path = dataset_path(dataset, data_path)
+    items = load_mixed_clusters(path, limit) if dataset == "multinews-mix" else (
+        load_cluster_items(path, limit)
+    )
+    units = topic_units(items) if within_topic else half_units(items, seed)
+
+    notes: list[str] = []
+    functions: dict[str, Callable[[Unit, int], list[int]]] = {}
+    if "storyline" in chosen:
+        cluster_stream, reason = _storyline_clusterer()
+        if cluster_stream is None:
+            notes.append(f"storyline row skipped: {reason}")
+        else:
+            functions["storyline"] = lambda unit, _: list(
+                cluster_stream([i.text for i in unit.items],
+                               [i.published_at for i in unit.items])
+            )
+    thresholds: list[float] = []
+    if "tfidf-agglomerative" in chosen:
+        thresholds = tuned_thresholds(units, show_progress)
+        functions["tfidf-agglomerative"] = lambda unit, k: baselines.agglomerative_labels(
+            baselines.cosine_distances([i.text for i in unit.items]), thresholds[k]
+        )
+    functions["singletons"] = lambda unit, _: baselines.singleton_labels(len(unit.items))
+    functions["one-cluster"] = lambda unit, _: baselines.one_cluster_labels(len(unit.items))
+
+    per_system: dict[str, list[dict[str, float]]] = {}
+    seconds: dict[str, float] = {}
+    for k, unit in enumerate(progress(units, f"cluster {dataset}", show_progress,
+                                      total=len(units))):
+        for system in chosen:
+            if system not in functions:
+                continue
+            start = time.perf_counter()
+            labels = functions[system](unit, k)
+            seconds[system] = seconds.get(system, 0.0) + time.perf_counter() - start
+            if len(labels) != len(unit.items):
+                raise ConfigError(
+                    f"{system} returned {len(labels)} labels for {len(unit.items)} items"
+                )
+            b, p = bcubed(labels, unit.gold), pairwise(labels, unit.gold)
+            per_system.setdefault(system, []).append({
+                "bcubed_p": b.precision, "bcubed_r": b.recall, "bcubed_f1": b.f1,
+                "pairwise_p": p.precision, "pairwise_r": p.recall, "pairwise_f1": p.f1,
+                "n_clusters": len(set(labels)),
+            })
+
+    rows = []
+    for system in chosen:
+        if system not in per_system:
+            continue
+        scores = per_system[system]
+        means = {
+            key: statistics.fmean(s[key] for s in scores)
+            for key in COLUMNS
+            if key not in ("n_clusters", "seconds_per_item")
+        }
+        rows.append(make_row(
+            system,
+            n_clusters=sum(int(s["n_clusters"]) for s in scores),
+            seconds_per_item=seconds[system] / len(items) if items else 0.0,
+            **means,
+        ))
+    gold_clusters = sum(len(set(u.gold)) for u in units)
+    protocol = (
+        "per topic; baseline threshold tuned leave-one-topic-out"
+        if within_topic
+        else "gold groups split in 2 halves (seeded); each half clustered alone; "
+        "baseline threshold tuned on the other half"
+    )
+    notes.append(f"units: {len(units)} ({protocol}); scores are means over units")
+    notes.append(f"gold clusters: {gold_clusters}; n_clusters of a row = sum over units")
+    if thresholds:
+        shown = ", ".join(f"{t:.2f}" for t in thresholds[:12])
+        more = " ..." if len(thresholds) > 12 else ""
+        notes.append(f"tfidf-agglomerative distance thresholds per unit: {shown}{more}")
+    settings = {
+        "dataset": dataset,
+        "limit": limit,
+        "seed": seed,
+        "within_topic": within_topic,
+        "units": len(units),
+        "gold_clusters": gold_clusters,
+        "protocol": protocol,
+        "baseline": "TF-IDF (sublinear, English stop words) + average-link agglomerative, "
+        "cosine distance, threshold grid 0.05-0.95 by BCubed F1",
+        "thresholds": [round(t, 2) for t in thresholds],
+        "median_threshold": float(np.median(thresholds)) if thresholds else None,
+        "systems": list(chosen),
+        "data_sha256": file_sha256(path),
+    }
+    return EvalResult(
+        task="cluster",
+        data=str(path),
+        n=len(items),
+        settings=settings,
+        rows=rows,
+        columns=COLUMNS,
+        notes=notes,
+    )

@@ -1,0 +1,1 @@
+"""Facts from article text: sentences, entities, resolved dates."""

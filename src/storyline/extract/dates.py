@@ -1,0 +1,141 @@
+"""Date expressions resolved against the article's publication date, granularity kept.
+
+Absolute dates ("March 1, 2026", "2026-03-05", "in 2019") need no anchor. Relative ones
+("on Tuesday", "last month", "this May", "March 1") are resolved against the publication
+date; an article without one gets only its absolute dates, never a guess from today.
+Rules follow news usage: a bare weekday is the most recent one on or before publication
+unless the sentence looks ahead ("will", "is scheduled"); a day without a year takes the year
+that puts it nearest the publication date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from storyline.records import Granularity, ResolvedDate
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
+          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MODIFIER = r"(?:(?P<modifier>last|this|next|past|coming|earlier this|later this)\s+)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b")),
+    ("month_day", re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+                             rf"(?:,? {_YEAR}\b)?")),
+    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}(?: {_YEAR}\b)?")),
+    ("weekday", re.compile(rf"\b{_MODIFIER}{_WEEKDAY}\b")),
+    ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)),
+    ("relative_unit", re.compile(r"\b(?P<modifier>last|this|next|past|earlier this|later this)"
+                                 r"\s+(?P<unit>week|month|year)\b", re.I)),
+    ("month", re.compile(rf"\b{_MODIFIER}{_MONTH}(?: (?:of )?{_YEAR})?\b")),
+    ("year", re.compile(rf"(?<![\d,.$£€-])\b{_YEAR}\b(?![\d,%-])")),
+]
+# Words before a date that say it lies ahead of the publication date.
+_FUTURE_CUE = re.compile(r"\b(will|would|shall|is expected|are expected|is scheduled|are "
+                         r"scheduled|is due|are due|plans? to|set to|is to|are to)\b", re.I)
+# A deadline word right before the date: "by Friday", "until Monday".
+_DEADLINE_CUE = re.compile(r"\b(by|until|before|from)\s+$", re.I)
+
+
+def find_dates(text: str, published: date | None, article_id: str = "",
+               offset: int = 0) -> list[ResolvedDate]:
+    """All resolvable date expressions in `text`, left to right, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    found: list[ResolvedDate] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            if kind == "month" and match.group("month") == "May" and not (
+                    match.group("modifier") or match.group("year") or _after_in(text, match)):
+                continue  # "May" alone is usually the verb
+            before = text[max(0, match.start() - 60):match.start()]
+            ahead = bool(_FUTURE_CUE.search(before) or _DEADLINE_CUE.search(before))
+            resolved = _resolve(kind, match, published, ahead)
+            if resolved is None:
+                continue
+            value, granularity = resolved
+            taken.append((match.start(), match.end()))
+            found.append(ResolvedDate(article_id, offset + match.start(), offset + match.end(),
+                                      match.group().strip(), value, granularity))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _after_in(text: str, match: re.Match[str]) -> bool:
+    return text[max(0, match.start() - 3):match.start()].lower() == "in "
+
+
+def _resolve(kind: str, m: re.Match[str], published: date | None, ahead: bool
+             ) -> tuple[date, Granularity] | None:
+    try:
+        if kind == "iso":
+            return date.fromisoformat(m.group("iso")), "day"
+        if kind in ("month_day", "day_month"):
+            month, day = _MONTHS[m.group("month").lower().rstrip(".")], int(m.group("day"))
+            if m.group("year"):
+                return date(int(m.group("year")), month, day), "day"
+            if published is None:
+                return None
+            candidates = []
+            for year in (published.year - 1, published.year, published.year + 1):
+                try:
+                    candidates.append(date(year, month, day))
+                except ValueError:
+                    continue
+            return min(candidates, key=lambda d: abs((d - published).days)), "day"
+        if kind == "year":
+            return date(int(m.group("year")), 1, 1), "year"
+    except (ValueError, KeyError):
+        return None
+    if published is None:
+        if kind == "month" and m.group("year"):
+            return date(int(m.group("year")), _MONTHS[m.group("month").lower().rstrip(".")],
+                        1), "month"
+        return None
+    return _resolve_relative(kind, m, published, ahead)
+
+
+def _resolve_relative(kind: str, m: re.Match[str], published: date, ahead: bool
+                      ) -> tuple[date, Granularity] | None:
+    modifier = (m.groupdict().get("modifier") or "").lower()
+    if kind == "weekday":
+        target = _WEEKDAYS[m.group("weekday").lower()]
+        back = (published.weekday() - target) % 7
+        if modifier in ("next", "coming") or (ahead and modifier != "last"):
+            forward = (target - published.weekday()) % 7 or 7
+            return published + timedelta(days=forward), "day"
+        if modifier == "last" and back == 0:
+            back = 7
+        return published - timedelta(days=back), "day"
+    if kind == "relative_day":
+        shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+        return published + timedelta(days=shift[m.group("word").lower()]), "day"
+    if kind == "relative_unit":
+        unit = m.group("unit").lower()
+        step = {"last": -1, "past": -1, "next": 1}.get(modifier, 0)
+        if unit == "week":
+            monday = published - timedelta(days=published.weekday())
+            return monday + timedelta(weeks=step), "week"
+        if unit == "month":
+            index = published.year * 12 + published.month - 1 + step
+            return date(index // 12, index % 12 + 1, 1), "month"
+        return date(published.year + step, 1, 1), "year"
+    if kind == "month":
+        month = _MONTHS[m.group("month").lower().rstrip(".")]
+        if m.group("year"):
+            return date(int(m.group("year")), month, 1), "month"
+        year = published.year
+        if modifier == "last" and month >= published.month:
+            year -= 1
+        elif (modifier == "next" or ahead) and month < published.month:
+            year += 1
+        return date(year, month, 1), "month"
+    return None

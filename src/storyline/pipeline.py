@@ -1,0 +1,177 @@
+"""Runs the stages from input paths to a Briefing; failures per item go to quarantine.
+
+    read_inputs -> clean_documents -> find_reprint_groups -> spaCy (sentences, entities)
+      -> find_dates -> build_timeline, canonical_entities, select_sentences -> Briefing
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from storyline.clean.article import clean_documents
+from storyline.dedupe import find_reprint_groups
+from storyline.extract.dates import find_dates
+from storyline.extract.entities import canonical_entities
+from storyline.extract.nlp import load_pipeline
+from storyline.ingest import read_inputs
+from storyline.records import (
+    Article,
+    Briefing,
+    Entity,
+    Mention,
+    Quarantined,
+    RawDocument,
+    ReprintGroup,
+    Sentence,
+    Source,
+    SummarySentence,
+)
+from storyline.settings import Settings
+from storyline.similarity import tfidf_rows
+from storyline.summarize import Candidate, select_sentences
+from storyline.timeline import build_timeline
+
+# A sentence of another independent article this similar (TF-IDF cosine) reports the same
+# fact, so the summary sentence cites both.
+_SUPPORT_COSINE = 0.6
+
+Progress = Callable[[Iterable, str, int], Iterable]
+
+
+def _no_progress(items: Iterable, description: str, total: int) -> Iterable:
+    return items
+
+
+def read_articles(paths: Iterable[str | Path], settings: Settings
+                  ) -> tuple[list[Article], list[Quarantined]]:
+    """Read and clean every article under `paths`; return them with what was quarantined."""
+    raws: list[RawDocument] = []
+    quarantined: list[Quarantined] = []
+    for item in read_inputs(paths, settings.max_input_bytes):
+        (quarantined if isinstance(item, Quarantined) else raws).append(item)
+    articles = clean_documents(raws, settings.min_furniture_repeats, settings.max_article_chars)
+    return articles, quarantined
+
+
+def brief_paths(paths: Iterable[str | Path], settings: Settings | None = None,
+                progress: Progress = _no_progress) -> Briefing:
+    """Read, clean, deduplicate and brief every article under `paths`."""
+    settings = settings or Settings()
+    articles, quarantined = read_articles(paths, settings)
+    return brief_articles(articles, settings, progress, quarantined)
+
+
+def brief_articles(articles: Sequence[Article], settings: Settings | None = None,
+                   progress: Progress = _no_progress,
+                   quarantined: Sequence[Quarantined] = ()) -> Briefing:
+    """Build the briefing for a set of clean articles about one story."""
+    settings = settings or Settings()
+    articles = sorted(articles, key=_reading_order)
+    groups = find_reprint_groups(articles, settings.shingle_words, settings.minhash_perm,
+                                 settings.min_containment)
+    independent_of = {a.article_id: a.article_id for a in articles}
+    for group in groups:
+        for copy_id in group.copy_ids:
+            independent_of[copy_id] = group.original_id
+
+    nlp = load_pipeline(settings.spacy_model)
+    sentences: list[Sentence] = []
+    mentions: list[Mention] = []
+    dates = []
+    docs = nlp.pipe(a.text for a in articles)
+    for article, doc in zip(progress(articles, "Analysing articles", len(articles)), docs,
+                            strict=True):
+        published = article.published_on
+        for index, span in enumerate(doc.sents):
+            text = span.text.strip()
+            if text:
+                sentences.append(Sentence(article.article_id, index, span.start_char,
+                                          span.end_char, text))
+                dates.extend(find_dates(text, published, article.article_id, span.start_char))
+        mentions.extend(Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
+                        for e in doc.ents)
+
+    summary = _summarize(articles, sentences, independent_of, settings.summary_words)
+    timeline = build_timeline(sentences, dates, independent_of, settings.timeline_events)
+    entities = _top_entities(canonical_entities(mentions, independent_of),
+                             settings.entities_per_kind)
+    sources = _sources(articles, summary, timeline)
+    warnings = [w for a in articles for w in a.warnings]
+    warnings += [f"{a.source}: no publication date; its relative dates were not resolved"
+                 for a in articles if a.published_at is None]
+    return Briefing(
+        title=_story_title(articles, independent_of),
+        summary=tuple(summary),
+        sources=tuple(sources),
+        entities=tuple(entities),
+        timeline=tuple(timeline),
+        reprint_groups=tuple(groups),
+        article_count=len(articles),
+        quarantined=tuple(quarantined),
+        warnings=tuple(warnings),
+    )
+
+
+def _reading_order(article: Article) -> tuple:
+    stamp = article.published_at.timestamp() if article.published_at else float("inf")
+    return (stamp, article.source)
+
+
+def _summarize(articles: Sequence[Article], sentences: Sequence[Sentence],
+               independent_of: dict[str, str], max_words: int) -> list[SummarySentence]:
+    """Pick summary sentences from originals only; cite every article that reports each."""
+    order = {a.article_id: i for i, a in enumerate(articles)}
+    originals = [s for s in sentences if independent_of[s.article_id] == s.article_id]
+    candidates = [Candidate(s.text, order[s.article_id], s.index) for s in originals]
+    chosen = sorted(select_sentences(candidates, max_words),
+                    key=lambda i: (candidates[i].document, candidates[i].position))
+    if not chosen:
+        return []
+    vectors = tfidf_rows([s.text for s in sentences])
+    position = {id(s): i for i, s in enumerate(sentences)}
+    copies: dict[str, list[str]] = {}
+    for copy_id, original_id in independent_of.items():
+        if copy_id != original_id:
+            copies.setdefault(original_id, []).append(copy_id)
+    summary = []
+    for i in chosen:
+        sentence = originals[i]
+        row = vectors[position[id(sentence)]]
+        similar = (vectors @ row.T).toarray().ravel()
+        cited = [sentence.article_id, *copies.get(sentence.article_id, [])]
+        for other, score in zip(sentences, similar, strict=True):
+            if score >= _SUPPORT_COSINE and other.article_id not in cited:
+                cited.append(other.article_id)
+        summary.append(SummarySentence(sentence.text, tuple(cited)))
+    return summary
+
+
+def _top_entities(entities: Sequence[Entity], per_kind: int) -> list[Entity]:
+    taken: Counter[str] = Counter()
+    top = []
+    for entity in entities:
+        if taken[entity.label] < per_kind:
+            taken[entity.label] += 1
+            top.append(entity)
+    return top
+
+
+def _sources(articles: Sequence[Article], summary, timeline) -> list[Source]:
+    """Number the articles cited by the summary first, then the rest, in reading order."""
+    cited = [a for s in summary for a in s.article_ids]
+    cited += [a for e in timeline for a in e.article_ids]
+    cited += [a.article_id for a in articles]
+    by_id = {a.article_id: a for a in articles}
+    return [Source(marker=n, article_id=aid, credit=by_id[aid].credit, title=by_id[aid].title,
+                   published_on=by_id[aid].published_on, path=by_id[aid].source)
+            for n, aid in enumerate(dict.fromkeys(cited), start=1)]
+
+
+def _story_title(articles: Sequence[Article], independent_of: dict[str, str]) -> str:
+    """The headline of the earliest independent article, as a first story label."""
+    for article in articles:
+        if article.title and independent_of[article.article_id] == article.article_id:
+            return article.title
+    return "Briefing"

@@ -1,0 +1,183 @@
+"""Frozen records passed between the pipeline's stages.
+
+A stage takes records and returns new ones; nothing here is mutated after creation. Spans are
+character offsets into `Article.text`, so every fact can cite the sentence it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Granularity = Literal["day", "week", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input item as read from disk, before cleaning.
+
+    `metadata` holds whatever the reader found (title, outlet, date, author, url), each value
+    a string, and `provenance` says where each value came from ("front-matter", "html-meta", ...).
+    """
+
+    source: str
+    format: str
+    text: str
+    metadata: tuple[tuple[str, str], ...] = ()
+    provenance: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def meta(self, key: str) -> str | None:
+        return dict(self.metadata).get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: main text plus what is known about where and when it appeared."""
+
+    article_id: str
+    text: str
+    source: str
+    title: str | None = None
+    outlet: str | None = None
+    published_at: datetime | None = None
+    author: str | None = None
+    url: str | None = None
+    wire: str | None = None
+    degraded: bool = False
+    removed_lines: tuple[str, ...] = ()
+    provenance: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def published_on(self) -> date | None:
+        return self.published_at.date() if self.published_at else None
+
+    @property
+    def credit(self) -> str:
+        """Who to name for this article: outlet, wire, both, or the file it came from."""
+        if self.wire and self.outlet and self.wire.casefold() != self.outlet.casefold():
+            return f"{self.outlet} via {self.wire}"
+        if self.wire and not self.outlet:
+            return f"unknown outlet via {self.wire}"
+        return self.outlet or self.wire or self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article, with its offsets in the article's clean text."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention in one article."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One person, organisation or place, with every surface form seen for it."""
+
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    mention_count: int
+    article_ids: tuple[str, ...]
+    # Independent articles naming it: reprints of one story count once.
+    source_count: int = 0
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDate:
+    """A date expression in the text resolved to a calendar date at its granularity."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: date
+    granularity: Granularity
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated sentence on a story's timeline, citing every article that reports it."""
+
+    when: date
+    granularity: Granularity
+    text: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintGroup:
+    """Articles that are copies of one another; only `original_id` counts as a source."""
+
+    original_id: str
+    copy_ids: tuple[str, ...]
+    kind: Literal["exact", "near"]
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """A summary sentence and the articles (by citation marker order) it comes from."""
+
+    text: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A cited article as listed under a briefing; `marker` is its [n] number."""
+
+    marker: int
+    article_id: str
+    credit: str
+    title: str | None
+    published_on: date | None
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """An input that could not be used, with the reason; nothing is dropped silently."""
+
+    source: str
+    stage: str
+    error: str
+    raw_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """Everything a reader gets for one story."""
+
+    title: str
+    summary: tuple[SummarySentence, ...]
+    sources: tuple[Source, ...]
+    entities: tuple[Entity, ...]
+    timeline: tuple[TimelineEvent, ...]
+    reprint_groups: tuple[ReprintGroup, ...]
+    article_count: int
+    quarantined: tuple[Quarantined, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def marker_of(self, article_id: str) -> int | None:
+        for source in self.sources:
+            if source.article_id == article_id:
+                return source.marker
+        return None

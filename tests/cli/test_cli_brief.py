@@ -1,0 +1,80 @@
+"""The CLI end to end, in a subprocess as a user runs it, including bad inputs."""
+
+import codecs
+import json
+import subprocess
+import sys
+
+import pytest
+
+GOOD = ("---\ntitle: Ferry crews strike\noutlet: Bay Herald\ndate: 2026-03-06\n---\n"
+        "Ferry crews on the northern route walked off the job on Friday, stranding about 3,000 "
+        "commuters after talks over night-shift pay broke down.\n\n"
+        "“We asked for a fair rota, not a pay rise,” said union organiser Dev Patel.\n\n"
+        "The transport ministry urged Nordlink and the union to meet again on Monday.\n")
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "storyline", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mixed")
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8)
+    (folder / "latin.txt").write_bytes(
+        GOOD.replace("Bay Herald", "Café Herald").encode("cp1252"))
+    (folder / "wide.txt").write_bytes(codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le"))
+    (folder / "broken.jsonl").write_text('{"text": "unterminated\n', encoding="utf-8")
+    return folder
+
+
+def test_cli_brief_reports_each_bad_file_and_briefs_the_rest(mixed_folder):
+    result = run("brief", mixed_folder, "--format", "json", mixed_folder / "missing.txt")
+    assert result.returncode == 0, result.stderr
+    err = " ".join(result.stderr.split())
+    assert "empty.txt: file is empty" in err
+    assert "binary.txt: holds binary data" in err
+    assert "latin.txt: not UTF-8" in err and "Windows-1252" in err
+    assert "wide.txt: not UTF-8; decoded as UTF-16" in err
+    assert "broken.jsonl:1: invalid JSON" in err
+    assert "missing.txt: no such file or folder" in err
+    briefing = json.loads(result.stdout)
+    assert briefing["article_count"] == 3
+    assert briefing["summary"] and all(s["markers"] for s in briefing["summary"])
+
+
+def test_cli_brief_exits_nonzero_when_nothing_readable(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("brief", tmp_path / "empty.txt", tmp_path / "nothing-here")
+    assert result.returncode == 1
+    assert "no article could be read" in result.stderr
+    assert "nothing-here: no such file or folder" in " ".join(result.stderr.split())
+
+
+def test_cli_brief_html_escapes_article_text(tmp_path):
+    hostile = GOOD.replace("Dev Patel.", "Dev Patel. <script>alert('x')</script> he added.")
+    (tmp_path / "a.txt").write_text(hostile, encoding="utf-8")
+    out = tmp_path / "briefing.html"
+    result = run("brief", tmp_path / "a.txt", "--format", "html", "--out", out, "--words", "60")
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_cli_demo_writes_named_briefing_file(tmp_path):
+    result = run("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "storyline-demo-briefing.md"
+    assert str(out.name) in result.stdout
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "## Summary" in text and "[1]" in text
+    assert "## Timeline" in text and "Continental Wire Service" in text
+
+
+def test_cli_unknown_command_fails_with_usage():
+    result = run("frobnicate")
+    assert result.returncode == 2 and "No such command" in result.stderr
