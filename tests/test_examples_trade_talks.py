@@ -7,8 +7,14 @@ from storyline.pipeline import brief_paths, read_articles
 from storyline.render import render_markdown
 from storyline.settings import Settings
 
-BOILERPLATE = ["You are here", "Your feedback is important to us", "Tell us what you think",
-               "Email us at", "contact us at", "editors time com"]
+BOILERPLATE = [
+    "You are here",
+    "Your feedback is important to us",
+    "Tell us what you think",
+    "Email us at",
+    "contact us at",
+    "editors time com",
+]
 
 
 def source(briefing, prefix):

@@ -15,16 +15,19 @@ def test_demo_wire_story_and_both_reprints_form_one_group(demo_briefing):
     members = {group.original_id, *group.copy_ids}
     wire = by_file(demo_briefing, "02_cws_recall.txt")
     assert group.original_id == wire.article_id
-    assert {by_file(demo_briefing, f).article_id for f in (
-        "03_metro-ledger_recall-reprint.txt", "04_northfield-gazette_recall-reprint.txt")
+    assert {
+        by_file(demo_briefing, f).article_id
+        for f in ("03_metro-ledger_recall-reprint.txt", "04_northfield-gazette_recall-reprint.txt")
     } == members - {wire.article_id}
 
 
 def test_demo_reprints_credited_to_wire_and_reprinting_outlet(demo_briefing):
     assert by_file(demo_briefing, "03_metro-ledger_recall-reprint.txt").credit == (
-        "Metro Ledger via Continental Wire Service")
+        "Metro Ledger via Continental Wire Service"
+    )
     assert by_file(demo_briefing, "04_northfield-gazette_recall-reprint.txt").credit == (
-        "unknown outlet via Continental Wire Service")
+        "unknown outlet via Continental Wire Service"
+    )
 
 
 def test_demo_summary_cites_several_articles_within_budget(demo_briefing):
@@ -46,9 +49,17 @@ def test_demo_boilerplate_lines_removed(demo_dir):
     articles, quarantined = read_articles([demo_dir], Settings())
     assert quarantined == []
     text = "\n".join(a.text for a in articles)
-    for furniture in ("Share this article", "Sign up for the Metro Ledger", "Download the Metro",
-                      "Advertisement", "Contact us at", "contact us at", "Read more:",
-                      "Home ›", "(Tom Reyes/Pinecrest Tribune)"):
+    for furniture in (
+        "Share this article",
+        "Sign up for the Metro Ledger",
+        "Download the Metro",
+        "Advertisement",
+        "Contact us at",
+        "contact us at",
+        "Read more:",
+        "Home ›",
+        "(Tom Reyes/Pinecrest Tribune)",
+    ):
         assert furniture not in text
 
 
@@ -63,8 +74,8 @@ def test_demo_degraded_article_repaired(demo_dir):
 def test_demo_timeline_resolves_relative_dates_in_order(demo_briefing):
     days = [e.when for e in demo_briefing.timeline]
     assert days == sorted(days)
-    assert date(2026, 3, 3) in days          # "on Tuesday" in the 2026-03-03 wire story
-    assert date(2026, 3, 31) in days         # the replacement deadline
+    assert date(2026, 3, 3) in days  # "on Tuesday" in the 2026-03-03 wire story
+    assert date(2026, 3, 31) in days  # the replacement deadline
     assert all(e.article_ids for e in demo_briefing.timeline)
 
 
@@ -79,5 +90,4 @@ def test_demo_key_entities_canonical(demo_briefing):
 def test_demo_undated_article_reported_not_guessed(demo_briefing):
     undated = by_file(demo_briefing, "04_northfield-gazette_recall-reprint.txt")
     assert undated.published_on is None
-    assert any("04_northfield" in w and "no publication date" in w
-               for w in demo_briefing.warnings)
+    assert any("04_northfield" in w and "no publication date" in w for w in demo_briefing.warnings)

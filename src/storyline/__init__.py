@@ -1,7 +1,7 @@
 """Storyline: news articles from many outlets in, cited story briefings out.
 
-    >>> from storyline import brief_paths, render_markdown
-    >>> print(render_markdown(brief_paths(["articles/"])))  # doctest: +SKIP
+>>> from storyline import brief_paths, render_markdown
+>>> print(render_markdown(brief_paths(["articles/"])))  # doctest: +SKIP
 """
 
 from storyline.errors import StorylineError

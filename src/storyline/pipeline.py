@@ -1,7 +1,7 @@
 """Runs the stages from input paths to a Briefing; failures per item go to quarantine.
 
-    read_inputs -> clean_documents -> find_reprint_groups -> spaCy (sentences, entities)
-      -> find_dates -> build_timeline, canonical_entities, select_sentences -> Briefing
+read_inputs -> clean_documents -> find_reprint_groups -> spaCy (sentences, entities)
+  -> find_dates -> build_timeline, canonical_entities, select_sentences -> Briefing
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from storyline.records import (
     Mention,
     Quarantined,
     RawDocument,
-    ReprintGroup,
     Sentence,
     Source,
     SummarySentence,
@@ -44,8 +43,9 @@ def _no_progress(items: Iterable, description: str, total: int) -> Iterable:
     return items
 
 
-def read_articles(paths: Iterable[str | Path], settings: Settings
-                  ) -> tuple[list[Article], list[Quarantined]]:
+def read_articles(
+    paths: Iterable[str | Path], settings: Settings
+) -> tuple[list[Article], list[Quarantined]]:
     """Read and clean every article under `paths`; return them with what was quarantined."""
     raws: list[RawDocument] = []
     quarantined: list[Quarantined] = []
@@ -55,22 +55,27 @@ def read_articles(paths: Iterable[str | Path], settings: Settings
     return articles, quarantined
 
 
-def brief_paths(paths: Iterable[str | Path], settings: Settings | None = None,
-                progress: Progress = _no_progress) -> Briefing:
+def brief_paths(
+    paths: Iterable[str | Path], settings: Settings | None = None, progress: Progress = _no_progress
+) -> Briefing:
     """Read, clean, deduplicate and brief every article under `paths`."""
     settings = settings or Settings()
     articles, quarantined = read_articles(paths, settings)
     return brief_articles(articles, settings, progress, quarantined)
 
 
-def brief_articles(articles: Sequence[Article], settings: Settings | None = None,
-                   progress: Progress = _no_progress,
-                   quarantined: Sequence[Quarantined] = ()) -> Briefing:
+def brief_articles(
+    articles: Sequence[Article],
+    settings: Settings | None = None,
+    progress: Progress = _no_progress,
+    quarantined: Sequence[Quarantined] = (),
+) -> Briefing:
     """Build the briefing for a set of clean articles about one story."""
     settings = settings or Settings()
     articles = sorted(articles, key=_reading_order)
-    groups = find_reprint_groups(articles, settings.shingle_words, settings.minhash_perm,
-                                 settings.min_containment)
+    groups = find_reprint_groups(
+        articles, settings.shingle_words, settings.minhash_perm, settings.min_containment
+    )
     independent_of = {a.article_id: a.article_id for a in articles}
     for group in groups:
         for copy_id in group.copy_ids:
@@ -81,26 +86,34 @@ def brief_articles(articles: Sequence[Article], settings: Settings | None = None
     mentions: list[Mention] = []
     dates = []
     docs = nlp.pipe(a.text for a in articles)
-    for article, doc in zip(progress(articles, "Analysing articles", len(articles)), docs,
-                            strict=True):
+    for article, doc in zip(
+        progress(articles, "Analysing articles", len(articles)), docs, strict=True
+    ):
         published = article.published_on
         for index, span in enumerate(doc.sents):
             text = span.text.strip()
             if text:
-                sentences.append(Sentence(article.article_id, index, span.start_char,
-                                          span.end_char, text))
+                sentences.append(
+                    Sentence(article.article_id, index, span.start_char, span.end_char, text)
+                )
                 dates.extend(find_dates(text, published, article.article_id, span.start_char))
-        mentions.extend(Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
-                        for e in doc.ents)
+        mentions.extend(
+            Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
+            for e in doc.ents
+        )
 
     summary = _summarize(articles, sentences, independent_of, settings.summary_words)
     timeline = build_timeline(sentences, dates, independent_of, settings.timeline_events)
-    entities = _top_entities(canonical_entities(mentions, independent_of),
-                             settings.entities_per_kind)
+    entities = _top_entities(
+        canonical_entities(mentions, independent_of), settings.entities_per_kind
+    )
     sources = _sources(articles, summary, timeline)
     warnings = [w for a in articles for w in a.warnings]
-    warnings += [f"{a.source}: no publication date; its relative dates were not resolved"
-                 for a in articles if a.published_at is None]
+    warnings += [
+        f"{a.source}: no publication date; its relative dates were not resolved"
+        for a in articles
+        if a.published_at is None
+    ]
     return Briefing(
         title=_story_title(articles, independent_of),
         summary=tuple(summary),
@@ -119,14 +132,20 @@ def _reading_order(article: Article) -> tuple:
     return (stamp, article.source)
 
 
-def _summarize(articles: Sequence[Article], sentences: Sequence[Sentence],
-               independent_of: dict[str, str], max_words: int) -> list[SummarySentence]:
+def _summarize(
+    articles: Sequence[Article],
+    sentences: Sequence[Sentence],
+    independent_of: dict[str, str],
+    max_words: int,
+) -> list[SummarySentence]:
     """Pick summary sentences from originals only; cite every article that reports each."""
     order = {a.article_id: i for i, a in enumerate(articles)}
     originals = [s for s in sentences if independent_of[s.article_id] == s.article_id]
     candidates = [Candidate(s.text, order[s.article_id], s.index) for s in originals]
-    chosen = sorted(select_sentences(candidates, max_words),
-                    key=lambda i: (candidates[i].document, candidates[i].position))
+    chosen = sorted(
+        select_sentences(candidates, max_words),
+        key=lambda i: (candidates[i].document, candidates[i].position),
+    )
     if not chosen:
         return []
     vectors = tfidf_rows([s.text for s in sentences])
@@ -164,9 +183,17 @@ def _sources(articles: Sequence[Article], summary, timeline) -> list[Source]:
     cited += [a for e in timeline for a in e.article_ids]
     cited += [a.article_id for a in articles]
     by_id = {a.article_id: a for a in articles}
-    return [Source(marker=n, article_id=aid, credit=by_id[aid].credit, title=by_id[aid].title,
-                   published_on=by_id[aid].published_on, path=by_id[aid].source)
-            for n, aid in enumerate(dict.fromkeys(cited), start=1)]
+    return [
+        Source(
+            marker=n,
+            article_id=aid,
+            credit=by_id[aid].credit,
+            title=by_id[aid].title,
+            published_on=by_id[aid].published_on,
+            path=by_id[aid].source,
+        )
+        for n, aid in enumerate(dict.fromkeys(cited), start=1)
+    ]
 
 
 def _story_title(articles: Sequence[Article], independent_of: dict[str, str]) -> str:

@@ -15,5 +15,4 @@ def tfidf_rows(texts: Sequence[str]):
     try:
         return TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     except ValueError:
-        return TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit_transform(
-            texts)
+        return TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit_transform(texts)

@@ -10,29 +10,36 @@ BODY = [
 ]
 
 
-@pytest.mark.parametrize("line", [
-    "You are here",
-    "Home › News › Transport",
-    "Sign up for our morning briefing newsletter",
-    "Download the Bay Herald app for breaking news alerts.",
-    "Have a news tip? Contact us at tips@bayherald.example",
-    "Your feedback is important to us",
-    "Tell us what you think. Email us at",
-    "Follow us on Instagram and TikTok",
-    "Join our WhatsApp channel for the latest updates",
-    "Advertisement",
-    "Read more: Ferry timetable changes from April",
-    "© 2026 Bay Herald. All rights reserved.",
-    "contact us at editors@bayherald.example",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You are here",
+        "Home › News › Transport",
+        "Sign up for our morning briefing newsletter",
+        "Download the Bay Herald app for breaking news alerts.",
+        "Have a news tip? Contact us at tips@bayherald.example",
+        "Your feedback is important to us",
+        "Tell us what you think. Email us at",
+        "Follow us on Instagram and TikTok",
+        "Join our WhatsApp channel for the latest updates",
+        "Advertisement",
+        "Read more: Ferry timetable changes from April",
+        "© 2026 Bay Herald. All rights reserved.",
+        "contact us at editors@bayherald.example",
+    ],
+)
 def test_boilerplate_promo_lines_detected(line):
     assert is_promo_line(line)
 
 
-@pytest.mark.parametrize("line", BODY[::2] + [
-    "The union said members would contact the ministry about the dispute next week.",
-    "Subscribers to the ferry's monthly pass will get refunds, the operator said.",
-])
+@pytest.mark.parametrize(
+    "line",
+    BODY[::2]
+    + [
+        "The union said members would contact the ministry about the dispute next week.",
+        "Subscribers to the ferry's monthly pass will get refunds, the operator said.",
+    ],
+)
 def test_boilerplate_news_sentences_kept(line):
     assert not is_promo_line(line)
 
@@ -46,8 +53,9 @@ def test_boilerplate_repeated_caption_removed_in_both_copies():
 
 
 def test_boilerplate_furniture_learned_per_outlet():
-    articles = [("Bay Herald", ["Bay Herald | Your coast, your news", f"Story {i} text."])
-                for i in range(3)]
+    articles = [
+        ("Bay Herald", ["Bay Herald | Your coast, your news", f"Story {i} text."]) for i in range(3)
+    ]
     articles.append(("Other Paper", ["Bay Herald | Your coast, your news", "Story."]))
     furniture = find_furniture(articles, min_repeats=3)
     assert "bay herald your coast your news" in furniture["Bay Herald"]

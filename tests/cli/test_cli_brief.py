@@ -7,16 +7,23 @@ import sys
 
 import pytest
 
-GOOD = ("---\ntitle: Ferry crews strike\noutlet: Bay Herald\ndate: 2026-03-06\n---\n"
-        "Ferry crews on the northern route walked off the job on Friday, stranding about 3,000 "
-        "commuters after talks over night-shift pay broke down.\n\n"
-        "“We asked for a fair rota, not a pay rise,” said union organiser Dev Patel.\n\n"
-        "The transport ministry urged Nordlink and the union to meet again on Monday.\n")
+GOOD = (
+    "---\ntitle: Ferry crews strike\noutlet: Bay Herald\ndate: 2026-03-06\n---\n"
+    "Ferry crews on the northern route walked off the job on Friday, stranding about 3,000 "
+    "commuters after talks over night-shift pay broke down.\n\n"
+    "“We asked for a fair rota, not a pay rise,” said union organiser Dev Patel.\n\n"
+    "The transport ministry urged Nordlink and the union to meet again on Monday.\n"
+)
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "storyline", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +32,7 @@ def mixed_folder(tmp_path_factory):
     (folder / "good.txt").write_text(GOOD, encoding="utf-8")
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8)
-    (folder / "latin.txt").write_bytes(
-        GOOD.replace("Bay Herald", "Café Herald").encode("cp1252"))
+    (folder / "latin.txt").write_bytes(GOOD.replace("Bay Herald", "Café Herald").encode("cp1252"))
     (folder / "wide.txt").write_bytes(codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le"))
     (folder / "broken.jsonl").write_text('{"text": "unterminated\n', encoding="utf-8")
     return folder

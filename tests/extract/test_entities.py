@@ -10,7 +10,8 @@ def test_entities_person_titles_and_surnames_merge_into_full_name():
     found = canonical_entities(
         mentions("a", ("Vice-Premier Liu He", "PERSON"), ("Mr Liu", "PERSON"))
         + mentions("b", ("Liu He", "PERSON"), ("Liu", "ORG"), ("Xi Jinping", "PERSON")),
-        independent_of={"a": "a", "b": "b"})
+        independent_of={"a": "a", "b": "b"},
+    )
     liu = next(e for e in found if e.name == "Liu He")
     assert liu.label == "PERSON" and liu.mention_count == 4 and liu.source_count == 2
     assert "Vice-Premier" in liu.roles and "Mr Liu" in liu.aliases
@@ -19,28 +20,40 @@ def test_entities_person_titles_and_surnames_merge_into_full_name():
 
 def test_entities_place_aliases_become_one_place():
     found = canonical_entities(
-        mentions("a", ("U.S.", "GPE"), ("US", "GPE"), ("the United States", "GPE"),
-                 ("America", "GPE")), independent_of={"a": "a"})
+        mentions(
+            "a", ("U.S.", "GPE"), ("US", "GPE"), ("the United States", "GPE"), ("America", "GPE")
+        ),
+        independent_of={"a": "a"},
+    )
     assert [(e.name, e.mention_count) for e in found] == [("United States", 4)]
 
 
 def test_entities_reprints_count_once():
     found = canonical_entities(
         mentions("wire", ("Ana Ruiz", "PERSON")) + mentions("copy", ("Ana Ruiz", "PERSON")),
-        independent_of={"wire": "wire", "copy": "wire"})
+        independent_of={"wire": "wire", "copy": "wire"},
+    )
     assert found[0].source_count == 1 and found[0].article_ids == ("copy", "wire")
 
 
 def test_entities_acronym_and_short_name_join_organisation():
     found = canonical_entities(
-        mentions("a", ("the National Product Safety Agency", "ORG"), ("NPSA", "ORG"),
-                 ("Voltaro Mobility", "ORG"), ("Voltaro", "ORG"), ("Voltaro", "ORG")),
-        independent_of={"a": "a"})
-    assert sorted(e.name for e in found) == ["National Product Safety Agency",
-                                             "Voltaro Mobility"]
+        mentions(
+            "a",
+            ("the National Product Safety Agency", "ORG"),
+            ("NPSA", "ORG"),
+            ("Voltaro Mobility", "ORG"),
+            ("Voltaro", "ORG"),
+            ("Voltaro", "ORG"),
+        ),
+        independent_of={"a": "a"},
+    )
+    assert sorted(e.name for e in found) == ["National Product Safety Agency", "Voltaro Mobility"]
 
 
 def test_entities_split_role():
-    assert split_role("Treasury Secretary Steven Mnuchin") == ("Steven Mnuchin",
-                                                                "Treasury Secretary")
+    assert split_role("Treasury Secretary Steven Mnuchin") == (
+        "Steven Mnuchin",
+        "Treasury Secretary",
+    )
     assert split_role("Liu") == ("Liu", "")

@@ -11,8 +11,10 @@ from storyline.ingest.jsonl import parse_jsonl
 from storyline.ingest.text import parse_text
 from storyline.records import Quarantined, RawDocument
 
-ARTICLE = ("The harbour authority said on Monday it would close two berths for repairs.\n\n"
-           "“We cannot keep ships waiting,” said Ana Ruiz, the port’s director.\n")
+ARTICLE = (
+    "The harbour authority said on Monday it would close two berths for repairs.\n\n"
+    "“We cannot keep ships waiting,” said Ana Ruiz, the port’s director.\n"
+)
 
 
 def test_decode_utf8_has_no_warning():
@@ -20,25 +22,31 @@ def test_decode_utf8_has_no_warning():
     assert text == ARTICLE and warnings == ()
 
 
-@pytest.mark.parametrize("encoded, expected_word", [
-    (codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le"), "UTF-16"),
-    (ARTICLE.encode("utf-16-le"), "UTF-16-LE"),
-    (ARTICLE.encode("utf-16-be"), "UTF-16-BE"),
-    (ARTICLE.encode("cp1252"), "Windows-1252"),
-])
+@pytest.mark.parametrize(
+    "encoded, expected_word",
+    [
+        (codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le"), "UTF-16"),
+        (ARTICLE.encode("utf-16-le"), "UTF-16-LE"),
+        (ARTICLE.encode("utf-16-be"), "UTF-16-BE"),
+        (ARTICLE.encode("cp1252"), "Windows-1252"),
+    ],
+)
 def test_decode_other_encodings_read_with_named_warning(encoded, expected_word):
     text, warnings = decode_bytes(encoded, "story.txt")
     assert text == ARTICLE
     assert len(warnings) == 1 and "story.txt" in warnings[0] and expected_word in warnings[0]
 
 
-@pytest.mark.parametrize("data, error", [
-    (b"", EmptyInput),
-    (b"  \n\t\n", EmptyInput),
-    (bytes(range(256)) * 20, BinaryInput),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), BinaryInput),
-    (b"caf\x81 \x8d\x90", UndecodableInput),
-])
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        (b"", EmptyInput),
+        (b"  \n\t\n", EmptyInput),
+        (bytes(range(256)) * 20, BinaryInput),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), BinaryInput),
+        (b"caf\x81 \x8d\x90", UndecodableInput),
+    ],
+)
 def test_decode_bad_bytes_raise_specific_error_naming_file(data, error):
     with pytest.raises(error, match="bad.txt"):
         decode_bytes(data, "bad.txt")
@@ -55,8 +63,10 @@ def test_decode_arbitrary_bytes_raise_only_storyline_errors(data):
 
 
 def test_text_front_matter_becomes_metadata():
-    raw = parse_text("---\ntitle: Port closes berths\noutlet: Bay Herald\ndate: 2026-03-02\n"
-                     "---\n" + ARTICLE, "a.txt")
+    raw = parse_text(
+        "---\ntitle: Port closes berths\noutlet: Bay Herald\ndate: 2026-03-02\n---\n" + ARTICLE,
+        "a.txt",
+    )
     assert raw.meta("title") == "Port closes berths"
     assert raw.meta("outlet") == "Bay Herald" and raw.meta("date") == "2026-03-02"
     assert dict(raw.provenance)["outlet"] == "front-matter"
@@ -69,13 +79,16 @@ def test_text_without_front_matter_keeps_all_text():
 
 
 def test_jsonl_bad_lines_are_quarantined_and_good_lines_kept():
-    lines = "\n".join([
-        '{"title": "Berths close", "text": "' + ARTICLE.replace("\n", "\\n").replace('"', '\\"')
-        + '", "source": "Bay Herald", "published_at": "2026-03-02T08:00:00Z"}',
-        '{"title": "broken", "text": ',
-        '["not", "an", "object"]',
-        '{"title": "no body"}',
-    ])
+    lines = "\n".join(
+        [
+            '{"title": "Berths close", "text": "'
+            + ARTICLE.replace("\n", "\\n").replace('"', '\\"')
+            + '", "source": "Bay Herald", "published_at": "2026-03-02T08:00:00Z"}',
+            '{"title": "broken", "text": ',
+            '["not", "an", "object"]',
+            '{"title": "no body"}',
+        ]
+    )
     items = list(parse_jsonl(lines, "dump.jsonl"))
     good = [i for i in items if isinstance(i, RawDocument)]
     bad = [i for i in items if isinstance(i, Quarantined)]

@@ -16,30 +16,49 @@ from storyline.records import Article, RawDocument
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 # An opening dateline: "WASHINGTON —", "PORTLAND, Ore. (CWS) —", "LONDON, March 3 (Reuters) -".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40}(?:, [A-Z][A-Za-z.]{1,12}(?: \d{1,2})?)?"
-                       r"(?: \([A-Za-z .&]{1,30}\))?\s+[—–-]{1,2}\s+")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,40}(?:, [A-Z][A-Za-z.]{1,12}(?: \d{1,2})?)?"
+    r"(?: \([A-Za-z .&]{1,30}\))?\s+[—–-]{1,2}\s+"
+)
 
 
-def clean_documents(raws: Sequence[RawDocument], min_furniture_repeats: int,
-                    max_article_chars: int) -> list[Article]:
+def clean_documents(
+    raws: Sequence[RawDocument], min_furniture_repeats: int, max_article_chars: int
+) -> list[Article]:
     """Clean a batch together, so furniture and casing can be learned across its articles."""
     lines_of = [raw.text.replace("\r\n", "\n").replace("\r", "\n").split("\n") for raw in raws]
     outlets = [raw.meta("outlet") or outlet_from_url(raw.meta("url")) for raw in raws]
     furniture = find_furniture(
         ((outlet or "?", lines) for outlet, lines in zip(outlets, lines_of, strict=True)),
-        min_furniture_repeats)
+        min_furniture_repeats,
+    )
     hints = learn_casing_hints(raw.text for raw in raws if not is_degraded(raw.text))
     known_names = {outlet for outlet in outlets if outlet}
     articles = []
     for raw, lines, outlet in zip(raws, lines_of, outlets, strict=True):
-        articles.append(_clean_one(raw, lines, outlet, furniture.get(outlet or "?", frozenset()),
-                                   hints, known_names, max_article_chars))
+        articles.append(
+            _clean_one(
+                raw,
+                lines,
+                outlet,
+                furniture.get(outlet or "?", frozenset()),
+                hints,
+                known_names,
+                max_article_chars,
+            )
+        )
     return articles
 
 
-def _clean_one(raw: RawDocument, lines: list[str], outlet: str | None,
-               furniture: frozenset[str], hints: dict[str, str], known_names: set[str],
-               max_article_chars: int) -> Article:
+def _clean_one(
+    raw: RawDocument,
+    lines: list[str],
+    outlet: str | None,
+    furniture: frozenset[str],
+    hints: dict[str, str],
+    known_names: set[str],
+    max_article_chars: int,
+) -> Article:
     provenance = dict(raw.provenance)
     warnings = list(raw.warnings)
     wire, credit_lines = find_wire(lines)
@@ -61,14 +80,16 @@ def _clean_one(raw: RawDocument, lines: list[str], outlet: str | None,
     dateline = _DATELINE.match(paragraphs[0]) if paragraphs else None
     if dateline:
         provenance["dateline"] = dateline.group().strip(" —–-")
-        paragraphs[0] = paragraphs[0][dateline.end():]
+        paragraphs[0] = paragraphs[0][dateline.end() :]
 
     text = "\n\n".join(paragraphs)
     degraded = is_degraded(text)
     if degraded:
         text = repair_degraded(text, casing_hints=hints)
-        warnings.append(f"{raw.source}: arrived lowercased without punctuation; sentence "
-                        "breaks and casing were restored automatically")
+        warnings.append(
+            f"{raw.source}: arrived lowercased without punctuation; sentence "
+            "breaks and casing were restored automatically"
+        )
     if len(text) > max_article_chars:
         warnings.append(f"{raw.source}: text cut to {max_article_chars:,} characters")
         text = text[:max_article_chars]
@@ -78,8 +99,9 @@ def _clean_one(raw: RawDocument, lines: list[str], outlet: str | None,
         provenance["outlet"] = "url"
     published_at = parse_published(raw.meta("date"))
     if raw.meta("date") and published_at is None:
-        warnings.append(f"{raw.source}: publication date {raw.meta('date')!r} is not a date; "
-                        "ignored")
+        warnings.append(
+            f"{raw.source}: publication date {raw.meta('date')!r} is not a date; ignored"
+        )
     if wire and outlet and wire_name(outlet) == wire:
         outlet = wire
     return Article(
@@ -106,8 +128,8 @@ def _drop_headline(paragraphs: list[str], title: str | None) -> tuple[list[str],
     for index, paragraph in enumerate(paragraphs[:3]):
         if normalize_line(paragraph) == normalize_line(title):
             if all(len(p.split()) <= 4 for p in paragraphs[:index]):
-                return paragraphs[index + 1:], paragraphs[:index + 1]
-            return paragraphs[:index] + paragraphs[index + 1:], [paragraph]
+                return paragraphs[index + 1 :], paragraphs[: index + 1]
+            return paragraphs[:index] + paragraphs[index + 1 :], [paragraph]
     return paragraphs, []
 
 

@@ -20,7 +20,7 @@ _PATTERNS = [
     r"most (read|popular)|trending( now)?|top stories|more from .{1,40}|"
     r"(photo|image|video)( gallery)?|listen to (this )?(article|story)|"
     r"log ?in|sign ?in|register|subscribe( now)?)\s*:?$",
-    r"^home\s*(›|>|»|/|\|)",                                   # breadcrumbs
+    r"^home\s*(›|>|»|/|\|)",  # breadcrumbs
     r"\b(sign up|subscribe|register)\b.{0,60}\b(newsletter|alerts?|briefing|updates)\b",
     r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
     r"\b(download|get|install) (the|our) .{0,40}\bapp\b",
@@ -40,8 +40,11 @@ _PATTERNS = [
 ]
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.I)
 # A trailing "(Name/Agency)" or "Photo: ..." marks a caption credit, e.g. "(Jo Roe/AP)".
-_PHOTO_CREDIT = re.compile(r"(\((?:photo:?\s*)?[^()]{2,60}/[^()]{2,60}\)|\b(photo|image)s?:\s*"
-                           r"[^.]{2,60})\s*$", re.I)
+_PHOTO_CREDIT = re.compile(
+    r"(\((?:photo:?\s*)?[^()]{2,60}/[^()]{2,60}\)|\b(photo|image)s?:\s*"
+    r"[^.]{2,60})\s*$",
+    re.I,
+)
 # Lines this long are body text even when they contain a trigger phrase.
 _MAX_PROMO_WORDS = 30
 
@@ -54,12 +57,16 @@ def normalize_line(line: str) -> str:
 def is_promo_line(line: str) -> bool:
     """True for calls to action, navigation and legal lines (see module docstring)."""
     stripped = line.strip()
-    return bool(stripped) and len(stripped.split()) <= _MAX_PROMO_WORDS and bool(
-        _BOILERPLATE.search(stripped))
+    return (
+        bool(stripped)
+        and len(stripped.split()) <= _MAX_PROMO_WORDS
+        and bool(_BOILERPLATE.search(stripped))
+    )
 
 
-def strip_boilerplate(lines: Sequence[str], furniture: frozenset[str] = frozenset()
-                      ) -> tuple[list[str], list[str]]:
+def strip_boilerplate(
+    lines: Sequence[str], furniture: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
     """Return (kept lines, removed lines); blank lines are kept as paragraph breaks."""
     normalized = [normalize_line(line) for line in lines]
     repeated = _repeated_captions(normalized, lines)
@@ -67,8 +74,12 @@ def strip_boilerplate(lines: Sequence[str], furniture: frozenset[str] = frozense
     for index, line in enumerate(lines):
         if not line.strip():
             kept.append(line)
-        elif (index in repeated or normalized[index] in furniture or is_promo_line(line)
-              or _is_credited_caption(line)):
+        elif (
+            index in repeated
+            or normalized[index] in furniture
+            or is_promo_line(line)
+            or _is_credited_caption(line)
+        ):
             removed.append(line.strip())
         else:
             kept.append(line)
@@ -88,14 +99,16 @@ def _repeated_captions(normalized: list[str], lines: Sequence[str]) -> set[int]:
             continue
         for j in range(i + 1, len(normalized)):
             second = normalized[j]
-            if second == first or (second.startswith(first) and
-                                   _PHOTO_CREDIT.search(lines[j].strip())):
+            if second == first or (
+                second.startswith(first) and _PHOTO_CREDIT.search(lines[j].strip())
+            ):
                 indices.update((i, j))
     return indices
 
 
-def find_furniture(articles: Iterable[tuple[str, Sequence[str]]], min_repeats: int
-                   ) -> dict[str, frozenset[str]]:
+def find_furniture(
+    articles: Iterable[tuple[str, Sequence[str]]], min_repeats: int
+) -> dict[str, frozenset[str]]:
     """Learn each outlet's page furniture: short lines it prints in `min_repeats`+ articles.
 
     `articles` yields (outlet key, lines). Only lines of at most 15 words count, so a wire
@@ -105,5 +118,7 @@ def find_furniture(articles: Iterable[tuple[str, Sequence[str]]], min_repeats: i
     for outlet, lines in articles:
         seen = {normalize_line(line) for line in lines if 0 < len(line.split()) <= 15}
         counts.setdefault(outlet, Counter()).update(seen - {""})
-    return {outlet: frozenset(line for line, n in counter.items() if n >= min_repeats)
-            for outlet, counter in counts.items()}
+    return {
+        outlet: frozenset(line for line, n in counter.items() if n >= min_repeats)
+        for outlet, counter in counts.items()
+    }

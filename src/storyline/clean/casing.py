@@ -24,11 +24,11 @@ def learn_casing_hints(texts: Iterable[str], min_count: int = 2) -> dict[str, st
         previous = "."
         for match in _WORD.finditer(text):
             word = match.group()
-            prefix = text[max(0, match.start() - 2):match.start()]
+            prefix = text[max(0, match.start() - 2) : match.start()]
             sentence_start = bool(_SENTENCE_END.search(previous)) or "\n" in prefix
             if not sentence_start:
                 forms[word.lower()][word] += 1
-            previous = text[match.start():match.end() + 1].strip()
+            previous = text[match.start() : match.end() + 1].strip()
     hints = {}
     for lower, counter in forms.items():
         form, count = counter.most_common(1)[0]

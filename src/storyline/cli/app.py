@@ -12,8 +12,12 @@ from storyline.cli.common import stderr
 from storyline.cli.demo import demo_command
 from storyline.errors import StorylineError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="Turn news articles from many outlets into cited story briefings.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Turn news articles from many outlets into cited story briefings.",
+)
 app.command("brief")(brief_command)
 app.command("demo")(demo_command)
 

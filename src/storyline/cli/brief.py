@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,33 +15,34 @@ from storyline.render import RENDERERS
 from storyline.settings import DEFAULT_SPACY_MODEL, Settings
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     md = "md"
     json = "json"
     html = "html"
 
 
 def brief_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .html, .jsonl "
-                                                     "articles.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f",
-                                                        help="Output format.")] = OutputFormat.md,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")
-                   ] = None,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders of .txt, .html, .jsonl articles.")
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.md,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
     words: Annotated[int, typer.Option(help="Summary length in words.", min=20)] = 250,
-    model: Annotated[str, typer.Option(help="spaCy model package name or directory.")
-                     ] = DEFAULT_SPACY_MODEL,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or warnings.")
-                     ] = False,
+    model: Annotated[
+        str, typer.Option(help="spaCy model package name or directory.")
+    ] = DEFAULT_SPACY_MODEL,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or warnings.")] = False,
 ) -> None:
     """Brief a story: cited summary, key entities, timeline, reprint groups and sources."""
-    briefing = brief_paths(paths, Settings(summary_words=words, spacy_model=model),
-                           progress=progress_bar(quiet))
+    briefing = brief_paths(
+        paths, Settings(summary_words=words, spacy_model=model), progress=progress_bar(quiet)
+    )
     write_briefing(briefing, output_format.value, out, quiet)
 
 
-def write_briefing(briefing: Briefing, output_format: str, out: Path | None,
-                   quiet: bool) -> None:
+def write_briefing(briefing: Briefing, output_format: str, out: Path | None, quiet: bool) -> None:
     """Print problems to stderr, the briefing to `out` or stdout; exit 1 if nothing was read."""
     for item in briefing.quarantined:
         stderr.print(f"[red]skipped[/red] {item.error}", highlight=False, markup=True)

@@ -16,7 +16,6 @@ def progress_bar(quiet: bool):
     def show(items: Iterable, description: str, total: int) -> Iterable:
         if quiet:
             return items
-        return track(items, description=description, total=total, console=stderr,
-                     transient=True)
+        return track(items, description=description, total=total, console=stderr, transient=True)
 
     return show

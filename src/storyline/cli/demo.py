@@ -19,8 +19,7 @@ def demo_corpus():
 
 
 def demo_command(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Briefing file to write.")
-                   ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Briefing file to write.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.md,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:

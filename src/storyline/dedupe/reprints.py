@@ -31,15 +31,17 @@ def shingles(text: str, size: int) -> set[str]:
     words = normalized_words(text)
     if len(words) <= size:
         return {" ".join(words)} if words else set()
-    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def find_reprint_groups(articles: Sequence[Article], shingle_words: int, num_perm: int,
-                        min_containment: float) -> list[ReprintGroup]:
+def find_reprint_groups(
+    articles: Sequence[Article], shingle_words: int, num_perm: int, min_containment: float
+) -> list[ReprintGroup]:
     """Group articles that are copies of one another; singletons are not returned."""
     sets = [shingles(article.text, shingle_words) for article in articles]
-    digests = [hashlib.sha256(" ".join(normalized_words(a.text)).encode()).hexdigest()
-               for a in articles]
+    digests = [
+        hashlib.sha256(" ".join(normalized_words(a.text)).encode()).hexdigest() for a in articles
+    ]
     lsh = MinHashLSH(threshold=_LSH_JACCARD, num_perm=num_perm)
     parent = list(range(len(articles)))
     best: dict[int, float] = {}
@@ -73,12 +75,14 @@ def find_reprint_groups(articles: Sequence[Article], shingle_words: int, num_per
             continue
         original = min(indices, key=lambda i: _original_rank(articles[i]))
         kind = "exact" if len({digests[i] for i in indices}) == 1 else "near"
-        groups.append(ReprintGroup(
-            original_id=articles[original].article_id,
-            copy_ids=tuple(articles[i].article_id for i in indices if i != original),
-            kind=kind,
-            similarity=round(min(best[i] for i in indices), 3),
-        ))
+        groups.append(
+            ReprintGroup(
+                original_id=articles[original].article_id,
+                copy_ids=tuple(articles[i].article_id for i in indices if i != original),
+                kind=kind,
+                similarity=round(min(best[i] for i in indices), 3),
+            )
+        )
     return groups
 
 

@@ -19,9 +19,9 @@ from functools import cache
 
 import numpy as np
 
+from storyline.errors import BackendUnavailable
 from storyline.evaluate.metrics import bcubed, f_score
 from storyline.evaluate.tokenize import SumyTokenizer, count_words, split_sentences
-from storyline.errors import BackendUnavailable
 
 # --- summaries ----------------------------------------------------------------------------
 
@@ -205,10 +205,12 @@ class _GreedyState:
         hits_2 = self.hits_2 + self._gain(self.counts_2, bigrams, self.reference_2)
         length_1 = self.length + len(tokens)
         length_2 = max(length_1 - 1, 0)
-        r1 = f_score(hits_1 / length_1 if length_1 else 0.0,
-                     hits_1 / self.total_1 if self.total_1 else 0.0)
-        r2 = f_score(hits_2 / length_2 if length_2 else 0.0,
-                     hits_2 / self.total_2 if self.total_2 else 0.0)
+        r1 = f_score(
+            hits_1 / length_1 if length_1 else 0.0, hits_1 / self.total_1 if self.total_1 else 0.0
+        )
+        r2 = f_score(
+            hits_2 / length_2 if length_2 else 0.0, hits_2 / self.total_2 if self.total_2 else 0.0
+        )
         return r1 + r2
 
     def append(self, tokens: Sequence[str]) -> None:

@@ -98,26 +98,30 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                     record = json.loads(line)
                 except json.JSONDecodeError as error:
                     raise MalformedRecord(
-                        f"{path}:{line_number}", f"not valid JSON ({error.msg})",
+                        f"{path}:{line_number}",
+                        f"not valid JSON ({error.msg})",
                         "each line must hold one JSON object",
                     ) from error
                 if not isinstance(record, dict):
                     raise MalformedRecord(
-                        f"{path}:{line_number}", "line is not a JSON object",
+                        f"{path}:{line_number}",
+                        "line is not a JSON object",
                         "each line must hold one JSON object",
                     )
                 yield record
     except (OSError, EOFError) as error:
         if isinstance(error, FileNotFoundError):
             raise DataUnavailable(f"{path}: benchmark file not found") from error
-        raise MalformedRecord(str(path), f"cannot read file ({error})",
-                              "is it gzip JSON Lines?") from error
+        raise MalformedRecord(
+            str(path), f"cannot read file ({error})", "is it gzip JSON Lines?"
+        ) from error
 
 
 def _field(record: dict, key: str, where: str):
     if key not in record:
-        raise MalformedRecord(where, f"missing field {key!r}",
-                              f"fields present: {', '.join(sorted(record))}")
+        raise MalformedRecord(
+            where, f"missing field {key!r}", f"fields present: {', '.join(sorted(record))}"
+        )
     return record[key]
 
 
@@ -267,8 +271,9 @@ def load_timeline_topics(path: Path, limit: int | None = None) -> list[TimelineT
         )
         pool = _dated(_field(record, "candidate_dated_sentences", where), where)
         topics.append(
-            TimelineTopic(str(record.get("id", index)), str(record.get("dataset", "")),
-                          timelines, pool)
+            TimelineTopic(
+                str(record.get("id", index)), str(record.get("dataset", "")), timelines, pool
+            )
         )
     return topics
 

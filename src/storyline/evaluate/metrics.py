@@ -74,7 +74,9 @@ def ngram_overlap(predicted: Counter, reference: Counter) -> int:
     """Clipped n-gram matches: sum over n-grams of min(count in prediction, in reference)."""
     if len(predicted) > len(reference):
         predicted, reference = reference, predicted
-    return sum(min(count, reference[gram]) for gram, count in predicted.items() if gram in reference)
+    return sum(
+        min(count, reference[gram]) for gram, count in predicted.items() if gram in reference
+    )
 
 
 def ngram_f1(predicted: Sequence[str], reference: Sequence[str], n: int) -> float:

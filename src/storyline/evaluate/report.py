@@ -195,8 +195,12 @@ class EvalResult:
         for number, footnote in enumerate(self.footnotes(), 1):
             console.print(f"[{number}] {footnote}", highlight=False, markup=False)
         shown = {k: v for k, v in self.settings.items() if k != "data_sha256"}
-        console.print("settings: " + ", ".join(f"{k}={v}" for k, v in shown.items()),
-                      style="dim", highlight=False, markup=False)
+        console.print(
+            "settings: " + ", ".join(f"{k}={v}" for k, v in shown.items()),
+            style="dim",
+            highlight=False,
+            markup=False,
+        )
         for note in self.notes:
             console.print(f"note: {note}", style="dim", highlight=False, markup=False)
 

@@ -135,6 +135,9 @@ def evaluate_timeline(
     functions["baseline-mention-count"] = baselines.mention_count_timeline
 
     runs = [(topic, gold) for topic in topics for gold in topic.timelines if gold.entries]
+    if "storyline" in functions and runs:
+        # untimed first call: model loading is not per-timeline cost
+        functions["storyline"](pool_in_span(*runs[0])[:5], 2, 1)
     per_topic: dict[str, dict[str, dict[str, list[PRF]]]] = {}
     seconds: dict[str, float] = {}
     for topic, gold in progress(runs, "timeline", show_progress, total=len(runs)):
@@ -159,17 +162,19 @@ def evaluate_timeline(
         averaged = {
             key: _average([_average(t[key]) for t in by_topic]) for key in ("date", "ar1", "ar2")
         }
-        rows.append(make_row(
-            system,
-            date_f1=averaged["date"].f1,
-            ar1=averaged["ar1"].f1,
-            ar2=averaged["ar2"].f1,
-            seconds_per_item=seconds[system] / len(runs),
-        ))
-    rows.append(published_row("DATEWISE (T17)", _PUBLISHED_NOTE,
-                              date_f1=0.544, ar1=0.120, ar2=0.035))
-    rows.append(published_row("oracle (T17)", _PUBLISHED_NOTE,
-                              ar1=0.312))
+        rows.append(
+            make_row(
+                system,
+                date_f1=averaged["date"].f1,
+                ar1=averaged["ar1"].f1,
+                ar2=averaged["ar2"].f1,
+                seconds_per_item=seconds[system] / len(runs),
+            )
+        )
+    rows.append(
+        published_row("DATEWISE (T17)", _PUBLISHED_NOTE, date_f1=0.544, ar1=0.120, ar2=0.035)
+    )
+    rows.append(published_row("oracle (T17)", _PUBLISHED_NOTE, ar1=0.312))
     notes.append(
         f"{len(topics)} topics, {len(runs)} gold timelines; P and R averaged over a topic's "
         f"gold timelines then over topics, F1 from the averages; seconds_per_item is per "

@@ -19,8 +19,10 @@ from storyline.records import Granularity, ResolvedDate
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-_MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
-          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MODIFIER = r"(?:(?P<modifier>last|this|next|past|coming|earlier this|later this)\s+)?"
@@ -28,25 +30,40 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b")),
-    ("month_day", re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
-                             rf"(?:,? {_YEAR}\b)?")),
+    (
+        "month_day",
+        re.compile(
+            rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"(?:,? {_YEAR}\b)?"
+        ),
+    ),
     ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}(?: {_YEAR}\b)?")),
     ("weekday", re.compile(rf"\b{_MODIFIER}{_WEEKDAY}\b")),
     ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)),
-    ("relative_unit", re.compile(r"\b(?P<modifier>last|this|next|past|earlier this|later this)"
-                                 r"\s+(?P<unit>week|month|year)\b", re.I)),
+    (
+        "relative_unit",
+        re.compile(
+            r"\b(?P<modifier>last|this|next|past|earlier this|later this)"
+            r"\s+(?P<unit>week|month|year)\b",
+            re.I,
+        ),
+    ),
     ("month", re.compile(rf"\b{_MODIFIER}{_MONTH}(?: (?:of )?{_YEAR})?\b")),
     ("year", re.compile(rf"(?<![\d,.$£€-])\b{_YEAR}\b(?![\d,%-])")),
 ]
 # Words before a date that say it lies ahead of the publication date.
-_FUTURE_CUE = re.compile(r"\b(will|would|shall|is expected|are expected|is scheduled|are "
-                         r"scheduled|is due|are due|plans? to|set to|is to|are to)\b", re.I)
+_FUTURE_CUE = re.compile(
+    r"\b(will|would|shall|is expected|are expected|is scheduled|are "
+    r"scheduled|is due|are due|plans? to|set to|is to|are to)\b",
+    re.I,
+)
 # A deadline word right before the date: "by Friday", "until Monday".
 _DEADLINE_CUE = re.compile(r"\b(by|until|before|from)\s+$", re.I)
 
 
-def find_dates(text: str, published: date | None, article_id: str = "",
-               offset: int = 0) -> list[ResolvedDate]:
+def find_dates(
+    text: str, published: date | None, article_id: str = "", offset: int = 0
+) -> list[ResolvedDate]:
     """All resolvable date expressions in `text`, left to right, without overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[ResolvedDate] = []
@@ -54,27 +71,39 @@ def find_dates(text: str, published: date | None, article_id: str = "",
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
-            if kind == "month" and match.group("month") == "May" and not (
-                    match.group("modifier") or match.group("year") or _after_in(text, match)):
+            if (
+                kind == "month"
+                and match.group("month") == "May"
+                and not (match.group("modifier") or match.group("year") or _after_in(text, match))
+            ):
                 continue  # "May" alone is usually the verb
-            before = text[max(0, match.start() - 60):match.start()]
+            before = text[max(0, match.start() - 60) : match.start()]
             ahead = bool(_FUTURE_CUE.search(before) or _DEADLINE_CUE.search(before))
             resolved = _resolve(kind, match, published, ahead)
             if resolved is None:
                 continue
             value, granularity = resolved
             taken.append((match.start(), match.end()))
-            found.append(ResolvedDate(article_id, offset + match.start(), offset + match.end(),
-                                      match.group().strip(), value, granularity))
+            found.append(
+                ResolvedDate(
+                    article_id,
+                    offset + match.start(),
+                    offset + match.end(),
+                    match.group().strip(),
+                    value,
+                    granularity,
+                )
+            )
     return sorted(found, key=lambda d: d.start)
 
 
 def _after_in(text: str, match: re.Match[str]) -> bool:
-    return text[max(0, match.start() - 3):match.start()].lower() == "in "
+    return text[max(0, match.start() - 3) : match.start()].lower() == "in "
 
 
-def _resolve(kind: str, m: re.Match[str], published: date | None, ahead: bool
-             ) -> tuple[date, Granularity] | None:
+def _resolve(
+    kind: str, m: re.Match[str], published: date | None, ahead: bool
+) -> tuple[date, Granularity] | None:
     try:
         if kind == "iso":
             return date.fromisoformat(m.group("iso")), "day"
@@ -97,14 +126,16 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, ahead: bool
         return None
     if published is None:
         if kind == "month" and m.group("year"):
-            return date(int(m.group("year")), _MONTHS[m.group("month").lower().rstrip(".")],
-                        1), "month"
+            return date(
+                int(m.group("year")), _MONTHS[m.group("month").lower().rstrip(".")], 1
+            ), "month"
         return None
     return _resolve_relative(kind, m, published, ahead)
 
 
-def _resolve_relative(kind: str, m: re.Match[str], published: date, ahead: bool
-                      ) -> tuple[date, Granularity] | None:
+def _resolve_relative(
+    kind: str, m: re.Match[str], published: date, ahead: bool
+) -> tuple[date, Granularity] | None:
     modifier = (m.groupdict().get("modifier") or "").lower()
     if kind == "weekday":
         target = _WEEKDAYS[m.group("weekday").lower()]

@@ -17,26 +17,97 @@ KINDS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC"
 
 # Leading words that are a role or honorific, not part of a name (lowercased, no dots).
 _TITLES = {
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
-    "president", "vice-president", "vice", "premier", "vice-premier", "prime", "minister",
-    "secretary", "senator", "sen", "rep", "representative", "governor", "gov", "mayor",
-    "chairman", "chairwoman", "chair", "chief", "executive", "ceo", "administrator",
-    "director", "judge", "justice", "general", "gen", "commissioner", "ambassador", "king",
-    "queen", "prince", "princess", "pope", "rev", "treasury", "trade", "representative",
-    "spokesman", "spokeswoman", "spokesperson", "deputy", "assistant", "state", "foreign",
-    "finance", "economy", "us", "u.s.", "chinese", "american", "former", "acting", "founder",
-    "officer", "officials", "official",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "vice-president",
+    "vice",
+    "premier",
+    "vice-premier",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "governor",
+    "gov",
+    "mayor",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "executive",
+    "ceo",
+    "administrator",
+    "director",
+    "judge",
+    "justice",
+    "general",
+    "gen",
+    "commissioner",
+    "ambassador",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "rev",
+    "treasury",
+    "trade",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "deputy",
+    "assistant",
+    "state",
+    "foreign",
+    "finance",
+    "economy",
+    "us",
+    "u.s.",
+    "chinese",
+    "american",
+    "former",
+    "acting",
+    "founder",
+    "officer",
+    "officials",
+    "official",
 }
 PLACE_ALIASES = {
-    "us": "United States", "u.s.": "United States", "u.s": "United States",
-    "usa": "United States", "u.s.a.": "United States", "united states": "United States",
-    "the united states": "United States", "america": "United States",
-    "the united states of america": "United States", "united states of america": "United States",
-    "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
-    "great britain": "United Kingdom", "the united kingdom": "United Kingdom",
-    "prc": "China", "mainland china": "China", "people's republic of china": "China",
-    "eu": "European Union", "the european union": "European Union",
-    "uae": "United Arab Emirates", "the netherlands": "Netherlands",
+    "us": "United States",
+    "u.s.": "United States",
+    "u.s": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "united states": "United States",
+    "the united states": "United States",
+    "america": "United States",
+    "the united states of america": "United States",
+    "united states of america": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "the united kingdom": "United Kingdom",
+    "prc": "China",
+    "mainland china": "China",
+    "people's republic of china": "China",
+    "eu": "European Union",
+    "the european union": "European Union",
+    "uae": "United Arab Emirates",
+    "the netherlands": "Netherlands",
 }
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 
@@ -57,8 +128,7 @@ def clean_surface(text: str, label: str) -> str:
     return text
 
 
-def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, str]
-                       ) -> list[Entity]:
+def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, str]) -> list[Entity]:
     """Merge mentions into entities ranked by independent articles, then mentions.
 
     `independent_of` maps an article id to the id it counts as (its reprint group's original).
@@ -77,7 +147,7 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
         labelled.append((name, role, kind, mention))
     kind_of = _majority_kinds(labelled)
     by_kind: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)
-    for name, role, kind, mention in labelled:
+    for name, role, _, mention in labelled:
         by_kind[kind_of[name.casefold()]].append((name, role, mention))
     entities: list[Entity] = []
     for kind, items in by_kind.items():
@@ -87,15 +157,17 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
             grouped[canonical[name]].append((name, role, mention))
         for name, members in grouped.items():
             articles = {independent_of.get(m.article_id, m.article_id) for _, _, m in members}
-            entities.append(Entity(
-                name=name,
-                label=kind,
-                aliases=tuple(sorted({m.text.strip() for _, _, m in members} - {name})),
-                mention_count=len(members),
-                article_ids=tuple(sorted({m.article_id for _, _, m in members})),
-                source_count=len(articles),
-                roles=tuple(r for r, _ in Counter(r for _, r, _ in members if r).most_common()),
-            ))
+            entities.append(
+                Entity(
+                    name=name,
+                    label=kind,
+                    aliases=tuple(sorted({m.text.strip() for _, _, m in members} - {name})),
+                    mention_count=len(members),
+                    article_ids=tuple(sorted({m.article_id for _, _, m in members})),
+                    source_count=len(articles),
+                    roles=tuple(r for r, _ in Counter(r for _, r, _ in members if r).most_common()),
+                )
+            )
     return sorted(entities, key=lambda e: (-e.source_count, -e.mention_count, e.name))
 
 
@@ -108,8 +180,11 @@ def _majority_kinds(labelled: Sequence[tuple[str, str, str, Mention]]) -> dict[s
     for name, _, kind, _ in labelled:
         votes[name.casefold()][kind] += 1
     kinds = {name: counter.most_common(1)[0][0] for name, counter in votes.items()}
-    surnames = {name.split()[-1] for name, kind in kinds.items()
-                if kind == "PERSON" and len(name.split()) > 1}
+    surnames = {
+        name.split()[-1]
+        for name, kind in kinds.items()
+        if kind == "PERSON" and len(name.split()) > 1
+    }
     organisations = {name for name, kind in kinds.items() if kind == "ORG"}
     for name, kind in kinds.items():
         words = name.split()
@@ -154,8 +229,9 @@ def _case_insensitive_names(items: Sequence[tuple[str, str, Mention]]) -> dict[s
     mapping = {}
     for name in counts:
         folded = name.casefold()
-        longer = [other for other in best
-                  if other.startswith(folded + " ") and len(other.split()) <= 4]
+        longer = [
+            other for other in best if other.startswith(folded + " ") and len(other.split()) <= 4
+        ]
         if name.isupper() and len(name) >= 2 and not longer:
             longer = [other for other in best if _initials(other) == folded]
             longer = longer if len(longer) == 1 else []

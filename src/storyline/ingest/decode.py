@@ -24,12 +24,18 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
     """
     if not data.strip():
         raise EmptyInput(source, "file is empty", "an article needs at least one line of text")
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             text = _strict(data, encoding, source)
-            warnings = () if encoding == "utf-8-sig" else (
-                f"{source}: not UTF-8; decoded as UTF-16 (byte-order mark found)",)
+            warnings = (
+                ()
+                if encoding == "utf-8-sig"
+                else (f"{source}: not UTF-8; decoded as UTF-16 (byte-order mark found)",)
+            )
             return _checked(text, source), warnings
     if b"\x00" in data:
         return _decode_utf16_without_bom(data, source)
@@ -45,8 +51,9 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
             f"not UTF-8 (bad byte at offset {utf8_error.start}) and not Windows-1252 either",
             "save the file as UTF-8",
         ) from utf8_error
-    warning = (f"{source}: not UTF-8 (bad byte at offset {utf8_error.start}); "
-               "decoded as Windows-1252")
+    warning = (
+        f"{source}: not UTF-8 (bad byte at offset {utf8_error.start}); decoded as Windows-1252"
+    )
     return _checked(text, source), (warning,)
 
 
@@ -55,8 +62,10 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UndecodableInput(
-            source, f"has a {encoding} byte-order mark but invalid {encoding} at offset "
-            f"{exc.start}", "save the file as UTF-8") from exc
+            source,
+            f"has a {encoding} byte-order mark but invalid {encoding} at offset {exc.start}",
+            "save the file as UTF-8",
+        ) from exc
 
 
 def _decode_utf16_without_bom(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
@@ -71,18 +80,26 @@ def _decode_utf16_without_bom(data: bytes, source: str) -> tuple[str, tuple[str,
         except (UnicodeDecodeError, BinaryInput):
             pass
         else:
-            return text, (f"{source}: not UTF-8; decoded as {encoding.upper()} (no byte-order "
-                          "mark)",)
-    raise BinaryInput(source, "holds binary data (NUL bytes), not text",
-                      "Storyline reads .txt, .html and .jsonl articles")
+            return text, (
+                f"{source}: not UTF-8; decoded as {encoding.upper()} (no byte-order mark)",
+            )
+    raise BinaryInput(
+        source,
+        "holds binary data (NUL bytes), not text",
+        "Storyline reads .txt, .html and .jsonl articles",
+    )
 
 
 def _checked(text: str, source: str) -> str:
     if not text.strip():
-        raise EmptyInput(source, "file holds only whitespace",
-                         "an article needs at least one line of text")
+        raise EmptyInput(
+            source, "file holds only whitespace", "an article needs at least one line of text"
+        )
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS)
     if controls > _MAX_CONTROL_SHARE * len(text):
-        raise BinaryInput(source, f"holds binary data ({controls} control characters)",
-                          "Storyline reads .txt, .html and .jsonl articles")
+        raise BinaryInput(
+            source,
+            f"holds binary data ({controls} control characters)",
+            "Storyline reads .txt, .html and .jsonl articles",
+        )
     return text

@@ -11,8 +11,7 @@ import trafilatura
 from storyline.errors import MalformedRecord
 from storyline.records import RawDocument
 
-_FIELDS = {"title": "title", "sitename": "outlet", "date": "date", "author": "author",
-           "url": "url"}
+_FIELDS = {"title": "title", "sitename": "outlet", "date": "date", "author": "author", "url": "url"}
 
 
 def extract_main_text(html: str, url: str | None = None) -> str:
@@ -25,8 +24,11 @@ def parse_html(html: str, source: str, warnings: tuple[str, ...] = ()) -> RawDoc
     """Main text plus title, outlet, date, author and URL of a saved page."""
     document = trafilatura.bare_extraction(html, with_metadata=True)
     if document is None or not (document.text or "").strip():
-        raise MalformedRecord(source, "no article text found in the HTML",
-                              "is this a saved article page rather than an index or app shell?")
+        raise MalformedRecord(
+            source,
+            "no article text found in the HTML",
+            "is this a saved article page rather than an index or app shell?",
+        )
     metadata = []
     for attribute, key in _FIELDS.items():
         value = getattr(document, attribute, None)

@@ -20,8 +20,9 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def parse_jsonl(text: str, source: str, warnings: tuple[str, ...] = ()
-                ) -> Iterator[RawDocument | Quarantined]:
+def parse_jsonl(
+    text: str, source: str, warnings: tuple[str, ...] = ()
+) -> Iterator[RawDocument | Quarantined]:
     """Yield one RawDocument per good line and one Quarantined per bad line."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -37,16 +38,25 @@ def _record(line: str, where: str, warnings: tuple[str, ...]) -> RawDocument:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise MalformedRecord(where, f"invalid JSON ({exc.msg} at column {exc.colno})",
-                              "each line must be one JSON object") from exc
+        raise MalformedRecord(
+            where,
+            f"invalid JSON ({exc.msg} at column {exc.colno})",
+            "each line must be one JSON object",
+        ) from exc
     if not isinstance(record, dict):
-        raise MalformedRecord(where, f"a JSON {type(record).__name__} is not an article",
-                              "each line must be one JSON object")
+        raise MalformedRecord(
+            where,
+            f"a JSON {type(record).__name__} is not an article",
+            "each line must be one JSON object",
+        )
     values = {key: _first(record, aliases) for key, aliases in FIELD_ALIASES.items()}
     body = values.pop("text")
     if not body or not body.strip():
-        raise EmptyInput(where, "record has no text",
-                         f"put the article text in one of: {', '.join(FIELD_ALIASES['text'])}")
+        raise EmptyInput(
+            where,
+            "record has no text",
+            f"put the article text in one of: {', '.join(FIELD_ALIASES['text'])}",
+        )
     metadata = tuple((key, value) for key, value in values.items() if value)
     return RawDocument(
         source=where,

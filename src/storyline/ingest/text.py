@@ -24,7 +24,7 @@ def parse_text(text: str, source: str, warnings: tuple[str, ...] = ()) -> RawDoc
             field = _FIELD.match(line)
             if field and field.group("key").lower() in KNOWN_FIELDS and field.group("value"):
                 metadata.append((field.group("key").lower(), field.group("value").strip("'\"")))
-        text = text[match.end():]
+        text = text[match.end() :]
     return RawDocument(
         source=source,
         format="text",

@@ -16,21 +16,42 @@ from collections.abc import Iterable
 # Names and tags of the large wire services; any "X Wire Service"/"X News Agency"/"X Press"
 # line is recognised as well, and unknown dateline tags are expanded from the corpus.
 KNOWN_WIRES = {
-    "ap": "Associated Press", "associated press": "Associated Press",
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
     "the associated press": "Associated Press",
-    "reuters": "Reuters", "thomson reuters": "Reuters",
-    "bloomberg": "Bloomberg", "bloomberg news": "Bloomberg",
-    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP",
-    "dpa": "dpa", "xinhua": "Xinhua", "pa": "PA Media", "pa media": "PA Media",
-    "upi": "UPI", "ani": "ANI", "pti": "PTI", "kyodo": "Kyodo", "yonhap": "Yonhap",
-    "ians": "IANS", "efe": "EFE", "ansa": "ANSA", "cnn wire": "CNN Wire",
-    "press association": "PA Media", "canadian press": "The Canadian Press",
-    "the canadian press": "The Canadian Press", "aap": "AAP",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "bloomberg": "Bloomberg",
+    "bloomberg news": "Bloomberg",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "dpa": "dpa",
+    "xinhua": "Xinhua",
+    "pa": "PA Media",
+    "pa media": "PA Media",
+    "upi": "UPI",
+    "ani": "ANI",
+    "pti": "PTI",
+    "kyodo": "Kyodo",
+    "yonhap": "Yonhap",
+    "ians": "IANS",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "cnn wire": "CNN Wire",
+    "press association": "PA Media",
+    "canadian press": "The Canadian Press",
+    "the canadian press": "The Canadian Press",
+    "aap": "AAP",
 }
-_GENERIC_WIRE = re.compile(r"^(the )?[A-Z][\w&.-]*( [A-Z][\w&.-]*){0,4} "
-                           r"(Wire Service|News Agency|Press Agency|Newswire|Wire)$")
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,60}?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*"
-                       r"\((?P<tag>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-—–]+")
+_GENERIC_WIRE = re.compile(
+    r"^(the )?[A-Z][\w&.-]*( [A-Z][\w&.-]*){0,4} "
+    r"(Wire Service|News Agency|Press Agency|Newswire|Wire)$"
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Za-z .,'-]{1,60}?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*"
+    r"\((?P<tag>[A-Za-z][A-Za-z .&-]{0,30})\)\s*[-—–]+"
+)
 _TRAILER = re.compile(r"^\s*[-—–]+\s*(?P<name>[A-Z][\w .&'-]{1,40}?)\s*$")
 
 
@@ -63,8 +84,11 @@ def expand_tag(tag: str, names: Iterable[str]) -> str:
     if known:
         return known
     for name in names:
-        initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", name)
-                           if word.casefold() not in {"the", "of", "and"})
+        initials = "".join(
+            word[0]
+            for word in re.findall(r"[A-Za-z]+", name)
+            if word.casefold() not in {"the", "of", "and"}
+        )
         if initials.upper() == tag.upper().replace(".", "").replace(" ", ""):
             return name
     return tag

@@ -12,29 +12,41 @@ from storyline.render.markdown import format_when
 def _cite(briefing: Briefing, article_ids) -> str:
     return "".join(
         f'<a class="cite" href="#source-{briefing.marker_of(a)}">[{briefing.marker_of(a)}]</a>'
-        for a in article_ids)
+        for a in article_ids
+    )
 
 
 def render_html(briefing: Briefing) -> str:
     css = (files("storyline.render") / "briefing.css").read_text(encoding="utf-8")
-    summary = "".join(f"<p>{escape(s.text)} {_cite(briefing, s.article_ids)}</p>"
-                      for s in briefing.summary)
+    summary = "".join(
+        f"<p>{escape(s.text)} {_cite(briefing, s.article_ids)}</p>" for s in briefing.summary
+    )
     entities = "".join(
         f"<li><b>{escape(e.name)}</b> <span class='kind'>{escape(e.label.lower())}</span>"
-        f" <span class='count'>{e.source_count} articles</span></li>" for e in briefing.entities)
+        f" <span class='count'>{e.source_count} articles</span></li>"
+        for e in briefing.entities
+    )
     timeline = "".join(
         f"<li><time>{escape(format_when(e))}</time> {escape(e.text)} "
-        f"{_cite(briefing, e.article_ids)}</li>" for e in briefing.timeline)
+        f"{_cite(briefing, e.article_ids)}</li>"
+        for e in briefing.timeline
+    )
     by_id = {s.article_id: s for s in briefing.sources}
-    reprints = "".join(
-        f"<li>[{by_id[g.original_id].marker}] {escape(by_id[g.original_id].credit)} reprinted "
-        f"as {', '.join(f'[{by_id[c].marker}] ' + escape(by_id[c].credit) for c in g.copy_ids)}"
-        f"</li>" for g in briefing.reprint_groups) or "<li>none found</li>"
+    reprints = (
+        "".join(
+            f"<li>[{by_id[g.original_id].marker}] {escape(by_id[g.original_id].credit)} reprinted "
+            f"as {', '.join(f'[{by_id[c].marker}] ' + escape(by_id[c].credit) for c in g.copy_ids)}"
+            f"</li>"
+            for g in briefing.reprint_groups
+        )
+        or "<li>none found</li>"
+    )
     sources = "".join(
         f'<li id="source-{s.marker}">{escape(s.credit)}'
         f"{', <i>' + escape(s.title) + '</i>' if s.title else ''}, "
         f"{s.published_on.isoformat() if s.published_on else 'date unknown'}</li>"
-        for s in briefing.sources)
+        for s in briefing.sources
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -20,5 +20,12 @@ def briefing_to_dict(briefing: Briefing) -> dict:
 
 
 def render_json(briefing: Briefing) -> str:
-    return json.dumps(briefing_to_dict(briefing), indent=2, ensure_ascii=False,
-                      default=lambda v: v.isoformat() if isinstance(v, date) else str(v)) + "\n"
+    return (
+        json.dumps(
+            briefing_to_dict(briefing),
+            indent=2,
+            ensure_ascii=False,
+            default=lambda v: v.isoformat() if isinstance(v, date) else str(v),
+        )
+        + "\n"
+    )

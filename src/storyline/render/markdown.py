@@ -17,36 +17,51 @@ def format_when(event: TimelineEvent) -> str:
 
 
 def render_markdown(briefing: Briefing) -> str:
-    out = [f"# {briefing.title}", "",
-           f"_{briefing.article_count} articles, {len(briefing.sources) - _copies(briefing)} "
-           f"independent sources, {len(briefing.reprint_groups)} reprint groups_", "",
-           "## Summary", ""]
+    out = [
+        f"# {briefing.title}",
+        "",
+        f"_{briefing.article_count} articles, {len(briefing.sources) - _copies(briefing)} "
+        f"independent sources, {len(briefing.reprint_groups)} reprint groups_",
+        "",
+        "## Summary",
+        "",
+    ]
     out += [f"{s.text} {markers(briefing, s.article_ids)}" for s in briefing.summary]
     out += ["", "## Key entities", ""]
     for kind, title in _KIND_TITLES.items():
         names = [e for e in briefing.entities if e.label == kind]
         if names:
             listed = "; ".join(
-                e.name + (f" ({', '.join(e.roles[:2])})" if e.roles else "")
-                + f" — {e.source_count} articles" for e in names)
+                e.name
+                + (f" ({', '.join(e.roles[:2])})" if e.roles else "")
+                + f" — {e.source_count} articles"
+                for e in names
+            )
             out.append(f"- **{title}:** {listed}")
     out += ["", "## Timeline", ""]
-    out += [f"- **{format_when(e)}** — {e.text} {markers(briefing, e.article_ids)}"
-            for e in briefing.timeline] or ["- (no dated events found)"]
+    out += [
+        f"- **{format_when(e)}** — {e.text} {markers(briefing, e.article_ids)}"
+        for e in briefing.timeline
+    ] or ["- (no dated events found)"]
     out += ["", "## Reprints and duplicates", ""]
     by_id = {s.article_id: s for s in briefing.sources}
     for group in briefing.reprint_groups:
         original = by_id[group.original_id]
         copies = ", ".join(f"[{by_id[c].marker}] {by_id[c].credit}" for c in group.copy_ids)
-        out.append(f"- [{original.marker}] {original.credit} is the original of: {copies} "
-                   f"({group.kind} copy, overlap {group.similarity:.2f})")
+        out.append(
+            f"- [{original.marker}] {original.credit} is the original of: {copies} "
+            f"({group.kind} copy, overlap {group.similarity:.2f})"
+        )
     if not briefing.reprint_groups:
         out.append("- none found")
     out += ["", "## Sources", ""]
     for source in briefing.sources:
-        parts = [source.credit, f"“{source.title}”" if source.title else None,
-                 source.published_on.isoformat() if source.published_on else "date unknown",
-                 f"`{source.path}`"]
+        parts = [
+            source.credit,
+            f"“{source.title}”" if source.title else None,
+            source.published_on.isoformat() if source.published_on else "date unknown",
+            f"`{source.path}`",
+        ]
         out.append(f"{source.marker}. " + ", ".join(p for p in parts if p))
     if briefing.quarantined or briefing.warnings:
         out += ["", "## Input problems", ""]

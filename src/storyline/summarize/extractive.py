@@ -36,8 +36,11 @@ class Candidate:
 
 def select_sentences(candidates: Sequence[Candidate], max_words: int) -> list[int]:
     """Indices of the chosen candidates, in the order they were chosen."""
-    eligible = [i for i, c in enumerate(candidates)
-                if _MIN_WORDS <= len(c.text.split()) <= _MAX_WORDS and not c.text.endswith("?")]
+    eligible = [
+        i
+        for i, c in enumerate(candidates)
+        if _MIN_WORDS <= len(c.text.split()) <= _MAX_WORDS and not c.text.endswith("?")
+    ]
     if not eligible:
         eligible = list(range(len(candidates)))
     if not eligible:
@@ -53,6 +56,7 @@ def select_sentences(candidates: Sequence[Candidate], max_words: int) -> list[in
     words = 0
     remaining = set(range(len(eligible)))
     while remaining and words < max_words:
+
         def mmr(k: int) -> float:
             overlap = max((similarity[k, j] for j in chosen), default=0.0)
             return _MMR_LAMBDA * score[k] - (1 - _MMR_LAMBDA) * overlap
@@ -69,8 +73,9 @@ def select_sentences(candidates: Sequence[Candidate], max_words: int) -> list[in
     return [eligible[k] for k in chosen]
 
 
-def summarize_texts(documents: Sequence[str], max_words: int,
-                    model: str = DEFAULT_SPACY_MODEL) -> list[str]:
+def summarize_texts(
+    documents: Sequence[str], max_words: int, model: str = DEFAULT_SPACY_MODEL
+) -> list[str]:
     """Summarize plain-text documents; the chosen sentences come back in reading order."""
     from storyline.extract.nlp import load_sentence_splitter
 
@@ -81,6 +86,8 @@ def summarize_texts(documents: Sequence[str], max_words: int,
             text = " ".join(sentence.text.split())
             if text:
                 candidates.append(Candidate(text, number, position))
-    chosen = sorted(select_sentences(candidates, max_words),
-                    key=lambda i: (candidates[i].document, candidates[i].position))
+    chosen = sorted(
+        select_sentences(candidates, max_words),
+        key=lambda i: (candidates[i].document, candidates[i].position),
+    )
     return [candidates[i].text for i in chosen]

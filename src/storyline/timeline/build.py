@@ -26,8 +26,12 @@ _EVENTS_PER_DATE = 2
 _MIN_WORDS, _MAX_WORDS = 6, 60
 
 
-def build_timeline(sentences: Sequence[Sentence], dates: Sequence[ResolvedDate],
-                   independent_of: dict[str, str], max_events: int) -> list[TimelineEvent]:
+def build_timeline(
+    sentences: Sequence[Sentence],
+    dates: Sequence[ResolvedDate],
+    independent_of: dict[str, str],
+    max_events: int,
+) -> list[TimelineEvent]:
     """Dated events in date order, deduplicated across articles and reprints.
 
     An event cites the articles whose sentences it merges and the reprints of those articles.
@@ -39,8 +43,11 @@ def build_timeline(sentences: Sequence[Sentence], dates: Sequence[ResolvedDate],
     for sentence in sentences:
         if not _MIN_WORDS <= len(sentence.text.split()) <= _MAX_WORDS:
             continue
-        inside = [d for d in by_article.get(sentence.article_id, [])
-                  if sentence.start <= d.start < sentence.end]
+        inside = [
+            d
+            for d in by_article.get(sentence.article_id, [])
+            if sentence.start <= d.start < sentence.end
+        ]
         if inside:
             # The most precise date; of several, the latest ("shares, which fell on Tuesday,
             # rose on Friday" reports Friday's event).
@@ -55,20 +62,26 @@ def build_timeline(sentences: Sequence[Sentence], dates: Sequence[ResolvedDate],
     events: list[dict] = []
     for index, (sentence, resolved) in enumerate(dated):
         for event in events:
-            if (event["when"] == resolved.value
-                    and similarity[event["index"], index] >= _SAME_EVENT):
+            if event["when"] == resolved.value and similarity[event["index"], index] >= _SAME_EVENT:
                 event["articles"].append(sentence.article_id)
                 break
         else:
-            events.append({"when": resolved.value, "granularity": resolved.granularity,
-                           "index": index, "articles": [sentence.article_id]})
+            events.append(
+                {
+                    "when": resolved.value,
+                    "granularity": resolved.granularity,
+                    "index": index,
+                    "articles": [sentence.article_id],
+                }
+            )
 
     def support(event: dict) -> int:
         return len({independent_of.get(a, a) for a in event["articles"]})
 
     ranked, per_date = [], {}
-    for event in sorted(events, key=lambda e: (-support(e), _PRECISION[e["granularity"]],
-                                               -centrality[e["index"]])):
+    for event in sorted(
+        events, key=lambda e: (-support(e), _PRECISION[e["granularity"]], -centrality[e["index"]])
+    ):
         if per_date.get(event["when"], 0) < _EVENTS_PER_DATE and len(ranked) < max_events:
             per_date[event["when"]] = per_date.get(event["when"], 0) + 1
             ranked.append(event)
@@ -76,16 +89,24 @@ def build_timeline(sentences: Sequence[Sentence], dates: Sequence[ResolvedDate],
     for copy_id, original_id in independent_of.items():
         if copy_id != original_id:
             copies.setdefault(original_id, []).append(copy_id)
-    return [TimelineEvent(when=e["when"], granularity=e["granularity"],
-                          text=dated[e["index"]][0].text,
-                          article_ids=tuple(dict.fromkeys(
-                              c for a in e["articles"]
-                              for c in [a, *copies.get(independent_of.get(a, a), [])])))
-            for e in sorted(ranked, key=lambda e: (e["when"], e["index"]))]
+    return [
+        TimelineEvent(
+            when=e["when"],
+            granularity=e["granularity"],
+            text=dated[e["index"]][0].text,
+            article_ids=tuple(
+                dict.fromkeys(
+                    c for a in e["articles"] for c in [a, *copies.get(independent_of.get(a, a), [])]
+                )
+            ),
+        )
+        for e in sorted(ranked, key=lambda e: (e["when"], e["index"]))
+    ]
 
 
-def timeline_from_pool(pool: Sequence[tuple[date, Sequence[str]]], n_dates: int,
-                       sentences_per_date: int) -> list[tuple[date, list[str]]]:
+def timeline_from_pool(
+    pool: Sequence[tuple[date, Sequence[str]]], n_dates: int, sentences_per_date: int
+) -> list[tuple[date, list[str]]]:
     """Timeline from a pool of already-dated sentences (the Timeline17/Crisis input form).
 
     Dates are ranked by how many sentences refer to them, weighted by how central those

@@ -1,0 +1,194 @@
+"""`storyline eval`: score Storyline and baselines on the public benchmarks in shared/data.
+
+Each command is a thin wrapper over a `storyline.evaluate.*.evaluate_*` function: it prints
+a rich table (or, with `--json`, one JSON object on stdout) and shows progress on stderr.
+Errors are `StorylineError`s, which the root app turns into one stderr line and exit 1.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storyline.evaluate.report import EvalResult
+
+eval_app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Score Storyline and baselines on the benchmarks in shared/data.",
+)
+
+
+class SummaryDataset(StrEnum):
+    multinews = "multinews"
+    neus = "neus"
+
+
+class ClusterDataset(StrEnum):
+    ecbplus = "ecbplus"
+    uci = "uci"
+    multinews_mix = "multinews-mix"
+
+
+class TimelineSubset(StrEnum):
+    all = "all"
+    t17 = "t17"
+    crisis = "crisis"
+
+
+class ExtractDataset(StrEnum):
+    aeb = "aeb"
+    trafilatura = "trafilatura"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Read this file (same format) instead of the shared data."),
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", min=1, help="Use only the first N items.")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed for every random choice.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON record on stdout instead of a table.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bars on stderr.")]
+SystemsOption = Annotated[
+    str | None,
+    typer.Option("--systems", help="Comma-separated systems to run (default: all)."),
+]
+
+
+def _systems(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _emit(result: EvalResult, as_json: bool) -> None:
+    if as_json:
+        typer.echo(result.to_json())
+    else:
+        result.print()
+
+
+@eval_app.command("summarize")
+def summarize_command(
+    dataset: Annotated[
+        SummaryDataset, typer.Option("--dataset", help="Benchmark to use.")
+    ] = SummaryDataset.multinews,
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    max_words: Annotated[
+        int | None,
+        typer.Option(
+            "--max-words", min=1, help="Word budget (default: the dataset's mean reference length)."
+        ),
+    ] = None,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """ROUGE-1/2/Lsum of Storyline, lead, TextRank, LexRank, random and oracle summaries."""
+    from storyline.evaluate.summarize import evaluate_summarize
+
+    result = evaluate_summarize(
+        data_path=data,
+        limit=limit,
+        seed=seed,
+        dataset=dataset.value,
+        max_words=max_words,
+        systems=_systems(systems),
+        show_progress=not quiet,
+    )
+    _emit(result, as_json)
+
+
+@eval_app.command("cluster")
+def cluster_command(
+    dataset: Annotated[
+        ClusterDataset, typer.Option("--dataset", help="Benchmark to use.")
+    ] = ClusterDataset.ecbplus,
+    within_topic: Annotated[
+        bool,
+        typer.Option(
+            "--within-topic", help="ECB+: cluster each topic on its own and macro-average."
+        ),
+    ] = False,
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """BCubed and pairwise P/R/F1 of Storyline and baselines against gold stories."""
+    from storyline.evaluate.cluster import evaluate_cluster
+
+    result = evaluate_cluster(
+        data_path=data,
+        limit=limit,
+        seed=seed,
+        dataset=dataset.value,
+        within_topic=within_topic,
+        systems=_systems(systems),
+        show_progress=not quiet,
+    )
+    _emit(result, as_json)
+
+
+@eval_app.command("timeline")
+def timeline_command(
+    subset: Annotated[
+        TimelineSubset,
+        typer.Option("--subset", help="Topics to use: Timeline17, Crisis or both."),
+    ] = TimelineSubset.all,
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Date-F1 and alignment ROUGE (align+ m:1) of Storyline and a mention-count baseline."""
+    from storyline.evaluate.timeline import evaluate_timeline
+
+    result = evaluate_timeline(
+        data_path=data,
+        limit=limit,
+        seed=seed,
+        subset=subset.value,
+        systems=_systems(systems),
+        show_progress=not quiet,
+    )
+    _emit(result, as_json)
+
+
+@eval_app.command("extract")
+def extract_command(
+    dataset: Annotated[
+        ExtractDataset, typer.Option("--dataset", help="Benchmark to use.")
+    ] = ExtractDataset.aeb,
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Main-text extraction quality of Storyline, trafilatura and readability-lxml."""
+    from storyline.evaluate.extract import evaluate_extract
+
+    result = evaluate_extract(
+        data_path=data,
+        limit=limit,
+        seed=seed,
+        dataset=dataset.value,
+        systems=_systems(systems),
+        show_progress=not quiet,
+    )
+    _emit(result, as_json)

@@ -1,0 +1,41 @@
+from storyline.summarize import Candidate, select_sentences
+
+DOCS = [
+    [
+        "Ferry crews on the northern route walked off the job on Friday over night-shift pay.",
+        "The strike stranded about 3,000 commuters who rely on the island ferry each morning.",
+        "Union organiser Dev Patel said crews wanted a fair rota rather than a pay rise.",
+        "The weather on the island was mild for the time of year, forecasters said.",
+    ],
+    [
+        "Ferry crews walked off the job on Friday in a dispute over night-shift pay.",
+        "The operator Nordlink said it would run a reduced timetable with managers on board.",
+        "The transport ministry urged Nordlink and the union to resume talks on Monday.",
+    ],
+]
+
+
+def candidates():
+    return [Candidate(text, d, p) for d, doc in enumerate(DOCS) for p, text in enumerate(doc)]
+
+
+def test_extractive_respects_word_budget():
+    chosen = select_sentences(candidates(), max_words=40)
+    words = sum(len(candidates()[i].text.split()) for i in chosen)
+    assert 20 <= words <= 44
+
+
+def test_extractive_skips_sentence_repeating_a_chosen_one():
+    chosen = select_sentences(candidates(), max_words=200)
+    texts = [candidates()[i].text for i in chosen]
+    assert not (DOCS[0][0] in texts and DOCS[1][0] in texts)
+
+
+def test_extractive_prefers_central_lead_over_off_topic():
+    chosen = select_sentences(candidates(), max_words=40)
+    assert candidates()[chosen[0]].text in (DOCS[0][0], DOCS[1][0])
+    assert DOCS[0][3] not in [candidates()[i].text for i in chosen]
+
+
+def test_extractive_empty_input_gives_empty_summary():
+    assert select_sentences([], max_words=100) == []
