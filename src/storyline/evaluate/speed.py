@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import resource
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from storyline.clean.article import clean_documents
 from storyline.cluster import cluster_stream
