@@ -8,6 +8,7 @@
     │   ├── UndecodableInput (UnicodeError)
     │   ├── MalformedRecord
     │   └── OversizeInput
+    ├── StoreError                       the article store cannot be opened, migrated or written
     ├── ConfigError (ValueError)         a setting or backend name is invalid
     ├── BackendUnavailable (ImportError) an optional dependency is not installed
     └── DataUnavailable (FileNotFoundError)  benchmark data is not where expected
@@ -69,3 +70,7 @@ class BackendUnavailable(StorylineError, ImportError):
 
 class DataUnavailable(StorylineError, FileNotFoundError):
     """A benchmark data file is not where it was expected."""
+
+
+class StoreError(StorylineError):
+    """The article store cannot be opened, migrated or written; what was stored is kept."""

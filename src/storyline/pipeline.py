@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 from storyline.clean.article import clean_documents
@@ -30,6 +31,7 @@ from storyline.records import (
 from storyline.settings import Settings
 from storyline.similarity import tfidf_rows
 from storyline.summarize import Candidate, select_sentences
+from storyline.summarize.update import new_sentences, split_by_date
 from storyline.timeline import build_timeline
 
 # A sentence of another independent article this similar (TF-IDF cosine) reports the same
@@ -56,12 +58,15 @@ def read_articles(
 
 
 def brief_paths(
-    paths: Iterable[str | Path], settings: Settings | None = None, progress: Progress = _no_progress
+    paths: Iterable[str | Path],
+    settings: Settings | None = None,
+    progress: Progress = _no_progress,
+    since: date | None = None,
 ) -> Briefing:
     """Read, clean, deduplicate and brief every article under `paths`."""
     settings = settings or Settings()
     articles, quarantined = read_articles(paths, settings)
-    return brief_articles(articles, settings, progress, quarantined)
+    return brief_articles(articles, settings, progress, quarantined, since=since)
 
 
 def brief_articles(
@@ -69,8 +74,13 @@ def brief_articles(
     settings: Settings | None = None,
     progress: Progress = _no_progress,
     quarantined: Sequence[Quarantined] = (),
+    since: date | None = None,
 ) -> Briefing:
-    """Build the briefing for a set of clean articles about one story."""
+    """Build the briefing for a set of clean articles about one story.
+
+    With `since`, the summary and timeline hold only what articles published after that
+    date report and earlier articles did not (an update briefing).
+    """
     settings = settings or Settings()
     articles = sorted(articles, key=_reading_order)
     groups = find_reprint_groups(
@@ -102,13 +112,24 @@ def brief_articles(
             for e in doc.ents
         )
 
-    summary = _summarize(articles, sentences, independent_of, settings.summary_words)
-    timeline = build_timeline(sentences, dates, independent_of, settings.timeline_events)
+    warnings: list[str] = []
+    summary_pool, timeline_pool = sentences, sentences
+    if since is not None:
+        old_ids, new_ids, undated = split_by_date(articles, since)
+        summary_pool = new_sentences(sentences, old_ids, new_ids)
+        timeline_pool = [s for s in sentences if s.article_id in new_ids]
+        warnings += [
+            f"{a.source}: no publication date, so it is left out of the update "
+            f"since {since.isoformat()}"
+            for a in undated
+        ]
+    summary = _summarize(articles, summary_pool, sentences, independent_of, settings.summary_words)
+    timeline = build_timeline(timeline_pool, dates, independent_of, settings.timeline_events)
     entities = _top_entities(
         canonical_entities(mentions, independent_of), settings.entities_per_kind
     )
     sources = _sources(articles, summary, timeline)
-    warnings = [w for a in articles for w in a.warnings]
+    warnings += [w for a in articles for w in a.warnings]
     warnings += [
         f"{a.source}: no publication date; its relative dates were not resolved"
         for a in articles
@@ -124,6 +145,7 @@ def brief_articles(
         article_count=len(articles),
         quarantined=tuple(quarantined),
         warnings=tuple(warnings),
+        since=since,
     )
 
 
@@ -134,13 +156,15 @@ def _reading_order(article: Article) -> tuple:
 
 def _summarize(
     articles: Sequence[Article],
+    pool: Sequence[Sentence],
     sentences: Sequence[Sentence],
     independent_of: dict[str, str],
     max_words: int,
 ) -> list[SummarySentence]:
-    """Pick summary sentences from originals only; cite every article that reports each."""
+    """Pick summary sentences from the originals in `pool`; cite every article that reports
+    each (its reprints, and any article with a sentence saying the same)."""
     order = {a.article_id: i for i, a in enumerate(articles)}
-    originals = [s for s in sentences if independent_of[s.article_id] == s.article_id]
+    originals = [s for s in pool if independent_of[s.article_id] == s.article_id]
     candidates = [Candidate(s.text, order[s.article_id], s.index) for s in originals]
     chosen = sorted(
         select_sentences(candidates, max_words),

@@ -163,6 +163,33 @@ class Quarantined:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """A statement and the independent sources that report it (reprints counted once)."""
+
+    text: str
+    article_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Outlets giving different values for what looks like the same figure."""
+
+    about: str
+    claims: tuple[Claim, ...]
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CrossSourceView:
+    """What several outlets agree on, what one source alone claims, where figures differ."""
+
+    consensus: tuple[Claim, ...]
+    single_source: tuple[Claim, ...]
+    disagreements: tuple[Disagreement, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """Everything a reader gets for one story."""
 
@@ -175,9 +202,77 @@ class Briefing:
     article_count: int
     quarantined: tuple[Quarantined, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    # Set for an update briefing: only what was first reported after this date.
+    since: date | None = None
+    cross_source: CrossSourceView | None = None
 
     def marker_of(self, article_id: str) -> int | None:
         for source in self.sources:
             if source.article_id == article_id:
                 return source.marker
         return None
+
+
+Outcome = Literal["added", "already stored", "quarantined"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawInput:
+    """The exact bytes one article (or one rejected item) was read from, kept for re-processing.
+
+    A whole file for single-article formats (.txt, .html), one record for datasets (a JSONL
+    line, a CSV row as JSON, a WARC response payload, a feed entry's content).
+    """
+
+    source: str
+    format: str
+    content: bytes
+    sha256: str
+
+    @classmethod
+    def of(cls, source: str, format: str, content: bytes) -> RawInput:
+        import hashlib
+
+        return cls(source, format, content, hashlib.sha256(content).hexdigest())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What the store did with one article: added it, or found it already stored.
+
+    `article_id` is the id under which the article is stored: the earlier copy's id when the
+    same text (same outlet) or the same URL was stored before.
+    """
+
+    article_id: str
+    source: str
+    outcome: Literal["added", "already stored"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text search result; `score` is higher for better matches (negated BM25)."""
+
+    article_id: str
+    title: str | None
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ingest run did: counts per (format, outcome), the new ids, what was refused."""
+
+    counts: tuple[tuple[str, Outcome, int], ...]
+    article_ids: tuple[str, ...]
+    quarantined: tuple[Quarantined, ...]
+    warnings: tuple[str, ...]
+    seconds: float
+
+    def count(self, outcome: Outcome | None = None, format: str | None = None) -> int:
+        """Items with this outcome and/or format (all items when both are None)."""
+        return sum(
+            n
+            for fmt, out, n in self.counts
+            if (outcome is None or out == outcome) and (format is None or fmt == format)
+        )

@@ -39,6 +39,25 @@ class Settings:
     entities_per_kind: int = 8
     # Timeline length cap for a briefing.
     timeline_events: int = 20
+    # Largest dataset file (JSONL, CSV, Parquet, WARC, possibly gzipped) read at all; each of
+    # its records is still capped by max_input_bytes. Common Crawl's CC-News WARC files are
+    # about 1 GB each, so 4 GiB takes one whole while refusing a mistaken disk image.
+    max_dataset_bytes: int = 4 * 1024**3
+    # Articles cleaned and stored per store transaction. 500 keeps a batch's memory small
+    # (a few MB of text) and the commit cost negligible: ingest of the ECB+ dump
+    # (../shared/data/ecbplus-clustering, 772 articles) runs at the same speed from 200 up.
+    ingest_batch_size: int = 500
+    # Furniture is learned from up to this many of an outlet's most recent stored articles
+    # as well as the batch, so it is found when articles arrive one at a time. Furniture
+    # repeats in every page, so 200 recent pages hold min_furniture_repeats copies with margin.
+    furniture_history_articles: int = 200
+    # A publication date this far past "now" (or past the WARC/feed fetch date) is not
+    # trusted: time zones run from UTC-12 to UTC+14, so an honest local date can lead UTC by
+    # up to 14 hours; one day leaves room for clock drift while catching lying feeds.
+    max_future_date_s: int = 86_400
+    # Dates before this year are not trusted: the oldest news websites date from the early
+    # 1990s, and feeds that lose their date print the Unix epoch (1970) or year 1.
+    earliest_published_year: int = 1990
 
     def __post_init__(self) -> None:
         for f in fields(self):

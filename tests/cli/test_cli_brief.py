@@ -62,7 +62,7 @@ def test_cli_brief_exits_nonzero_when_nothing_readable(tmp_path):
 
 
 def test_cli_brief_html_escapes_article_text(tmp_path):
-    hostile = GOOD.replace("Dev Patel.", "Dev Patel. <script>alert('x')</script> he added.")
+    hostile = GOOD.replace("title: Ferry crews strike", "title: Ferry <script>alert(1)</script>")
     (tmp_path / "a.txt").write_text(hostile, encoding="utf-8")
     out = tmp_path / "briefing.html"
     result = run("brief", tmp_path / "a.txt", "--format", "html", "--out", out, "--words", "60")

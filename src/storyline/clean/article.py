@@ -1,39 +1,82 @@
-"""Turn RawDocuments into clean Articles: strip boilerplate, split off credits, fill metadata."""
+"""Turn RawDocuments into clean Articles: strip boilerplate, split off credits, fill metadata.
+
+Metadata precedence, recorded in `Article.provenance` (field -> where the value came from):
+- date: explicit metadata (front matter, record field, feed entry) > HTML signals (meta tags,
+  htmldate) > a date printed at the top of the text or in the dateline > the WARC fetch date;
+  a date in the future (of now or of the fetch) or before 1990 is not trusted: it is skipped
+  with a warning and kept in provenance as "date-untrusted";
+- author: metadata > byline line ("By Jane Roe"), which is split off the text;
+- outlet: metadata (site name) > URL domain > byline ("By Jane Roe, The Bay Herald").
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 from storyline.clean.boilerplate import find_furniture, normalize_line, strip_boilerplate
 from storyline.clean.casing import learn_casing_hints
 from storyline.clean.degraded import is_degraded, repair_degraded
-from storyline.metadata.published import parse_published
+from storyline.metadata.byline import find_byline
+from storyline.metadata.language import detect_language
+from storyline.metadata.published import date_in_text, parse_published, untrusted_date_reason
 from storyline.metadata.title import looks_like_headline, outlet_from_url
 from storyline.metadata.wire import expand_tag, find_wire, wire_name
 from storyline.records import Article, RawDocument
+from storyline.settings import Settings
 
+_DEFAULTS = Settings()
 _BLANK_RUN = re.compile(r"\n{3,}")
 # An opening dateline: "WASHINGTON —", "PORTLAND, Ore. (CWS) —", "LONDON, March 3 (Reuters) -".
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,40}(?:, [A-Z][A-Za-z.]{1,12}(?: \d{1,2})?)?"
     r"(?: \([A-Za-z .&]{1,30}\))?\s+[—–-]{1,2}\s+"
 )
+_LANGUAGE_NAMES = {
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+}
+
+
+def split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def outlet_key(raw: RawDocument) -> str | None:
+    """The outlet a document's furniture is learned under: its outlet, else its URL's domain."""
+    return raw.meta("outlet") or outlet_from_url(raw.meta("url"))
 
 
 def clean_documents(
-    raws: Sequence[RawDocument], min_furniture_repeats: int, max_article_chars: int
+    raws: Sequence[RawDocument],
+    min_furniture_repeats: int,
+    max_article_chars: int,
+    *,
+    history: Iterable[tuple[str, Sequence[str]]] = (),
+    now: datetime | None = None,
+    max_future_date_s: int = _DEFAULTS.max_future_date_s,
+    earliest_published_year: int = _DEFAULTS.earliest_published_year,
 ) -> list[Article]:
-    """Clean a batch together, so furniture and casing can be learned across its articles."""
-    lines_of = [raw.text.replace("\r\n", "\n").replace("\r", "\n").split("\n") for raw in raws]
-    outlets = [raw.meta("outlet") or outlet_from_url(raw.meta("url")) for raw in raws]
-    furniture = find_furniture(
-        ((outlet or "?", lines) for outlet, lines in zip(outlets, lines_of, strict=True)),
-        min_furniture_repeats,
-    )
-    hints = learn_casing_hints(raw.text for raw in raws if not is_degraded(raw.text))
+    """Clean a batch together, so furniture and casing can be learned across its articles.
+
+    `history` adds (outlet, lines) of articles stored earlier: furniture is counted over them
+    too, so a line an outlet prints on every page is found even when pages arrive one at a
+    time. `now` is the reference for future-date checks (default: the current time).
+    """
+    now = now or datetime.now(UTC)
+    lines_of = [split_lines(raw.text) for raw in raws]
+    outlets = [outlet_key(raw) for raw in raws]
+    batch = ((outlet or "?", lines) for outlet, lines in zip(outlets, lines_of, strict=True))
+    furniture = find_furniture([*batch, *history], min_furniture_repeats)
+    hints = _LazyHints(raws)
     known_names = {outlet for outlet in outlets if outlet}
+    dates = _DateRules(now, max_future_date_s, earliest_published_year)
     articles = []
     for raw, lines, outlet in zip(raws, lines_of, outlets, strict=True):
         articles.append(
@@ -45,9 +88,34 @@ def clean_documents(
                 hints,
                 known_names,
                 max_article_chars,
+                dates,
             )
         )
     return articles
+
+
+class _LazyHints:
+    """Casing hints from the batch's intact texts, learned only if some text needs repair."""
+
+    def __init__(self, raws: Sequence[RawDocument]) -> None:
+        self._raws = raws
+        self._hints: dict[str, str] | None = None
+
+    def get(self) -> dict[str, str]:
+        if self._hints is None:
+            self._hints = learn_casing_hints(
+                raw.text for raw in self._raws if not is_degraded(raw.text)
+            )
+        return self._hints
+
+
+class _DateRules:
+    """What makes a publication date believable (see `untrusted_date_reason`)."""
+
+    def __init__(self, now: datetime, max_future_s: int, earliest_year: int) -> None:
+        self.now = now
+        self.max_future_s = max_future_s
+        self.earliest_year = earliest_year
 
 
 def _clean_one(
@@ -55,21 +123,36 @@ def _clean_one(
     lines: list[str],
     outlet: str | None,
     furniture: frozenset[str],
-    hints: dict[str, str],
+    hints: _LazyHints,
     known_names: set[str],
     max_article_chars: int,
+    dates: _DateRules,
 ) -> Article:
     provenance = dict(raw.provenance)
     warnings = list(raw.warnings)
     wire, credit_lines = find_wire(lines)
-    kept_lines = [line for i, line in enumerate(lines) if i not in credit_lines]
+    byline, byline_index = find_byline(
+        [line if i not in credit_lines else "" for i, line in enumerate(lines)]
+    )
+    dropped_lines = credit_lines | ({byline_index} if byline_index is not None else set())
+    kept_lines = [line for i, line in enumerate(lines) if i not in dropped_lines]
     kept, removed = strip_boilerplate(kept_lines, furniture)
-    removed = [lines[i].strip() for i in sorted(credit_lines)] + removed
+    removed = [lines[i].strip() for i in sorted(dropped_lines)] + removed
     if wire:
         wire = expand_tag(wire, known_names)
         provenance["wire"] = "text"
+    elif byline and byline.wire:
+        wire, provenance["wire"] = byline.wire, "byline"
     elif raw.meta("wire"):
         wire, provenance["wire"] = raw.meta("wire"), dict(raw.provenance).get("wire", "metadata")
+
+    author = raw.meta("author")
+    if not author and byline and byline.author:
+        author, provenance["author"] = byline.author, "byline"
+    if outlet and "outlet" not in provenance:
+        provenance["outlet"] = "url"
+    if not outlet and byline and byline.outlet:
+        outlet, provenance["outlet"] = byline.outlet, "byline"
 
     title = raw.meta("title")
     paragraphs = [line.strip() for line in kept if line.strip()]
@@ -85,7 +168,7 @@ def _clean_one(
     text = "\n\n".join(paragraphs)
     degraded = is_degraded(text)
     if degraded:
-        text = repair_degraded(text, casing_hints=hints)
+        text = repair_degraded(text, casing_hints=hints.get())
         warnings.append(
             f"{raw.source}: arrived lowercased without punctuation; sentence "
             "breaks and casing were restored automatically"
@@ -95,12 +178,12 @@ def _clean_one(
         text = text[:max_article_chars]
     text = _BLANK_RUN.sub("\n\n", text)
 
-    if outlet and "outlet" not in provenance:
-        provenance["outlet"] = "url"
-    published_at = parse_published(raw.meta("date"))
-    if raw.meta("date") and published_at is None:
+    published_at = _published_at(raw, lines, provenance, warnings, dates)
+    language = detect_language(text)
+    if language in _LANGUAGE_NAMES:
         warnings.append(
-            f"{raw.source}: publication date {raw.meta('date')!r} is not a date; ignored"
+            f"{raw.source}: text looks {_LANGUAGE_NAMES[language]} ({language}), not English; "
+            "entities and dates are found with an English model"
         )
     if wire and outlet and wire_name(outlet) == wire:
         outlet = wire
@@ -111,7 +194,7 @@ def _clean_one(
         title=title,
         outlet=outlet,
         published_at=published_at,
-        author=raw.meta("author"),
+        author=author,
         url=raw.meta("url"),
         wire=wire,
         degraded=degraded,
@@ -119,6 +202,43 @@ def _clean_one(
         provenance=tuple(sorted(provenance.items())),
         warnings=tuple(warnings),
     )
+
+
+def _published_at(
+    raw: RawDocument,
+    lines: list[str],
+    provenance: dict[str, str],
+    warnings: list[str],
+    rules: _DateRules,
+) -> datetime | None:
+    """The first believable date by precedence (module docstring); others become warnings."""
+    fetched_at = parse_published(raw.meta("fetched_at"))
+    candidates: list[tuple[datetime, str, str]] = []
+    stated = raw.meta("date")
+    if stated:
+        parsed = parse_published(stated)
+        if parsed is None:
+            warnings.append(f"{raw.source}: publication date {stated!r} is not a date; ignored")
+        else:
+            candidates.append((parsed, stated, provenance.get("date", "metadata")))
+    in_text = date_in_text(lines, reference=fetched_at)
+    if in_text:
+        candidates.append((in_text[0], in_text[0].date().isoformat(), in_text[1]))
+    if fetched_at is not None and raw.format == "warc":
+        candidates.append((fetched_at, raw.meta("fetched_at") or "", "warc-date"))
+    for parsed, shown, origin in candidates:
+        reason = untrusted_date_reason(
+            parsed, rules.now, fetched_at, rules.max_future_s, rules.earliest_year
+        )
+        if reason is None:
+            provenance["date"] = origin
+            return parsed
+        warnings.append(
+            f"{raw.source}: publication date {shown!r} ({origin}) {reason}; not trusted"
+        )
+        provenance["date-untrusted"] = f"{shown} ({origin})"
+    provenance.pop("date", None)
+    return None
 
 
 def _drop_headline(paragraphs: list[str], title: str | None) -> tuple[list[str], list[str]]:

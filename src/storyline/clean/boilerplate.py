@@ -37,6 +37,9 @@ _PATTERNS = [
     r"^(share|tweet|email|whatsapp)( (on|via) \w+)?( \| (share|tweet|email|whatsapp)\b.*)?$",
     r"\bcookies?\b.{0,80}\b(accept|consent|policy|settings)\b",
     r"^(this (article|story) (was|has been) (updated|corrected)|updated:? \d)",
+    # WordPress feed trailer and "read on" links that feeds append to an entry.
+    r"^the post .{1,200} appeared first on .{1,80}$",
+    r"^(continue reading|read the full (story|article)|read more)\b.{0,60}$",
 ]
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.I)
 # A trailing "(Name/Agency)" or "Photo: ..." marks a caption credit, e.g. "(Jo Roe/AP)".

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from storyline.cli.brief import brief_command
 from storyline.cli.common import stderr
 from storyline.cli.demo import demo_command
+from storyline.cli.ingest import ingest_command
 from storyline.errors import StorylineError
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.command("brief")(brief_command)
 app.command("demo")(demo_command)
+app.command("ingest")(ingest_command)
 
 
 def _add_eval() -> None:
@@ -32,20 +33,18 @@ _add_eval()
 
 
 def main() -> None:
-    """Console entry point; `--debug` anywhere shows tracebacks."""
+    """Console entry point; `--debug` anywhere shows tracebacks.
+
+    Usage errors and exit codes are handled by typer's standalone mode; a StorylineError
+    escaping a command becomes one line on stderr and exit code 1.
+    """
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
     try:
-        code = app(standalone_mode=False)
+        app()
     except StorylineError as exc:
         if debug:
             raise
         stderr.print(f"[red]error[/red] {exc}", highlight=False)
         sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)

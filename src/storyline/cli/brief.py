@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -33,11 +34,22 @@ def brief_command(
     model: Annotated[
         str, typer.Option(help="spaCy model package name or directory.")
     ] = DEFAULT_SPACY_MODEL,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Update briefing: only what articles published after this date (YYYY-MM-DD) "
+            "report that earlier ones did not.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or warnings.")] = False,
 ) -> None:
     """Brief a story: cited summary, key entities, timeline, reprint groups and sources."""
     briefing = brief_paths(
-        paths, Settings(summary_words=words, spacy_model=model), progress=progress_bar(quiet)
+        paths,
+        Settings(summary_words=words, spacy_model=model),
+        progress=progress_bar(quiet),
+        since=since.date() if since else None,
     )
     write_briefing(briefing, output_format.value, out, quiet)
 

@@ -1,23 +1,26 @@
-"""Read files and folders of articles into RawDocuments; unusable inputs become Quarantined.
+"""Read files, folders, globs and stdin of articles into RawDocuments; failures are Quarantined.
 
-One reader per format, chosen by file suffix. A bad file never stops the batch.
+One reader per format (ingest/sources.py picks it by suffix or by sniffing). A bad file or
+record never stops the batch. `ingest_paths` (ingest/run.py) adds cleaning and storing.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from storyline.errors import InputError, MissingInput, OversizeInput
-from storyline.ingest.decode import decode_bytes
+from storyline.ingest.feeds import parse_feed
 from storyline.ingest.html import extract_main_text, parse_html
-from storyline.ingest.jsonl import parse_jsonl
+from storyline.ingest.jsonl import FIELD_ALIASES, FieldMap, parse_jsonl
+from storyline.ingest.sources import FORMATS, ReadOptions, find_files, read_sources
+from storyline.ingest.tabular import parse_csv
 from storyline.ingest.text import parse_text
 from storyline.records import Quarantined, RawDocument
 
 Reader = Callable[[str, str, tuple[str, ...]], "RawDocument | Iterable[RawDocument | Quarantined]"]
 
+# Text readers by suffix: (decoded text, source, decoding warnings) -> document(s). Binary
+# and streamed formats (Parquet, WARC, gzipped files) are read through `FORMATS`.
 READERS: dict[str, Reader] = {
     ".txt": parse_text,
     ".text": parse_text,
@@ -25,68 +28,39 @@ READERS: dict[str, Reader] = {
     ".htm": parse_html,
     ".jsonl": parse_jsonl,
     ".ndjson": parse_jsonl,
+    ".csv": parse_csv,
+    ".rss": parse_feed,
+    ".atom": parse_feed,
+    ".xml": parse_feed,
 }
 
-__all__ = ["READERS", "extract_main_text", "find_files", "read_inputs"]
-
-
-def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
-    """Expand files and folders (recursively, sorted, hidden files skipped)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                if child.is_file() and not any(p.startswith(".") for p in relative.parts):
-                    if child.suffix.lower() in READERS:
-                        yield child
-        elif path.is_file():
-            yield path
-        else:
-            error = MissingInput(str(path), "no such file or folder")
-            yield Quarantined(source=str(path), stage="ingest", error=str(error))
+__all__ = [
+    "FIELD_ALIASES",
+    "FORMATS",
+    "READERS",
+    "FieldMap",
+    "ReadOptions",
+    "extract_main_text",
+    "find_files",
+    "ingest_paths",
+    "read_inputs",
+    "read_sources",
+]
 
 
 def read_inputs(
-    paths: Iterable[str | Path], max_input_bytes: int
+    paths: Iterable[str | Path], max_input_bytes: int, fields: FieldMap | None = None
 ) -> Iterator[RawDocument | Quarantined]:
     """Yield every article found under `paths`, and a Quarantined record for each failure."""
-    for item in find_files(paths):
-        if isinstance(item, Quarantined):
-            yield item
-            continue
-        yield from _read_file(item, max_input_bytes)
+    options = ReadOptions(max_input_bytes=max_input_bytes, fields=fields or FieldMap())
+    for read in read_sources(paths, options):
+        yield read.item
 
 
-def _read_file(path: Path, max_input_bytes: int) -> Iterator[RawDocument | Quarantined]:
-    source = str(path)
-    raw_sha256 = None
-    try:
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
-            raise InputError(
-                source,
-                f"unsupported file type {path.suffix or '(none)'!r}",
-                f"supported: {', '.join(sorted(READERS))}",
-            )
-        size = path.stat().st_size
-        if size > max_input_bytes:
-            raise OversizeInput(
-                source,
-                f"file is {size:,} bytes, over the {max_input_bytes:,} byte limit",
-                "raise Settings.max_input_bytes or split it",
-            )
-        data = path.read_bytes()
-        raw_sha256 = hashlib.sha256(data).hexdigest()
-        text, warnings = decode_bytes(data, source)
-        result = reader(text, source, warnings)
-        if isinstance(result, RawDocument):
-            yield result
-        else:
-            yield from result
-    except InputError as exc:
-        yield Quarantined(source=source, stage="ingest", error=str(exc), raw_sha256=raw_sha256)
-    except OSError as exc:
-        yield Quarantined(
-            source=source, stage="ingest", error=f"{source}: cannot be read ({exc.strerror or exc})"
-        )
+def __getattr__(name: str):
+    # ingest_paths needs the store and cleaning; import it only when asked for.
+    if name == "ingest_paths":
+        from storyline.ingest.run import ingest_paths
+
+        return ingest_paths
+    raise AttributeError(name)

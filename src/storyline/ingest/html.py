@@ -20,9 +20,18 @@ def extract_main_text(html: str, url: str | None = None) -> str:
     return (document.text or "") if document is not None else ""
 
 
-def parse_html(html: str, source: str, warnings: tuple[str, ...] = ()) -> RawDocument:
-    """Main text plus title, outlet, date, author and URL of a saved page."""
-    document = trafilatura.bare_extraction(html, with_metadata=True)
+def parse_html(
+    html: str, source: str, warnings: tuple[str, ...] = (), url: str | None = None
+) -> RawDocument:
+    """Main text plus title, outlet, date, author and URL of a saved page.
+
+    `url`, when known (a WARC record's target URI), helps trafilatura name the site and
+    becomes the article's URL if the page does not state its canonical one.
+    """
+    try:
+        document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    except (ValueError, TypeError) as exc:  # lxml refuses some inputs outright
+        raise MalformedRecord(source, f"HTML cannot be parsed ({exc})") from exc
     if document is None or not (document.text or "").strip():
         raise MalformedRecord(
             source,
@@ -34,6 +43,8 @@ def parse_html(html: str, source: str, warnings: tuple[str, ...] = ()) -> RawDoc
         value = getattr(document, attribute, None)
         if value:
             metadata.append((key, str(value)))
+    if url and not any(key == "url" for key, _ in metadata):
+        metadata.append(("url", url))
     return RawDocument(
         source=source,
         format="html",

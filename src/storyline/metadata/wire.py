@@ -94,6 +94,22 @@ def expand_tag(tag: str, names: Iterable[str]) -> str:
     return tag
 
 
+_INLINE_TRAILER = re.compile(r"(?<=[.!?\"”’])\s+(?P<name>[A-Z][A-Z .&-]{1,30}[A-Z])\s*$")
+
+
+def inline_credit(line: str) -> tuple[str | None, str]:
+    """A wire named in capitals after a paragraph's last sentence: '... issue. BLOOMBERG'.
+
+    Returns (wire or None, the line without the credit).
+    """
+    match = _INLINE_TRAILER.search(line.rstrip())
+    if match:
+        known = KNOWN_WIRES.get(match.group("name").strip().casefold())
+        if known:
+            return known, line[: match.start()].rstrip()
+    return None, line
+
+
 def find_wire(lines: list[str]) -> tuple[str | None, set[int]]:
     """Find the wire credit in an article's lines.
 
@@ -104,6 +120,8 @@ def find_wire(lines: list[str]) -> tuple[str | None, set[int]]:
     edges = filled[:3] + filled[-3:]
     credit_lines = {i for i in edges if wire_name(lines[i])}
     wire = next((wire_name(lines[i]) for i in sorted(credit_lines)), None)
+    if wire is None:
+        wire = next((w for i in filled[-3:] if (w := inline_credit(lines[i])[0])), None)
     if wire is None:
         for i in filled[:4]:
             tag = dateline_tag(lines[i])

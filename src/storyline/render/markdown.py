@@ -23,10 +23,13 @@ def render_markdown(briefing: Briefing) -> str:
         f"_{briefing.article_count} articles, {len(briefing.sources) - _copies(briefing)} "
         f"independent sources, {len(briefing.reprint_groups)} reprint groups_",
         "",
-        "## Summary",
+        f"## What's new since {briefing.since.isoformat()}" if briefing.since else "## Summary",
         "",
     ]
     out += [f"{s.text} {markers(briefing, s.article_ids)}" for s in briefing.summary]
+    if briefing.since and not briefing.summary:
+        out.append("Nothing new was reported after that date.")
+    out += _cross_source(briefing)
     out += ["", "## Key entities", ""]
     for kind, title in _KIND_TITLES.items():
         names = [e for e in briefing.entities if e.label == kind]
@@ -68,6 +71,34 @@ def render_markdown(briefing: Briefing) -> str:
         out += [f"- skipped: {q.error}" for q in briefing.quarantined]
         out += [f"- warning: {w}" for w in briefing.warnings]
     return "\n".join(out) + "\n"
+
+
+def _cross_source(briefing: Briefing) -> list[str]:
+    view = briefing.cross_source
+    if view is None:
+        return []
+    out = ["", "## Across sources", ""]
+    if view.consensus:
+        out.append("Reported by several independent outlets:")
+        out += [
+            f"- {c.text} {markers(briefing, c.article_ids)} ({', '.join(c.outlets)})"
+            for c in view.consensus
+        ]
+    if view.single_source:
+        out += ["", "Reported by one source only:"]
+        out += [
+            f"- {c.text} {markers(briefing, c.article_ids)} ({c.outlets[0]})"
+            for c in view.single_source
+        ]
+    if view.disagreements:
+        out += ["", "Where outlets disagree:"]
+        for d in view.disagreements:
+            sides = "; ".join(
+                f"{c.outlets[0]} says {v} {markers(briefing, c.article_ids)}"
+                for c, v in zip(d.claims, d.values, strict=True)
+            )
+            out.append(f"- {sides}")
+    return out
 
 
 def _copies(briefing: Briefing) -> int:

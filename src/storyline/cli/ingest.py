@@ -1,0 +1,114 @@
+"""`storyline ingest PATH...`: read, clean and store articles in the embedded store.
+
+A thin wrapper over `storyline.ingest.run.ingest_paths`: progress on stderr, a table of
+counts per format and outcome on stdout (or one JSON object with --json).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from storyline.cli.common import progress_bar, stderr
+from storyline.ingest.jsonl import FieldMap
+from storyline.ingest.run import ingest_paths
+from storyline.records import IngestReport
+from storyline.settings import Settings
+from storyline.store import default_db_path, open_store
+
+_OUTCOMES = ("added", "already stored", "quarantined")
+
+
+def _field(name: str) -> object:
+    return typer.Option(
+        f"--{name}-field", help=f"Column/field holding the {name} (CSV, Parquet, JSONL)."
+    )
+
+
+def ingest_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders or globs (.txt .html .jsonl[.gz] .json .csv .tsv .parquet "
+            ".warc[.gz] .rss .atom .xml); '-' reads stdin."
+        ),
+    ],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Store file (default: $STORYLINE_DB, else ./storyline.db)."),
+    ] = None,
+    text_field: Annotated[str | None, _field("text")] = None,
+    title_field: Annotated[str | None, _field("title")] = None,
+    date_field: Annotated[str | None, _field("date")] = None,
+    outlet_field: Annotated[str | None, _field("outlet")] = None,
+    url_field: Annotated[str | None, _field("url")] = None,
+    author_field: Annotated[str | None, _field("author")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON summary on stdout instead of a table.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")
+    ] = False,
+) -> None:
+    """Store articles: every format, deduplicated by content and URL, bad inputs quarantined."""
+    fields = FieldMap(
+        text=text_field,
+        title=title_field,
+        date=date_field,
+        outlet=outlet_field,
+        url=url_field,
+        author=author_field,
+    )
+    path = db or default_db_path()
+    with open_store(path) as store:
+        report = ingest_paths(paths, store, Settings(), progress_bar(quiet), fields=fields)
+        stored = store.count()
+    for item in report.quarantined:
+        stderr.print(f"[red]quarantined[/red] {item.error}", highlight=False, markup=True)
+    if not quiet:
+        for warning in report.warnings:
+            stderr.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
+    if as_json:
+        typer.echo(json.dumps(report_dict(report, str(path), stored), ensure_ascii=False))
+    else:
+        Console().print(report_table(report, str(path), stored))
+    if report.count() == report.count("quarantined") and report.count():
+        raise typer.Exit(code=1)
+
+
+def report_dict(report: IngestReport, db: str, stored: int) -> dict:
+    """The --json summary: totals, counts per format, quarantined items, run time."""
+    formats = sorted({fmt for fmt, _, _ in report.counts})
+    return {
+        "db": db,
+        "totals": {outcome: report.count(outcome) for outcome in _OUTCOMES},
+        "formats": {
+            fmt: {outcome: report.count(outcome, fmt) for outcome in _OUTCOMES}
+            for fmt in formats
+        },
+        "articles_in_store": stored,
+        "quarantined": [
+            {"source": q.source, "stage": q.stage, "error": q.error, "raw_sha256": q.raw_sha256}
+            for q in report.quarantined
+        ],
+        "warnings": len(report.warnings),
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def report_table(report: IngestReport, db: str, stored: int) -> Table:
+    table = Table(
+        title=f"Ingested into {db} ({stored:,} articles stored) in {report.seconds:.1f} s"
+    )
+    table.add_column("format")
+    for outcome in _OUTCOMES:
+        table.add_column(outcome, justify="right")
+    for fmt in sorted({fmt for fmt, _, _ in report.counts}):
+        table.add_row(fmt, *(str(report.count(outcome, fmt)) for outcome in _OUTCOMES))
+    table.add_row("total", *(str(report.count(outcome)) for outcome in _OUTCOMES), style="bold")
+    return table

@@ -1,0 +1,175 @@
+"""ingest_paths: read, clean and store articles, batch by batch, reporting every outcome.
+
+Each batch of `Settings.ingest_batch_size` items is cleaned together (furniture learned from
+the batch plus the store's recent articles of the same outlets) and stored in one
+transaction with its quarantined items, so an interrupted run keeps every finished batch and
+nothing of the unfinished one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from storyline.clean.article import clean_documents, outlet_key, split_lines
+from storyline.errors import EmptyInput, StorylineError
+from storyline.ingest.jsonl import FieldMap
+from storyline.ingest.sources import Read, ReadOptions, read_sources
+from storyline.records import Article, IngestReport, Quarantined, RawDocument
+from storyline.settings import Settings
+from storyline.store.base import Store
+
+Progress = Callable[[Iterable, str, int | None], Iterable]
+
+
+def _no_progress(items: Iterable, description: str, total: int | None) -> Iterable:
+    return items
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: Store,
+    settings: Settings | None = None,
+    progress: Progress = _no_progress,
+    fields: FieldMap | None = None,
+    now: datetime | None = None,
+) -> IngestReport:
+    """Ingest every article under `paths` (files, folders, globs, "-" for stdin) into `store`.
+
+    Returns counts per format and outcome ("added", "already stored", "quarantined"); bad
+    inputs are recorded in the store's quarantine with their reason and raw bytes.
+
+    >>> from storyline.store import open_store
+    >>> with open_store("storyline.db") as store:  # doctest: +SKIP
+    ...     report = ingest_paths(["feeds/", "dump.jsonl.gz"], store)
+    >>> report.count("added")  # doctest: +SKIP
+    """
+    settings = settings or Settings()
+    options = ReadOptions(
+        settings.max_input_bytes, settings.max_dataset_bytes, fields or FieldMap()
+    )
+    started = time.perf_counter()
+    run = _Run(store, settings, now)
+    batch: list[Read] = []
+    for read in progress(read_sources(paths, options), "Ingesting", None):
+        batch.append(read)
+        if len(batch) >= settings.ingest_batch_size:
+            run.flush(batch)
+            batch = []
+    if batch:
+        run.flush(batch)
+    return IngestReport(
+        counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
+        article_ids=tuple(run.added_ids),
+        quarantined=tuple(run.quarantined),
+        warnings=tuple(run.warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
+class _Run:
+    """The running totals of one ingest_paths call."""
+
+    def __init__(self, store: Store, settings: Settings, now: datetime | None) -> None:
+        self.store = store
+        self.settings = settings
+        self.now = now
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.added_ids: list[str] = []
+        self.quarantined: list[Quarantined] = []
+        self.warnings: list[str] = []
+
+    def flush(self, batch: Sequence[Read]) -> None:
+        """Clean and store one batch in one transaction."""
+        reads = [r for r in batch if isinstance(r.item, RawDocument)]
+        rejected = [r for r in batch if isinstance(r.item, Quarantined)]
+        articles, failures = self._clean(reads)
+        rejected += failures
+        kept = [(a, r) for a, r in zip(articles, reads, strict=True) if a is not None]
+        with self.store.transaction():
+            outcomes = self.store.add_articles([a for a, _ in kept], [r.raw for _, r in kept])
+            self.store.add_quarantined(
+                [r.item for r in rejected],  # type: ignore[misc]
+                [r.raw for r in rejected],
+            )
+        for (article, read), outcome in zip(kept, outcomes, strict=True):
+            self.counts[read.format, outcome.outcome] += 1
+            if outcome.outcome == "added":
+                self.added_ids.append(outcome.article_id)
+                self.warnings.extend(article.warnings)
+        for read in rejected:
+            self.counts[read.format, "quarantined"] += 1
+            self.quarantined.append(read.item)  # type: ignore[arg-type]
+
+    def _clean(self, reads: Sequence[Read]) -> tuple[list[Article | None], list[Read]]:
+        """Articles (None where cleaning failed or left nothing) and the failures as Reads."""
+        raws = [r.item for r in reads]
+        settings = self.settings
+        try:
+            articles: list[Article | None] = list(
+                clean_documents(
+                    raws,  # type: ignore[arg-type]
+                    settings.min_furniture_repeats,
+                    settings.max_article_chars,
+                    history=self._history(raws),  # type: ignore[arg-type]
+                    now=self.now,
+                    max_future_date_s=settings.max_future_date_s,
+                    earliest_published_year=settings.earliest_published_year,
+                )
+            )
+        except StorylineError:
+            articles = [self._clean_alone(raw) for raw in raws]  # type: ignore[arg-type]
+        failures = []
+        for index, (article, read) in enumerate(zip(articles, reads, strict=True)):
+            problem = None
+            if isinstance(article, Quarantined):
+                problem = article
+            elif article is not None and not article.text.strip():
+                error = EmptyInput(
+                    read.item.source,
+                    "no text left after removing boilerplate, bylines and credits",
+                    "its lines are all page furniture, promos or credits",
+                )
+                problem = Quarantined(
+                    read.item.source, "clean", str(error), read.raw.sha256 if read.raw else None
+                )
+            if problem is not None:
+                articles[index] = None
+                failures.append(Read(problem, read.raw, read.format))
+        return articles, failures
+
+    def _clean_alone(self, raw: RawDocument) -> Article | Quarantined:
+        """Fallback when a batch fails to clean: each document alone, failures quarantined."""
+        settings = self.settings
+        try:
+            (article,) = clean_documents(
+                [raw],
+                settings.min_furniture_repeats,
+                settings.max_article_chars,
+                now=self.now,
+                max_future_date_s=settings.max_future_date_s,
+                earliest_published_year=settings.earliest_published_year,
+            )
+        except StorylineError as exc:
+            return Quarantined(raw.source, "clean", f"{raw.source}: cannot be cleaned ({exc})")
+        return article
+
+    def _history(self, raws: Sequence[RawDocument]) -> list[tuple[str, list[str]]]:
+        """(outlet, lines) of the store's recent articles of the batch's outlets."""
+        sources = {raw.source for raw in raws}
+        urls = {raw.meta("url") for raw in raws} - {None}
+        history = []
+        for outlet in sorted({key for raw in raws if (key := outlet_key(raw))}):
+            for article in self.store.iter_articles(
+                outlet=outlet,
+                limit=self.settings.furniture_history_articles,
+                newest_first=True,
+            ):
+                if article.source in sources or article.url in urls:
+                    continue
+                history.append((outlet, split_lines(article.text) + list(article.removed_lines)))
+        return history
+

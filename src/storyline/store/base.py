@@ -1,0 +1,93 @@
+"""The Store protocol: the one durable home of articles, raw inputs, quarantine and state.
+
+Every backend keeps the same promises (one contract suite in tests/store checks them):
+- `add_articles` and `add_quarantined` are idempotent: what is already stored is reported,
+  not stored twice; articles are keyed by a hash of their normalised text (per outlet, so a
+  wire story reprinted by two papers stays two articles for the reprint detector) and by URL;
+- a batch is one transaction (`with store.transaction(): ...`), so a failure mid-batch leaves
+  what was stored before exactly as it was;
+- raw input bytes are kept for re-processing, and every rejected input is kept with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+
+_SPACE = re.compile(r"\s+")
+
+
+def content_sha256(text: str) -> str:
+    """sha256 of the text after NFKC, case folding and whitespace collapsing.
+
+    Two copies of an article that differ only in line breaks, spacing or Unicode forms
+    (a curly vs straight quote is not folded: that is a different edition) hash alike.
+    """
+    normalised = _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Articles, their raw inputs, the quarantine and key-value state, in one file."""
+
+    path: str
+    schema_version: int
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One transaction around several calls; nested calls join the outer one."""
+        ...
+
+    def add_articles(
+        self, articles: Sequence[Article], raws: Sequence[RawInput | None] | None = None
+    ) -> list[StoredArticle]:
+        """Store new articles (with the raw input each came from); one outcome per article."""
+        ...
+
+    def add_quarantined(
+        self, items: Sequence[Quarantined], raws: Sequence[RawInput | None] | None = None
+    ) -> int:
+        """Record rejected inputs; returns how many were not recorded before."""
+        ...
+
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    def get_raw(self, article_id: str) -> RawInput | None:
+        """The raw input an article was read from, if it was kept."""
+        ...
+
+    def iter_articles(
+        self,
+        since: datetime | None = None,
+        *,
+        outlet: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> Iterator[Article]:
+        """Articles in the order they were stored; `since` filters on the time stored."""
+        ...
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Full-text search over titles and texts, best match first."""
+        ...
+
+    def quarantined(self) -> list[Quarantined]: ...
+
+    def count(self) -> int: ...
+
+    def get_state(self, key: str) -> Any | None:
+        """A JSON value saved with `set_state`, or None."""
+        ...
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Save a JSON-serialisable value (e.g. the online clusterer's learned state)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,409 @@
+"""SqliteStore: the default Store, one SQLite file in WAL mode with an FTS5 index.
+
+Why SQLite: it ships with Python, needs no server, gives crash-safe transactions (WAL) and a
+full-text index (FTS5, BM25 ranking) in the same file. benchmarks/store_benchmark.py measures
+it beside DuckDB on the same articles.
+
+Schema changes are `MIGRATIONS`: migration n (1-based) brings a file from version n-1 to n.
+Opening a file runs the pending ones in a single transaction (as sqlite-utils
+`sqlite_utils/migrations.py`), so an upgrade either completes or leaves the file as it was;
+the version lives in SQLite's `PRAGMA user_version`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import StoreError
+from storyline.metadata.language import detect_language
+from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.store.base import content_sha256
+
+# Each entry is the statements of one schema version, run in order inside one transaction.
+MIGRATIONS: list[tuple[str, ...]] = [
+    # 1: articles keyed by id, by normalised-text hash per outlet, and by URL; quarantine.
+    (
+        """CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE,
+            content_sha256 TEXT NOT NULL,
+            outlet_key TEXT NOT NULL DEFAULT '',
+            url TEXT,
+            source TEXT NOT NULL,
+            title TEXT,
+            outlet TEXT,
+            published_at TEXT,
+            author TEXT,
+            wire TEXT,
+            degraded INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL,
+            removed_lines TEXT NOT NULL DEFAULT '[]',
+            provenance TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            ingested_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX articles_content ON articles(content_sha256, outlet_key)",
+        "CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL",
+        "CREATE INDEX articles_outlet ON articles(outlet_key, seq)",
+        "CREATE INDEX articles_ingested ON articles(ingested_at)",
+        """CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            error TEXT NOT NULL,
+            raw_sha256 TEXT,
+            quarantined_at TEXT NOT NULL
+        )""",
+    ),
+    # 2: raw inputs kept for re-processing; detected language; one quarantine row per problem.
+    (
+        """CREATE TABLE raw_inputs (
+            sha256 TEXT PRIMARY KEY,
+            format TEXT NOT NULL,
+            source TEXT NOT NULL,
+            content BLOB NOT NULL,
+            stored_at TEXT NOT NULL
+        )""",
+        "ALTER TABLE articles ADD COLUMN raw_sha256 TEXT REFERENCES raw_inputs(sha256)",
+        "ALTER TABLE articles ADD COLUMN language TEXT",
+        """DELETE FROM quarantine WHERE id NOT IN (
+            SELECT min(id) FROM quarantine
+            GROUP BY source, stage, error, coalesce(raw_sha256, ''))""",
+        """CREATE UNIQUE INDEX quarantine_problem
+            ON quarantine(source, stage, error, coalesce(raw_sha256, ''))""",
+        "CREATE INDEX articles_raw ON articles(raw_sha256)",
+    ),
+    # 3: full-text index over title and text (external content, kept in step by triggers);
+    # key-value state for stateful stages such as the online clusterer.
+    (
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='seq',
+            tokenize='unicode61 remove_diacritics 2')""",
+        "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+        """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END""",
+        """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+        END""",
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END""",
+        """CREATE TABLE state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+    ),
+]
+
+_ARTICLE_COLUMNS = (
+    "article_id, source, title, outlet, published_at, author, url, wire, degraded, text, "
+    "removed_lines, provenance, warnings"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class SqliteStore:
+    """The Store protocol over one SQLite file (see the module docstring).
+
+    >>> store = SqliteStore(":memory:")
+    >>> store.count()
+    0
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._depth = 0
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the store ({exc}; is the folder writable?)"
+            ) from exc
+        try:
+            self._db.execute("PRAGMA busy_timeout = 5000")
+            # WAL: readers never block the writer and a crash mid-transaction leaves the
+            # last committed state; NORMAL sync is crash-safe in WAL mode (SQLite docs, "WAL").
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self.schema_version = self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(
+                f"{self.path}: not a Storyline store ({exc}); pass --db a new file name or an "
+                "existing Storyline database"
+            ) from exc
+        except StoreError:
+            self._db.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _migrate(self) -> int:
+        """Run pending migrations in one transaction; refuse files newer than this code."""
+        current = self._db.execute("PRAGMA user_version").fetchone()[0]
+        known = len(MIGRATIONS)
+        if current > known:
+            raise StoreError(
+                f"{self.path}: store schema version {current} is newer than this Storyline "
+                f"knows (up to {known}); upgrade storyline to open it (the file was left untouched)"
+            )
+        if current == known:
+            return current
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for version in range(current + 1, known + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {version}")
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(
+                f"{self.path}: upgrading the store from schema version {current} to {known} "
+                f"failed ({exc}); the file was left at its old version"
+            ) from exc
+        return known
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot start a write ({exc})") from exc
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: the batch could not be committed ({exc})") from exc
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_articles(
+        self, articles: Sequence[Article], raws: Sequence[RawInput | None] | None = None
+    ) -> list[StoredArticle]:
+        if raws is not None and len(raws) != len(articles):
+            raise StoreError("add_articles: raws must be None or one per article")
+        outcomes = []
+        with self.transaction():
+            for index, article in enumerate(articles):
+                raw = raws[index] if raws is not None else None
+                outcomes.append(self._add_article(article, raw))
+        return outcomes
+
+    def _add_article(self, article: Article, raw: RawInput | None) -> StoredArticle:
+        digest = content_sha256(article.text)
+        outlet_key = (article.outlet or "").casefold()
+        row = self._db.execute(
+            "SELECT article_id FROM articles WHERE article_id = ? "
+            "UNION ALL SELECT article_id FROM articles WHERE content_sha256 = ? AND outlet_key = ? "
+            "UNION ALL SELECT article_id FROM articles WHERE url = ? "
+            "UNION ALL SELECT article_id FROM articles WHERE raw_sha256 = ? LIMIT 1",
+            (article.article_id, digest, outlet_key, article.url, raw.sha256 if raw else None),
+        ).fetchone()
+        if row:
+            return StoredArticle(row[0], article.source, "already stored")
+        raw_sha256 = self._add_raw(raw) if raw is not None else None
+        self._db.execute(
+            f"INSERT INTO articles ({_ARTICLE_COLUMNS}, content_sha256, outlet_key, "
+            "ingested_at, raw_sha256, language) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.article_id,
+                article.source,
+                article.title,
+                article.outlet,
+                article.published_at.astimezone(UTC).isoformat() if article.published_at else None,
+                article.author,
+                article.url,
+                article.wire,
+                int(article.degraded),
+                article.text,
+                json.dumps(list(article.removed_lines), ensure_ascii=False),
+                json.dumps([list(p) for p in article.provenance], ensure_ascii=False),
+                json.dumps(list(article.warnings), ensure_ascii=False),
+                digest,
+                outlet_key,
+                _now(),
+                raw_sha256,
+                detect_language(article.text),
+            ),
+        )
+        return StoredArticle(article.article_id, article.source, "added")
+
+    def _add_raw(self, raw: RawInput) -> str:
+        self._db.execute(
+            "INSERT OR IGNORE INTO raw_inputs (sha256, format, source, content, stored_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (raw.sha256, raw.format, raw.source, raw.content, _now()),
+        )
+        return raw.sha256
+
+    def add_quarantined(
+        self, items: Sequence[Quarantined], raws: Sequence[RawInput | None] | None = None
+    ) -> int:
+        if raws is not None and len(raws) != len(items):
+            raise StoreError("add_quarantined: raws must be None or one per item")
+        added = 0
+        with self.transaction():
+            for index, item in enumerate(items):
+                raw = raws[index] if raws is not None else None
+                raw_sha256 = item.raw_sha256
+                if raw is not None:
+                    raw_sha256 = self._add_raw(raw)
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO quarantine "
+                    "(source, stage, error, raw_sha256, quarantined_at) VALUES (?, ?, ?, ?, ?)",
+                    (item.source, item.stage, item.error, raw_sha256, _now()),
+                )
+                added += cursor.rowcount
+        return added
+
+    def set_state(self, key: str, value: Any) -> None:
+        try:
+            encoded = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                f"{self.path}: state {key!r} is not JSON-serialisable ({exc}); store plain dicts, "
+                "lists, strings and numbers"
+            ) from exc
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (key, encoded, _now()),
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return _article(row) if row else None
+
+    def get_raw(self, article_id: str) -> RawInput | None:
+        row = self._db.execute(
+            "SELECT r.source, r.format, r.content, r.sha256 FROM articles a "
+            "JOIN raw_inputs r ON r.sha256 = a.raw_sha256 WHERE a.article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return RawInput(row[0], row[1], bytes(row[2]), row[3]) if row else None
+
+    def iter_articles(
+        self,
+        since: datetime | None = None,
+        *,
+        outlet: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> Iterator[Article]:
+        clauses, params = [], []
+        if since is not None:
+            clauses.append("ingested_at >= ?")
+            params.append(since.astimezone(UTC).isoformat(timespec="microseconds"))
+        if outlet is not None:
+            clauses.append("outlet_key = ?")
+            params.append(outlet.casefold())
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY seq DESC" if newest_first else " ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in self._db.execute(sql, params).fetchall():
+            yield _article(row)
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        match = _fts_query(query)
+        if not match:
+            return []
+        rows = self._db.execute(
+            "SELECT a.article_id, a.title, snippet(articles_fts, 1, '[', ']', '…', 16), "
+            "bm25(articles_fts) FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [SearchHit(r[0], r[1], r[2], -r[3]) for r in rows]
+
+    def quarantined(self) -> list[Quarantined]:
+        rows = self._db.execute(
+            "SELECT source, stage, error, raw_sha256 FROM quarantine ORDER BY id"
+        ).fetchall()
+        return [Quarantined(*row) for row in rows]
+
+    def count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def get_state(self, key: str) -> Any | None:
+        row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+
+def _fts_query(query: str) -> str:
+    """Quote each word so user text ("U.S.", "don't", "AND") is never FTS5 syntax."""
+    words = [w for w in query.replace('"', " ").split() if any(ch.isalnum() for ch in w)]
+    return " ".join(f'"{w}"' for w in words)
+
+
+def _article(row: tuple) -> Article:
+    published = datetime.fromisoformat(row[4]) if row[4] else None
+    return Article(
+        article_id=row[0],
+        source=row[1],
+        title=row[2],
+        outlet=row[3],
+        published_at=published.astimezone(UTC) if published else None,
+        author=row[5],
+        url=row[6],
+        wire=row[7],
+        degraded=bool(row[8]),
+        text=row[9],
+        removed_lines=tuple(json.loads(row[10])),
+        provenance=tuple(tuple(p) for p in json.loads(row[11])),
+        warnings=tuple(json.loads(row[12])),
+    )
