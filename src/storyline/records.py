@@ -46,6 +46,8 @@ class Article:
     url: str | None = None
     wire: str | None = None
     degraded: bool = False
+    # ISO 639-1 code from metadata.language (None when too short to tell).
+    language: str | None = None
     removed_lines: tuple[str, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     warnings: tuple[str, ...] = ()
@@ -56,12 +58,12 @@ class Article:
 
     @property
     def credit(self) -> str:
-        """Who to name for this article: outlet, wire, both, or the file it came from."""
+        """Who to name for this article: outlet, wire, or both ("unknown outlet" if neither)."""
         if self.wire and self.outlet and self.wire.casefold() != self.outlet.casefold():
             return f"{self.outlet} via {self.wire}"
         if self.wire and not self.outlet:
             return f"unknown outlet via {self.wire}"
-        return self.outlet or self.wire or self.source
+        return self.outlet or self.wire or "unknown outlet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,3 +278,80 @@ class IngestReport:
             for fmt, out, n in self.counts
             if (outcome is None or out == outcome) and (format is None or fmt == format)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A tracked story: articles grouped by the online clusterer, with a stable id."""
+
+    story_id: int
+    label: str
+    article_ids: tuple[str, ...]
+    first_at: datetime | None
+    last_at: datetime | None
+    outlets: tuple[str, ...] = ()
+    # False once no article has joined for the clusterer's window: it is no longer matched.
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvent:
+    """A change to story identity, recorded instead of renumbering stories.
+
+    merge: stories `from_ids` were absorbed into `story_id`; split: articles of `story_id`
+    moved to the new stories `to_ids` (batch re-clustering after a settings change).
+    """
+
+    kind: Literal["merge", "split"]
+    story_id: int
+    from_ids: tuple[int, ...] = ()
+    to_ids: tuple[int, ...] = ()
+    at: datetime | None = None
+    article_id: str | None = None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote or reported speech, with who said it and where it is printed.
+
+    `start`/`end` span the quoted words (direct: the marks included; split quotes run from
+    the first mark to the last) or the reported clause in `Article.text`. `speaker` is a
+    canonical entity name when the speaker is named (pronouns resolved to the most recent
+    person in the article); for anonymous sources it is None and `description` holds how
+    the article describes them ("people familiar with the talks").
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: Literal["direct", "reported"]
+    speaker: str | None
+    speaker_kind: Literal["named", "anonymous", "unknown"]
+    speaker_text: str | None = None
+    description: str | None = None
+    verb: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number in the text, normalised: money, percentage, count or deadline.
+
+    `value` is the plain number (1.2e12 for "$1.2 trillion", 25.0 for "25 per cent"; None for
+    a deadline, whose date is `when`). `unit` is an ISO 4217 code for money ("USD", "GBP"),
+    "percent", "percentage point", the counted noun's lemma ("worker") or "date". `measures`
+    is what the number is about, read from the dependency parse ("fund", "Chinese goods").
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: Literal["money", "percent", "count", "deadline"]
+    value: float | None
+    unit: str
+    measures: str | None
+    sentence: str
+    when: date | None = None
+    granularity: Granularity | None = None

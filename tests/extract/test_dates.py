@@ -45,3 +45,46 @@ def test_dates_without_publication_date_keep_only_absolute_dates():
 )
 def test_dates_not_found_in_non_dates(sentence):
     assert find_dates(sentence, TUESDAY) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value, granularity",
+    [
+        ("Complaints rose earlier this month.", "earlier this month", date(2026, 3, 1), "month"),
+        ("The first fire was two weeks ago.", "two weeks ago", date(2026, 2, 16), "week"),
+        ("A rider was hurt three days ago.", "three days ago", date(2026, 2, 28), "day"),
+        ("The plant opened a year ago.", "a year ago", date(2025, 1, 1), "year"),
+        ("A new pack is due by mid-2027.", "mid-2027", date(2027, 1, 1), "year"),
+        ("Production began in early 2024.", "early 2024", date(2024, 1, 1), "year"),
+        ("Sales slowed in late January.", "late January", date(2026, 1, 1), "month"),
+        ("Complaints doubled over the past year.", "past year", date(2025, 1, 1), "year"),
+        ("The supplier changed its film late last year.", "late last year", date(2025, 1, 1), "year"),
+    ],
+)
+def test_dates_extended_relative_forms(sentence, text, value, granularity):
+    (found,) = find_dates(sentence, TUESDAY)
+    assert (found.text, found.value, found.granularity) == (text, value, granularity)
+
+
+def test_dates_day_pair_gives_two_dates_sharing_month():
+    found = find_dates("Inspectors visited on Jan. 30 and 31 this year.", TUESDAY)
+    assert [(d.text, d.value) for d in found[:2]] == [
+        ("Jan. 30", date(2026, 1, 30)),
+        ("31", date(2026, 1, 31)),
+    ]
+
+
+def test_dates_day_pair_keeps_spans_in_text():
+    text = "Hearings ran March 3-5, 2025."
+    found = find_dates(text, None, "a", offset=10)
+    assert [text[d.start - 10 : d.end - 10] for d in found] == ["March 3", "5, 2025"]
+    assert [d.value for d in found] == [date(2025, 3, 3), date(2025, 3, 5)]
+
+
+def test_dates_ago_needs_publication_date():
+    assert find_dates("The first fire was two weeks ago.", None) == []
+
+
+def test_dates_deadline_weekday_looks_ahead():
+    (found,) = find_dates("Regulators set a Friday deadline.", TUESDAY)
+    assert found.value == date(2026, 3, 6)

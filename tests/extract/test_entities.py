@@ -57,3 +57,49 @@ def test_entities_split_role():
         "Treasury Secretary",
     )
     assert split_role("Liu") == ("Liu", "")
+
+
+def test_entities_shared_surname_of_two_people_stays_apart():
+    found = canonical_entities(
+        mentions(
+            "a",
+            ("Alicia Moreno", "PERSON"),
+            ("Alicia Moreno", "PERSON"),
+            ("Carlos Moreno", "PERSON"),
+            ("Moreno", "PERSON"),
+        ),
+        independent_of={"a": "a"},
+    )
+    assert {e.name for e in found} == {"Alicia Moreno", "Carlos Moreno", "Moreno"}
+
+
+def test_entities_middle_initial_is_the_same_person():
+    found = canonical_entities(
+        mentions("a", ("Ruth Abernathy", "PERSON"), ("Ruth K. Abernathy", "PERSON"), ("Abernathy", "PERSON")),
+        independent_of={"a": "a"},
+    )
+    assert [(e.name, e.mention_count) for e in found] == [("Ruth Abernathy", 3)]
+
+
+def test_entities_legal_suffix_dropped_from_organisation():
+    found = canonical_entities(
+        mentions("a", ("Hanlon Cells Co.", "ORG"), ("Hanlon Cells", "ORG")),
+        independent_of={"a": "a"},
+    )
+    assert [(e.name, e.mention_count) for e in found] == [("Hanlon Cells", 2)]
+    assert "Hanlon Cells Co." in found[0].aliases
+
+
+def test_entities_state_abbreviation_is_the_state():
+    found = canonical_entities(
+        mentions("a", ("Ore.", "GPE"), ("Oregon", "GPE")), independent_of={"a": "a"}
+    )
+    assert [(e.name, e.mention_count) for e in found] == [("Oregon", 2)]
+
+
+def test_entities_aliases_drop_possessives():
+    found = canonical_entities(
+        mentions("a", ("Marta Lindqvist", "PERSON"), ("Lindqvist's", "PERSON")),
+        independent_of={"a": "a"},
+    )
+    assert found[0].aliases == ("Lindqvist",)

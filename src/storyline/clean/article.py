@@ -16,14 +16,24 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from storyline.clean.boilerplate import find_furniture, normalize_line, strip_boilerplate
+from storyline.clean.boilerplate import (
+    find_furniture,
+    normalize_line,
+    strip_boilerplate,
+    strip_trailing_promo,
+)
 from storyline.clean.casing import learn_casing_hints
 from storyline.clean.degraded import is_degraded, repair_degraded
 from storyline.metadata.byline import find_byline
 from storyline.metadata.language import detect_language
-from storyline.metadata.published import date_in_text, parse_published, untrusted_date_reason
+from storyline.metadata.published import (
+    date_in_text,
+    is_date_line,
+    parse_published,
+    untrusted_date_reason,
+)
 from storyline.metadata.title import looks_like_headline, outlet_from_url
-from storyline.metadata.wire import expand_tag, find_wire, wire_name
+from storyline.metadata.wire import expand_tag, find_wire, inline_credit, wire_name
 from storyline.records import Article, RawDocument
 from storyline.settings import Settings
 
@@ -131,13 +141,15 @@ def _clean_one(
     provenance = dict(raw.provenance)
     warnings = list(raw.warnings)
     wire, credit_lines = find_wire(lines)
+    lines, inline_removed = _strip_inline_credits(lines, credit_lines)
     byline, byline_index = find_byline(
         [line if i not in credit_lines else "" for i, line in enumerate(lines)]
     )
     dropped_lines = credit_lines | ({byline_index} if byline_index is not None else set())
+    dropped_lines |= _date_lines(lines)
     kept_lines = [line for i, line in enumerate(lines) if i not in dropped_lines]
     kept, removed = strip_boilerplate(kept_lines, furniture)
-    removed = [lines[i].strip() for i in sorted(dropped_lines)] + removed
+    removed = [lines[i].strip() for i in sorted(dropped_lines)] + inline_removed + removed
     if wire:
         wire = expand_tag(wire, known_names)
         provenance["wire"] = "text"
@@ -168,11 +180,20 @@ def _clean_one(
     text = "\n\n".join(paragraphs)
     degraded = is_degraded(text)
     if degraded:
-        text = repair_degraded(text, casing_hints=hints.get())
-        warnings.append(
-            f"{raw.source}: arrived lowercased without punctuation; sentence "
-            "breaks and casing were restored automatically"
-        )
+        text, promo = strip_trailing_promo(text)
+        removed += promo
+        try:
+            text = repair_degraded(text, casing_hints=hints.get())
+        except Exception as exc:  # noqa: BLE001 - a failed repair must not lose the article
+            warnings.append(
+                f"{raw.source}: arrived lowercased without punctuation and could not be "
+                f"repaired ({type(exc).__name__}: {exc}); kept as it arrived"
+            )
+        else:
+            warnings.append(
+                f"{raw.source}: arrived lowercased without punctuation; sentence "
+                "breaks and casing were restored automatically"
+            )
     if len(text) > max_article_chars:
         warnings.append(f"{raw.source}: text cut to {max_article_chars:,} characters")
         text = text[:max_article_chars]
@@ -198,10 +219,29 @@ def _clean_one(
         url=raw.meta("url"),
         wire=wire,
         degraded=degraded,
+        language=language,
         removed_lines=tuple(removed),
         provenance=tuple(sorted(provenance.items())),
         warnings=tuple(warnings),
     )
+
+
+def _strip_inline_credits(lines: list[str], credit_lines: set[int]) -> tuple[list[str], list[str]]:
+    """Cut a capitalised wire credit off the end of the last paragraphs ('... BLOOMBERG')."""
+    filled = [i for i, line in enumerate(lines) if line.strip() and i not in credit_lines]
+    lines, removed = list(lines), []
+    for i in filled[-3:]:
+        wire, rest = inline_credit(lines[i])
+        if wire:
+            removed.append(lines[i][len(rest) :].strip())
+            lines[i] = rest
+    return lines, removed
+
+
+def _date_lines(lines: list[str], max_lines: int = 6) -> set[int]:
+    """Indices of lines near the top that only state a date; the date goes to metadata."""
+    filled = [i for i, line in enumerate(lines) if line.strip()][:max_lines]
+    return {i for i in filled if is_date_line(lines[i])}
 
 
 def _published_at(

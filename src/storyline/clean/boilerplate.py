@@ -40,6 +40,10 @@ _PATTERNS = [
     # WordPress feed trailer and "read on" links that feeds append to an entry.
     r"^the post .{1,200} appeared first on .{1,80}$",
     r"^(continue reading|read the full (story|article)|read more)\b.{0,60}$",
+    # Channel promos: "BT is now on Telegram!", and a truncated trailing "... Subscribe to".
+    r"\b(is|are) now on (telegram|whatsapp|line|signal|viber|instagram|tiktok|youtube)\b",
+    r"^for (daily|weekly|the latest) (updates|news|headlines)\b",
+    r"\bsubscribe( to)?\W*$",
 ]
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.I)
 # A trailing "(Name/Agency)" or "Photo: ..." marks a caption credit, e.g. "(Jo Roe/AP)".
@@ -50,6 +54,26 @@ _PHOTO_CREDIT = re.compile(
 )
 # Lines this long are body text even when they contain a trigger phrase.
 _MAX_PROMO_WORDS = 30
+
+
+# A call to action inside a degraded article, which arrives as one line: cut from here on
+# when it falls in the last `_TRAILING_PROMO_WORDS` words ("... contact us at editors").
+_CALL_TO_ACTION = re.compile(
+    r"\b((contact|email|e-mail|write to) us|sign up|subscribe|follow us|download (the|our))\b",
+    re.I,
+)
+_TRAILING_PROMO_WORDS = 25
+
+
+def strip_trailing_promo(text: str) -> tuple[str, list[str]]:
+    """Cut a call to action off the end of a text with no line breaks to separate it."""
+    words = text.split()
+    tail = " ".join(words[-_TRAILING_PROMO_WORDS:])
+    match = _CALL_TO_ACTION.search(tail)
+    if not match:
+        return text, []
+    cut = text.rfind(tail[match.start() :])
+    return text[:cut].rstrip(), [text[cut:].strip()]
 
 
 def normalize_line(line: str) -> str:

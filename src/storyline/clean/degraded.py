@@ -13,19 +13,23 @@ degraded the same way (`benchmarks/fit_degraded_repair.py`; scores on held-out s
 1. Sentence boundaries: binary logistic regression deciding, for each gap between two words,
    whether a sentence ends there (punctuation restoration as gap classification, as in
    Stolcke & Shriberg 1996, "Automatic linguistic segmentation of conversational speech").
-   Features are hashed (the "hashing trick", Weinberger et al. 2009) words and word pairs
-   around the gap (w[i-1..i+2]), word shapes and lexicon case classes, plus a one-hot bucket of
-   the number of words since the previous boundary. Decoding is greedy left to right with a
-   minimum sentence length; a sentence reaching the maximum length is cut at its best-scoring
-   gap. Run time is one numpy gather and sum, no scikit-learn.
+   Features are hashed (the "hashing trick", Weinberger et al. 2009) words, word pairs and
+   triples around the gap (w[i-1..i+2]), word shapes, lexicon case classes, word classes (each
+   word's usual Penn Treebank tag, looked up, so no tagger runs), plus a one-hot bucket of the
+   number of words since the previous end. Decoding is a Viterbi search over (gap, sentence
+   length) states, i.e. a semi-Markov segmentation with sentences of a minimum and maximum
+   length. Run time is a numpy gather and sum plus the search; no scikit-learn, no spaCy.
 2. Truecasing: a lexicon of the most frequent written form of each word and of 2-3 word
    phrases seen mid-sentence in real text (a unigram/phrase truecaser, after Lita et al. 2003,
    "tRuEcasIng"), which also restores joined forms ("u s" -> "U.S.", "so called" ->
-   "so-called", "mr" -> "Mr."); sentence-initial capitalisation; and re-attachment of the
+   "so-called", "mr" -> "Mr."); naive Bayes over the neighbouring words for words written
+   both ways ("may"/"May", "us"/"US"); sentence-initial capitals; and re-attachment of the
    pieces a stripped apostrophe leaves behind ("china s" -> "China's", "don t" -> "don't").
    Casing hints learned from the clean articles of the same batch override the lexicon.
 
-The fitted files live in `storyline/clean/models/` and load lazily, once.
+The fitted files live in `storyline/clean/models/` and load lazily, once. Module-level names
+outside `__all__` (`gap_feature_indices`, `decode_boundaries`, ...) are shared with the fit
+and evaluation scripts so that fitting and run time use the same code.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -59,7 +64,8 @@ _SENTENCE_PUNCT = re.compile(r"[.!?]")
 _LINE_BREAKS = re.compile(r"(\s*\n\s*)")
 
 # Texts shorter than this are never flagged: a headline or caption may be lowercase and
-# unpunctuated on purpose, and the share statistics below are noisy on a few words.
+# unpunctuated on purpose, and the share statistics below are noisy on a few words. 40 words
+# is about two news sentences (median gold sentence: 18 words, printed by the fit script).
 MIN_WORDS_DEGRADED = 40
 # Degraded when under 0.2% of letters are uppercase. Of the 1,303 clean training articles of
 # 40+ words (multinews, ecbplus, neus, article-extraction; `python
@@ -74,6 +80,10 @@ MAX_SENTENCE_MARKS_PER_100_WORDS = 0.5
 # Pieces a stripped apostrophe leaves as separate words: china's, don't, they're, we'll,
 # we've, I'd, I'm. Re-attached to the word before; the boundary decoder never splits there.
 APOSTROPHE_PIECES = frozenset({"s", "t", "re", "ll", "ve", "d", "m"})
+
+# Weight of the prior that smooths an ambiguous word's neighbour counts (`_Ambiguous.choose`);
+# 2 scored best of 0.5, 2 and 8 on the dev split (fit script, gold sentence ends).
+_CONTEXT_PRIOR = 2.0
 
 # Bucket edges for "words since the previous sentence boundary" (the distance feature):
 # bucket k holds lengths in [edge[k-1], edge[k]). Finer where sentence ends are rare (short
@@ -112,7 +122,7 @@ FEATURE_TEMPLATES = (
 
 
 def _parse_template(name: str) -> tuple[tuple[str, int], ...]:
-    """"w-1|t0" -> (("w", -1), ("t", 0))."""
+    """Split a template name into (kind, offset) parts: "w-1|t0" -> (("w", -1), ("t", 0))."""
     parts = []
     for part in name.split("|"):
         kind = part.rstrip("+-0123456789")
@@ -159,16 +169,17 @@ class RestoredTokens:
             zip(self.forms, self.joiners, self.sentence_ends, strict=True)
         ):
             parts.append(form)
-            if end:
-                closed = form.endswith(".")
-                parts.append("" if i == last and closed else "." if i == last else " " if closed else ". ")
-            else:
+            if not end:
                 parts.append(joiner)
+            elif i < last:
+                parts.append(" " if form.endswith(".") else ". ")
+            elif not form.endswith("."):
+                parts.append(".")
         return "".join(parts)
 
 
 def degrade_text(text: str) -> str:
-    """Degrade clean text the way the damaged sources do: lowercase, punctuation to spaces, one line.
+    """Damage clean text as the broken sources do: lowercase, punctuation to spaces, one line.
 
     Used to build training and test data from real articles, so the models see exactly the
     damage they must undo.
@@ -221,15 +232,19 @@ def repair_degraded(text: str, casing_hints: Mapping[str, str] | None = None) ->
     """
     hints = _prepare_hints(casing_hints)
     pieces = _LINE_BREAKS.split(text)
-    out = []
+    out: list[str] = []
+    separator = ""
     for k, piece in enumerate(pieces):
-        if k % 2:  # a line-break separator: keep paragraphs as they were
-            out.append("\n\n" if piece.count("\n") > 1 else "\n")
+        if k % 2:  # a line-break separator: keep paragraphs (blank lines) as they were
+            separator = max(separator, "\n\n" if piece.count("\n") > 1 else "\n", key=len)
             continue
         tokens = WORD.findall(piece.lower())
         if tokens:
+            if out:
+                out.append(separator)
             out.append(_restore(tokens, hints).text())
-    return "".join(out).strip()
+            separator = ""
+    return "".join(out)
 
 
 def restore_degraded_tokens(
@@ -247,6 +262,35 @@ def restore_degraded_tokens(
 
 
 @dataclass(frozen=True, slots=True)
+class _Ambiguous:
+    """A word written two ways ("may"/"May"): both forms, their counts, neighbour counts."""
+
+    forms: tuple[str, str]
+    counts: tuple[int, int]
+    left: dict[str, list[int]]  # previous word -> count beside each form
+    right: dict[str, list[int]]  # next word ("</s>" at a sentence end) -> counts
+
+    def choose(self, previous: str, following: str) -> str:
+        """Naive Bayes over the previous and next word; unseen neighbours add no evidence.
+
+        A stored neighbour's likelihood is smoothed towards its overall share (Dirichlet
+        prior of weight `_CONTEXT_PRIOR`), so one sighting cannot outweigh the counts.
+        """
+        total = self.counts[0] + self.counts[1]
+        scores = [math.log(self.counts[0] + 1), math.log(self.counts[1] + 1)]
+        for table, word in ((self.left, previous), (self.right, following)):
+            seen = table.get(word)
+            if seen is None or not total:
+                continue
+            share = (seen[0] + seen[1]) / total
+            for k in (0, 1):
+                scores[k] += math.log(
+                    (seen[k] + _CONTEXT_PRIOR * share) / (self.counts[k] + _CONTEXT_PRIOR)
+                )
+        return self.forms[0] if scores[0] >= scores[1] else self.forms[1]
+
+
+@dataclass(frozen=True, slots=True)
 class _Model:
     weights: np.ndarray  # hashed feature weights, float32, length 2**hash_bits
     distance_weights: np.ndarray  # one weight per DISTANCE_EDGES bucket
@@ -259,6 +303,8 @@ class _Model:
     case_ids: dict[str, int]  # lowercase word -> case class of its form
     class_ids: dict[str, int]  # lowercase word -> word class (index of its usual tag)
     phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # "u s" -> (forms, joiners)
+    phrase_starts: frozenset[str]  # first words of `phrases`
+    ambiguous: dict[str, _Ambiguous]  # "may" -> its two forms and their context counts
     digit_joiners: dict[tuple[int, int], str]  # (digits of a, digits of b) -> joiner
 
 
@@ -298,6 +344,13 @@ def _model() -> _Model:
         case_ids={word: case_class(form) for word, form in words.items()},
         class_ids=lexicon["word_classes"],
         phrases=phrases,
+        phrase_starts=frozenset(key.split(" ", 1)[0] for key in phrases),
+        ambiguous={
+            word: _Ambiguous(
+                tuple(entry["forms"]), tuple(entry["counts"]), entry["left"], entry["right"]
+            )
+            for word, entry in lexicon["ambiguous"].items()
+        },
         digit_joiners=digit_joiners,
     )
 
@@ -372,13 +425,21 @@ def gap_feature_indices(
     values = {"w": ids, "shape": shapes, "case": cases, "t": classes}
     padded = {
         kind: np.concatenate(
-            [np.full(_PAD, _PADDING[kind][0], np.uint64), v, np.full(_PAD, _PADDING[kind][1], np.uint64)]
+            [
+                np.full(_PAD, _PADDING[kind][0], np.uint64),
+                v,
+                np.full(_PAD, _PADDING[kind][1], np.uint64),
+            ]
         )
         for kind, v in values.items()
     }
     return np.stack(
         [
-            _mix(k, [padded[kind][_PAD + offset : _PAD + offset + n] for kind, offset in parts], hash_bits)
+            _mix(
+                k,
+                [padded[kind][_PAD + offset : _PAD + offset + n] for kind, offset in parts],
+                hash_bits,
+            )
             for k, parts in enumerate(_TEMPLATE_PARTS)
         ],
         axis=1,
@@ -435,14 +496,14 @@ def decode_boundaries(
     best = np.full(max_words, -np.inf)  # best[d-1]: best score with d words in the sentence
     best[0] = 0.0
     came_from = np.empty(n - 1, dtype=np.intp)  # length ended at gap i when a sentence ends
+    following = np.empty_like(best)
     for i in range(n - 1):
         ending = best + end_score[i]
-        k = int(np.argmax(ending))
+        k = ending.argmax()
         came_from[i] = k
-        following = np.empty_like(best)
+        np.add(best[:-1], go_on[i, :-1], out=following[1:])
         following[0] = ending[k]
-        following[1:] = best[:-1] + go_on[i, :-1]
-        best = following
+        best, following = following, best
     length = int(np.argmax(best))  # words of the last sentence, minus one
     for i in range(n - 2, -1, -1):
         if length == 0:
@@ -473,6 +534,10 @@ def _predict_boundaries(tokens: Sequence[str], model: _Model) -> list[bool]:
 class _Hints:
     words: dict[str, str]
     phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+    @property
+    def phrase_starts(self) -> frozenset[str]:
+        return frozenset(key.split(" ", 1)[0] for key in self.phrases)
 
 
 _NO_HINTS = _Hints({}, {})
@@ -519,10 +584,11 @@ def _restore(tokens: list[str], hints: _Hints) -> RestoredTokens:
     in_phrase = [False] * n
 
     # Phrases first (hints, then lexicon), longest match, never across a sentence end.
+    starts = model.phrase_starts | hints.phrase_starts
     i = 0
     while i < n:
         matched = 0
-        for length in (3, 2):
+        for length in (3, 2) if tokens[i] in starts else ():
             if i + length > n or any(ends[i : i + length - 1]):
                 continue
             key = " ".join(tokens[i : i + length])
@@ -540,7 +606,15 @@ def _restore(tokens: list[str], hints: _Hints) -> RestoredTokens:
     for i, token in enumerate(tokens):
         hinted = hints.words.get(token)
         if forms[i] is None:
-            forms[i] = hinted or model.words.get(token, token)
+            ambiguous = model.ambiguous.get(token)
+            if hinted:
+                forms[i] = hinted
+            elif ambiguous:
+                previous = "<s>" if i == 0 or ends[i - 1] else tokens[i - 1]
+                following = "</s>" if ends[i] else tokens[i + 1]
+                forms[i] = ambiguous.choose(previous, following)
+            else:
+                forms[i] = model.words.get(token, token)
         elif hinted:  # a hint sets the case of its word inside a lexicon phrase too
             forms[i] = hinted + forms[i][len(token) :]
 

@@ -48,6 +48,14 @@ def ingest_command(
     outlet_field: Annotated[str | None, _field("outlet")] = None,
     url_field: Annotated[str | None, _field("url")] = None,
     author_field: Annotated[str | None, _field("author")] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Format of stdin or of files without a known suffix: "
+            "text, html, feed, jsonl, json, csv, tsv, parquet, warc (default: sniffed).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON summary on stdout instead of a table.")
     ] = False,
@@ -66,13 +74,17 @@ def ingest_command(
     )
     path = db or default_db_path()
     with open_store(path) as store:
-        report = ingest_paths(paths, store, Settings(), progress_bar(quiet), fields=fields)
+        report = ingest_paths(
+            paths, store, Settings(), progress_bar(quiet), fields=fields, input_format=input_format
+        )
         stored = store.count()
     for item in report.quarantined:
-        stderr.print(f"[red]quarantined[/red] {item.error}", highlight=False, markup=True)
+        stderr.print(
+            f"[red]quarantined[/red] {item.error}", highlight=False, markup=True, soft_wrap=True
+        )
     if not quiet:
         for warning in report.warnings:
-            stderr.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
+            stderr.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(report_dict(report, str(path), stored), ensure_ascii=False))
     else:
@@ -88,8 +100,7 @@ def report_dict(report: IngestReport, db: str, stored: int) -> dict:
         "db": db,
         "totals": {outcome: report.count(outcome) for outcome in _OUTCOMES},
         "formats": {
-            fmt: {outcome: report.count(outcome, fmt) for outcome in _OUTCOMES}
-            for fmt in formats
+            fmt: {outcome: report.count(outcome, fmt) for outcome in _OUTCOMES} for fmt in formats
         },
         "articles_in_store": stored,
         "quarantined": [

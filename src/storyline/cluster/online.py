@@ -1,26 +1,90 @@
-"""Single-pass (online) story clustering over TF-IDF vectors with a sliding time window.
+"""Single-pass (online) story clustering with a sliding time window and recorded merges.
 
-Each article is compared with the centroids of the stories active in the last `window_days`
-(cosine similarity, Allan et al. 1998, "Topic Detection and Tracking pilot study"); it joins
-the most similar one when the similarity reaches `threshold`, else it starts a new story.
-Term weights use document frequencies counted so far, so no batch fit is needed; vectors are
-hashed (Weinberger et al. 2009) so the vocabulary never has to be stored.
+Each article is compared with the stories active in the last `window_days` (single-pass
+clustering as in Allan et al. 1998, "Topic Detection and Tracking pilot study"). The
+similarity to a story is a weighted mean of two centroid cosines:
+- TF-IDF: hashed words (Weinberger et al. 2009) weighted with document frequencies counted
+  so far, so no batch fit and no stored vocabulary are needed; a story keeps the sum of its
+  members' sublinear term counts and is re-weighted with the current IDF at each query;
+- an `Embedder` (packaged MiniLM sentence vectors by default in `cluster_stream` when
+  installed; see `storyline.embed`), whose centroid is the sum of member vectors.
+The article joins the most similar story when the similarity reaches `threshold`, else it
+starts a new story. After a join, the grown story is compared with the other active
+stories; one at `merge_threshold` or more is merged into the older story and a
+`StoryEvent("merge")` is recorded. Story ids never change: `labels_` keeps the id each
+article got on arrival and `story_of` follows merges.
+
+Learned state lives in attributes ending in `_` and round-trips through `to_state()` /
+`from_state()` (a JSON-able dict for the store's key-value table).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from storyline.cluster.label import story_label
+from storyline.embed.base import Embedder
 from storyline.errors import ConfigError
+from storyline.records import Story, StoryEvent
+
+STATE_VERSION = 1
+
+# Defaults, from the held-out tuning in `storyline.evaluate.cluster` (the `storyline` row
+# tunes the threshold on the other half/topics; these are the values it chose most often).
+# threshold 0.35 and text_weight 0.5: chosen on Multi-News-mix + ECB+ halves with MiniLM
+# (python -m storyline.evaluate... see benchmarks/cluster_benchmark.py); text_weight 1.0
+# (TF-IDF only) is used when no embedder is given.
+DEFAULT_THRESHOLD = 0.35
+DEFAULT_TEXT_WEIGHT = 0.5
+# Merging needs stronger evidence than joining: two stories' centroids are smoother than
+# one article, so their cosine runs higher for the same story.
+DEFAULT_MERGE_MARGIN = 0.2
+# Stories keep their first articles' headlines to label them (see cluster/label.py).
+LABEL_POOL = 5
+
+
+@dataclass(slots=True)
+class _StoryState:
+    story_id: int
+    # Sum of members' unit term vectors as sorted hashed indices and their values.
+    term_indices: np.ndarray
+    term_values: np.ndarray
+    vector: np.ndarray | None
+    size: int
+    first_at: datetime | None
+    last_at: datetime | None
+    article_ids: list[str] = field(default_factory=list)
+    headlines: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    merged_into: int | None = None
+    label: str | None = None
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    if when is not None and when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when
 
 
 class OnlineClusterer:
     """Assign articles to stories as they arrive; `labels_` holds one story id per article.
+
+    Args:
+        threshold: similarity (0-1) an article needs to join a story.
+        window_days: a story is dormant (never joined again) once its newest article is
+            this much older than the incoming one; undated articles see every story.
+        embedder: an `Embedder` for the semantic half of the similarity, or None for
+            TF-IDF alone (then `text_weight` is forced to 1).
+        text_weight: weight of the TF-IDF cosine; the embedder cosine gets the rest.
+        merge_threshold: story-to-story similarity that merges two active stories
+            (default: threshold + 0.2); 1.0 or more turns merging off.
 
     >>> clusterer = OnlineClusterer(threshold=0.3)
     >>> clusterer.partial_fit(["Fire at port", "Port fire spreads"], [None, None]).labels_
@@ -28,79 +92,449 @@ class OnlineClusterer:
     """
 
     def __init__(
-        self, threshold: float = 0.25, window_days: float = 7.0, n_features: int = 2**18
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        window_days: float = 7.0,
+        embedder: Embedder | None = None,
+        text_weight: float = DEFAULT_TEXT_WEIGHT,
+        merge_threshold: float | None = None,
+        n_features: int = 2**18,
     ) -> None:
         if not 0 < threshold < 1:
             raise ConfigError(f"threshold must be in (0, 1), got {threshold!r}")
         if window_days <= 0:
             raise ConfigError(f"window_days must be positive, got {window_days!r}")
+        if not 0 <= text_weight <= 1:
+            raise ConfigError(f"text_weight must be in [0, 1], got {text_weight!r}")
+        if merge_threshold is not None and merge_threshold <= 0:
+            raise ConfigError(f"merge_threshold must be positive, got {merge_threshold!r}")
+        if n_features <= 0:
+            raise ConfigError(f"n_features must be positive, got {n_features!r}")
         self.threshold = threshold
         self.window_days = window_days
+        self.embedder = embedder
+        self.text_weight = text_weight if embedder is not None else 1.0
+        self.merge_threshold = merge_threshold
         self.n_features = n_features
         self._hasher = HashingVectorizer(
             n_features=n_features, alternate_sign=False, norm=None, stop_words="english"
         )
         self.document_frequency_ = np.zeros(n_features)
         self.documents_seen_ = 0
-        self.centroids_: list[sp.csr_matrix] = []
-        self.last_seen_: list[datetime | None] = []
+        self.stories_: list[_StoryState] = []
         self.labels_: list[int] = []
+        self.article_ids_: list[str] = []
+        self.events_: list[StoryEvent] = []
+        # Derived from stories_ (rebuilt by from_state): arrays for vectorised look-ups.
+        self._lookup = np.zeros(n_features)
+        self._merged = np.zeros(0, dtype=bool)
+        self._last_s = np.zeros(0)
+        self._vectors: np.ndarray | None = None
+
+    # --- fitting ------------------------------------------------------------------------
 
     def partial_fit(
-        self, texts: Sequence[str], dates: Sequence[datetime | None]
+        self,
+        texts: Sequence[str],
+        dates: Sequence[datetime | None],
+        article_ids: Sequence[str] | None = None,
+        headlines: Sequence[str | None] | None = None,
+        outlets: Sequence[str | None] | None = None,
+        vectors: np.ndarray | None = None,
     ) -> OnlineClusterer:
-        """Assign each text, in order, to an active story or a new one."""
-        counts = self._hasher.transform(texts).tocsr()
-        for row, when in zip(range(counts.shape[0]), dates, strict=True):
-            term_counts = counts[row]
-            self.document_frequency_[term_counts.indices] += 1
-            self.documents_seen_ += 1
-            vector = self._weigh(term_counts)
-            story = self._best_story(vector, when)
-            if story is None:
-                story = len(self.centroids_)
-                self.centroids_.append(vector)
-                self.last_seen_.append(when)
-            else:
-                self.centroids_[story] = self.centroids_[story] + vector
-                if when is not None:
-                    last = self.last_seen_[story]
-                    self.last_seen_[story] = when if last is None else max(last, when)
-            self.labels_.append(story)
+        """Assign each text, in the order given (sort by date first), to a story.
+
+        `vectors` are precomputed embedder rows for `texts` (to reuse them across runs);
+        without them the embedder is called once for the whole batch.
+        """
+        n = len(texts)
+        if len(dates) != n:
+            raise ConfigError(f"got {n} texts but {len(dates)} dates")
+        start = len(self.labels_)
+        article_ids = (
+            list(article_ids) if article_ids is not None else [str(start + i) for i in range(n)]
+        )
+        headlines = list(headlines) if headlines is not None else [None] * n
+        outlets = list(outlets) if outlets is not None else [None] * n
+        if not (len(article_ids) == len(headlines) == len(outlets) == n):
+            raise ConfigError("article_ids, headlines and outlets must match texts in length")
+        if self.embedder is not None and self.text_weight < 1 and n:
+            if vectors is None:
+                vectors = self.embedder.embed(list(texts))
+            vectors = np.asarray(vectors.toarray() if sp.issparse(vectors) else vectors)
+            if vectors.shape[0] != n:
+                raise ConfigError(f"got {vectors.shape[0]} vectors for {n} texts")
+        else:
+            vectors = None
+        counts = self._hasher.transform(list(texts)).tocsr().astype(float)
+        counts.data = 1 + np.log(counts.data)
+        for row in range(n):
+            self._add_one(
+                counts[row],
+                None if vectors is None else vectors[row],
+                _utc(dates[row]),
+                article_ids[row],
+                headlines[row],
+                outlets[row],
+            )
         return self
 
-    def _weigh(self, term_counts: sp.csr_matrix) -> sp.csr_matrix:
-        weighted = term_counts.astype(float)
-        idf = (
-            np.log((self.documents_seen_ + 1) / (self.document_frequency_[weighted.indices] + 1))
-            + 1
-        )
-        weighted.data = (1 + np.log(weighted.data)) * idf
-        norm = np.sqrt(weighted.multiply(weighted).sum())
-        return weighted / norm if norm else weighted
+    def _idf(self, indices: np.ndarray) -> np.ndarray:
+        seen = self.documents_seen_
+        return np.log((seen + 1) / (self.document_frequency_[indices] + 1)) + 1
 
-    def _best_story(self, vector: sp.csr_matrix, when: datetime | None) -> int | None:
-        active = [
-            i
-            for i, last in enumerate(self.last_seen_)
-            if when is None
-            or last is None
-            or abs((when - last).total_seconds()) <= self.window_days * 86400
-        ]
-        if not active or vector.nnz == 0:
-            return None
-        centroids = sp.vstack([self.centroids_[i] for i in active]).tocsr()
-        norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
-        similarity = np.asarray(centroids @ vector.T.toarray()).ravel() / np.maximum(norms, 1e-12)
+    def _add_one(self, terms, vector, when, article_id, headline, outlet) -> None:
+        indices = terms.indices.astype(np.int64)
+        order = np.argsort(indices)
+        indices, values = indices[order], terms.data[order]
+        self.document_frequency_[indices] += 1
+        self.documents_seen_ += 1
+        norm = float(np.sqrt(np.sum((values * self._idf(indices)) ** 2)))
+        if norm:
+            values = values / norm
+        active = self._active(when)
+        story = None
+        if active and indices.size:
+            similarity = self._similarity(indices, values, vector, active)
+            best = int(np.argmax(similarity))
+            if similarity[best] >= self.threshold:
+                story = active[best]
+        if story is None:
+            story = _StoryState(
+                story_id=len(self.stories_),
+                term_indices=indices,
+                term_values=values,
+                vector=None if vector is None else np.array(vector, dtype=np.float64),
+                size=1,
+                first_at=when,
+                last_at=when,
+            )
+            self.stories_.append(story)
+        else:
+            story.term_indices, story.term_values = _add_sparse(
+                story.term_indices, story.term_values, indices, values
+            )
+            if vector is not None:
+                story.vector = story.vector + vector
+            story.size += 1
+            if when is not None:
+                story.first_at = when if story.first_at is None else min(story.first_at, when)
+                story.last_at = when if story.last_at is None else max(story.last_at, when)
+        self._sync(story)
+        story.article_ids.append(article_id)
+        if headline and len(story.headlines) < LABEL_POOL:
+            story.headlines.append(headline)
+        if outlet and outlet not in story.outlets:
+            story.outlets.append(outlet)
+        self.labels_.append(story.story_id)
+        self.article_ids_.append(article_id)
+        if story.size > 1:
+            self._merge_into(story, [s for s in active if s is not story], when, article_id)
+
+    def _active(self, when: datetime | None) -> list[_StoryState]:
+        n = len(self.stories_)
+        keep = ~self._merged[:n]
+        if when is not None:
+            gap = np.abs(self._last_s[:n] - when.timestamp())
+            keep &= np.isnan(gap) | (gap <= self.window_days * 86400)
+        return [self.stories_[i] for i in np.flatnonzero(keep)]
+
+    def _sync(self, story: _StoryState) -> None:
+        """Copy a story's vector, newest time and merge flag into the lookup arrays."""
+        i = story.story_id
+        if i >= self._merged.size:
+            grow = max(64, 2 * self._merged.size)
+            self._merged = np.concatenate([self._merged, np.zeros(grow, dtype=bool)])
+            self._last_s = np.concatenate([self._last_s, np.full(grow, np.nan)])
+            if self._vectors is not None:
+                extra = np.zeros((grow, self._vectors.shape[1]))
+                self._vectors = np.concatenate([self._vectors, extra])
+        self._merged[i] = story.merged_into is not None
+        self._last_s[i] = story.last_at.timestamp() if story.last_at else np.nan
+        if story.vector is not None:
+            if self._vectors is None:
+                self._vectors = np.zeros((self._merged.size, story.vector.size))
+            self._vectors[i] = story.vector
+
+    def _similarity(self, indices, values, vector, stories: list[_StoryState]) -> np.ndarray:
+        """Weighted centroid cosines of one article or story to each of `stories`.
+
+        TF-IDF cosines are computed on the stories' concatenated sparse rows with the
+        current IDF (O(total non-zeros), no matrix is rebuilt per article).
+        """
+        lengths = np.array([s.term_indices.size for s in stories])
+        all_indices = np.concatenate([s.term_indices for s in stories])
+        all_values = np.concatenate([s.term_values for s in stories])
+        weighted = all_values * self._idf(all_indices)
+        query = values * self._idf(indices)
+        query_norm = float(np.linalg.norm(query)) or 1.0
+        lookup = self._lookup
+        lookup[indices] = query
+        rows = np.repeat(np.arange(len(stories)), lengths)
+        dots = np.bincount(rows, weights=weighted * lookup[all_indices], minlength=len(stories))
+        lookup[indices] = 0.0
+        norms = np.sqrt(np.bincount(rows, weights=weighted**2, minlength=len(stories)))
+        text = dots / np.maximum(norms, 1e-12) / query_norm
+        if vector is None or self.text_weight >= 1:
+            return text
+        ids = np.fromiter((s.story_id for s in stories), dtype=np.int64, count=len(stories))
+        centroids = self._vectors[ids]
+        semantic = centroids @ vector
+        semantic /= np.maximum(np.sqrt(np.einsum("ij,ij->i", centroids, centroids)), 1e-12)
+        semantic /= max(float(np.sqrt(vector @ vector)), 1e-12)
+        return self.text_weight * text + (1 - self.text_weight) * semantic
+
+    def _merge_into(self, story, others, when, article_id) -> None:
+        limit = (
+            self.merge_threshold
+            if self.merge_threshold is not None
+            else self.threshold + DEFAULT_MERGE_MARGIN
+        )
+        if not others or limit >= 1:
+            return
+        similarity = self._similarity(
+            story.term_indices, story.term_values, story.vector, others
+        )
         best = int(np.argmax(similarity))
-        return active[best] if similarity[best] >= self.threshold else None
+        if similarity[best] < limit:
+            return
+        other = others[best]
+        keep, gone = (story, other) if story.story_id < other.story_id else (other, story)
+        keep.term_indices, keep.term_values = _add_sparse(
+            keep.term_indices, keep.term_values, gone.term_indices, gone.term_values
+        )
+        if keep.vector is not None and gone.vector is not None:
+            keep.vector = keep.vector + gone.vector
+        keep.size += gone.size
+        keep.article_ids.extend(gone.article_ids)
+        for headline in gone.headlines:
+            if len(keep.headlines) < LABEL_POOL:
+                keep.headlines.append(headline)
+        keep.outlets.extend(o for o in gone.outlets if o not in keep.outlets)
+        stamps = [t for t in (keep.first_at, gone.first_at) if t is not None]
+        keep.first_at = min(stamps) if stamps else None
+        stamps = [t for t in (keep.last_at, gone.last_at) if t is not None]
+        keep.last_at = max(stamps) if stamps else None
+        gone.merged_into = keep.story_id
+        self._sync(keep)
+        self._sync(gone)
+        self.events_.append(
+            StoryEvent(
+                kind="merge",
+                story_id=keep.story_id,
+                from_ids=(gone.story_id,),
+                at=when,
+                article_id=article_id,
+                similarity=round(float(similarity[best]), 4),
+            )
+        )
+
+    # --- results ------------------------------------------------------------------------
+
+    def story_of(self, story_id: int) -> int:
+        """The story `story_id` lives on in after merges (itself when never merged)."""
+        story = self.stories_[story_id]
+        while story.merged_into is not None:
+            story = self.stories_[story.merged_into]
+        return story.story_id
+
+    def resolved_labels(self) -> list[int]:
+        """Current story id of every article, in arrival order (merges followed)."""
+        return [self.story_of(label) for label in self.labels_]
+
+    def stories(self, now: datetime | None = None) -> list[Story]:
+        """Live (not merged-away) stories with labels; `now` decides which are dormant."""
+        now = _utc(now)
+        if now is None:
+            stamps = [s.last_at for s in self.stories_ if s.last_at is not None]
+            now = max(stamps) if stamps else None
+        result = []
+        for story in self.stories_:
+            if story.merged_into is not None:
+                continue
+            if story.label is None or len(story.headlines) < LABEL_POOL:
+                # fixed once the label pool is full, so the label stops moving
+                story.label = story_label(story.headlines) or f"Story {story.story_id}"
+            active = (
+                now is None
+                or story.last_at is None
+                or (now - story.last_at).total_seconds() <= self.window_days * 86400
+            )
+            result.append(
+                Story(
+                    story_id=story.story_id,
+                    label=story.label,
+                    article_ids=tuple(story.article_ids),
+                    first_at=story.first_at,
+                    last_at=story.last_at,
+                    outlets=tuple(story.outlets),
+                    active=active,
+                )
+            )
+        return result
+
+    # --- persistence --------------------------------------------------------------------
+
+    def to_state(self) -> dict:
+        """Settings and learned state as a JSON-able dict (the embedder is not stored)."""
+        frequencies = np.flatnonzero(self.document_frequency_)
+        return {
+            "version": STATE_VERSION,
+            "params": {
+                "threshold": self.threshold,
+                "window_days": self.window_days,
+                "text_weight": self.text_weight,
+                "merge_threshold": self.merge_threshold,
+                "n_features": self.n_features,
+                "embedder": getattr(self.embedder, "name", None),
+            },
+            "documents_seen": self.documents_seen_,
+            "df_indices": frequencies.tolist(),
+            "df_counts": self.document_frequency_[frequencies].astype(int).tolist(),
+            "labels": list(self.labels_),
+            "article_ids": list(self.article_ids_),
+            "stories": [
+                {
+                    "id": s.story_id,
+                    "term_indices": s.term_indices.tolist(),
+                    "term_values": s.term_values.tolist(),
+                    "vector": None if s.vector is None else s.vector.tolist(),
+                    "size": s.size,
+                    "first_at": s.first_at.isoformat() if s.first_at else None,
+                    "last_at": s.last_at.isoformat() if s.last_at else None,
+                    "article_ids": list(s.article_ids),
+                    "headlines": list(s.headlines),
+                    "outlets": list(s.outlets),
+                    "merged_into": s.merged_into,
+                    "label": s.label,
+                }
+                for s in self.stories_
+            ],
+            "events": [
+                {
+                    "kind": e.kind,
+                    "story_id": e.story_id,
+                    "from_ids": list(e.from_ids),
+                    "to_ids": list(e.to_ids),
+                    "at": e.at.isoformat() if e.at else None,
+                    "article_id": e.article_id,
+                    "similarity": e.similarity,
+                }
+                for e in self.events_
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict, embedder: Embedder | None = None) -> OnlineClusterer:
+        """Rebuild a clusterer from `to_state()`; pass the same embedder it was built with."""
+        if state.get("version") != STATE_VERSION:
+            raise ConfigError(
+                f"clusterer state version {state.get('version')!r} is not supported "
+                f"(expected {STATE_VERSION}); re-cluster with recluster()"
+            )
+        params = dict(state["params"])
+        stored_embedder = params.pop("embedder")
+        if stored_embedder is not None and getattr(embedder, "name", None) != stored_embedder:
+            raise ConfigError(
+                f"clusterer state was built with embedder {stored_embedder!r}; "
+                f"pass that embedder to from_state (got {getattr(embedder, 'name', None)!r})"
+            )
+        clusterer = cls(embedder=embedder, **params)
+        clusterer.documents_seen_ = state["documents_seen"]
+        clusterer.document_frequency_[state["df_indices"]] = state["df_counts"]
+        clusterer.labels_ = list(state["labels"])
+        clusterer.article_ids_ = list(state["article_ids"])
+        for record in state["stories"]:
+            clusterer.stories_.append(
+                _StoryState(
+                    story_id=record["id"],
+                    term_indices=np.asarray(record["term_indices"], dtype=np.int64),
+                    term_values=np.asarray(record["term_values"], dtype=float),
+                    vector=None if record["vector"] is None else np.asarray(record["vector"]),
+                    size=record["size"],
+                    first_at=_parse(record["first_at"]),
+                    last_at=_parse(record["last_at"]),
+                    article_ids=list(record["article_ids"]),
+                    headlines=list(record["headlines"]),
+                    outlets=list(record["outlets"]),
+                    merged_into=record["merged_into"],
+                    label=record["label"],
+                )
+            )
+        for story in clusterer.stories_:
+            clusterer._sync(story)
+        clusterer.events_ = [
+            StoryEvent(
+                kind=e["kind"],
+                story_id=e["story_id"],
+                from_ids=tuple(e["from_ids"]),
+                to_ids=tuple(e["to_ids"]),
+                at=_parse(e["at"]),
+                article_id=e["article_id"],
+                similarity=e["similarity"],
+            )
+            for e in state["events"]
+        ]
+        return clusterer
+
+
+def _add_sparse(a_indices, a_values, b_indices, b_values) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of two sparse vectors given as sorted indices and values."""
+    indices, inverse = np.unique(np.concatenate([a_indices, b_indices]), return_inverse=True)
+    values = np.bincount(inverse, weights=np.concatenate([a_values, b_values]))
+    return indices, values
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def cluster_stream(
     texts: Sequence[str],
     dates: Sequence[datetime | None],
-    threshold: float = 0.25,
+    threshold: float = DEFAULT_THRESHOLD,
     window_days: float = 7.0,
+    embedder: Embedder | str | None = "auto",
+    text_weight: float = DEFAULT_TEXT_WEIGHT,
+    merge_threshold: float | None = None,
+    vectors: np.ndarray | None = None,
 ) -> list[int]:
-    """Story id per text, assigning texts in the order given (sort by date first)."""
-    return OnlineClusterer(threshold, window_days).partial_fit(texts, dates).labels_
+    """Story id per text (merges followed), assigning texts in the order given.
+
+    `embedder` is an `Embedder`, a registry name, None (TF-IDF only) or "auto": the
+    packaged MiniLM when its extra is installed, else TF-IDF only.
+
+    >>> cluster_stream(["Fire at port", "Port fire spreads"], [None, None], embedder=None)
+    [0, 0]
+    """
+    clusterer = OnlineClusterer(
+        threshold=threshold,
+        window_days=window_days,
+        embedder=resolve_embedder(embedder),
+        text_weight=text_weight,
+        merge_threshold=merge_threshold,
+    )
+    return clusterer.partial_fit(texts, dates, vectors=vectors).resolved_labels()
+
+
+def resolve_embedder(embedder: Embedder | str | None) -> Embedder | None:
+    """An Embedder from a name, "auto" (MiniLM if installed, else None) or an instance."""
+    from storyline.embed import get_embedder
+
+    if embedder is None or not isinstance(embedder, str):
+        return embedder
+    if embedder != "auto":
+        return get_embedder(embedder)
+    return _auto_embedder()
+
+
+@cache
+def _auto_embedder() -> Embedder | None:
+    """The packaged MiniLM, loaded once per process (read-only), or None without it."""
+    from storyline.embed import get_embedder
+    from storyline.errors import BackendUnavailable
+
+    try:
+        return get_embedder("minilm")
+    except BackendUnavailable:
+        return None

@@ -30,6 +30,8 @@ class HashingEmbedder:
         )
 
     def embed(self, texts: Sequence[str]) -> sp.csr_matrix:
+        if not texts:
+            return sp.csr_matrix((0, self.dimension))
         counts = self._hasher.transform(list(texts)).tocsr().astype(np.float64)
         counts.data = 1 + np.log(counts.data)
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())

@@ -1,8 +1,9 @@
 """Date expressions resolved against the article's publication date, granularity kept.
 
-Absolute dates ("March 1, 2026", "2026-03-05", "in 2019") need no anchor. Relative ones
-("on Tuesday", "last month", "this May", "March 1") are resolved against the publication
-date; an article without one gets only its absolute dates, never a guess from today.
+Absolute dates ("March 1, 2026", "2026-03-05", "in 2019", "mid-2019") need no anchor.
+Relative ones ("on Tuesday", "last month", "earlier this month", "two weeks ago", "this May",
+"March 1", "on Jan. 30 and 31") are resolved against the publication date; an article
+without one gets only its absolute dates, never a guess from today.
 Rules follow news usage: a bare weekday is the most recent one on or before publication
 unless the sentence looks ahead ("will", "is scheduled"); a day without a year takes the year
 that puts it nearest the publication date.
@@ -27,9 +28,43 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MODIFIER = r"(?:(?P<modifier>last|this|next|past|coming|earlier this|later this)\s+)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
+# "early 2019", "mid-2019", "late March": the period keeps its calendar granularity.
+_PART = r"(?P<part>early|mid|late|the end of|the start of|the beginning of|the middle of)[ -]"
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_COUNT = r"(?P<count>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b")),
+    # "Jan. 30 and 31", "March 3-5, 2026": two dates, the second sharing month and year.
+    (
+        "month_day_pair",
+        re.compile(
+            rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+            r"(?P<joint>\s*(?:and|-|–|to|through)\s*)(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b"
+            rf"(?:,? {_YEAR}\b)?"
+        ),
+    ),
+    (
+        "ago",
+        re.compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I),
+    ),
+    ("part_year", re.compile(rf"\b{_PART}(?:(?P<rel>last|this|next) year|{_YEAR})\b", re.I)),
+    ("part_month", re.compile(rf"\b{_PART}{_MONTH}(?: (?:of )?{_YEAR})?\b")),
     (
         "month_day",
         re.compile(
@@ -78,23 +113,53 @@ def find_dates(
             ):
                 continue  # "May" alone is usually the verb
             before = text[max(0, match.start() - 60) : match.start()]
-            ahead = bool(_FUTURE_CUE.search(before) or _DEADLINE_CUE.search(before))
+            after = text[match.end() : match.end() + 12]
+            ahead = bool(
+                _FUTURE_CUE.search(before)
+                or _DEADLINE_CUE.search(before)
+                or re.match(r"\s*deadline\b", after, re.I)
+            )
             resolved = _resolve(kind, match, published, ahead)
             if resolved is None:
                 continue
             value, granularity = resolved
             taken.append((match.start(), match.end()))
+            end = match.start("joint") if kind == "month_day_pair" else match.end()
             found.append(
                 ResolvedDate(
                     article_id,
                     offset + match.start(),
-                    offset + match.end(),
-                    match.group().strip(),
+                    offset + end,
+                    text[match.start() : end].strip(),
                     value,
                     granularity,
                 )
             )
+            if kind == "month_day_pair":
+                second = _second_day(value, int(match.group("day2")))
+                if second is not None:
+                    found.append(
+                        ResolvedDate(
+                            article_id,
+                            offset + match.start("day2"),
+                            offset + match.end(),
+                            text[match.start("day2") : match.end()].strip(),
+                            second,
+                            "day",
+                        )
+                    )
     return sorted(found, key=lambda d: d.start)
+
+
+def _second_day(first: date, day: int) -> date | None:
+    """The second day of "Jan. 30 and 31": same month, or the next one ("Jan. 30 to 2")."""
+    try:
+        if day > first.day:
+            return first.replace(day=day)
+        index = first.year * 12 + first.month
+        return date(index // 12, index % 12 + 1, day)
+    except ValueError:
+        return None
 
 
 def _after_in(text: str, match: re.Match[str]) -> bool:
@@ -107,7 +172,7 @@ def _resolve(
     try:
         if kind == "iso":
             return date.fromisoformat(m.group("iso")), "day"
-        if kind in ("month_day", "day_month"):
+        if kind in ("month_day", "day_month", "month_day_pair"):
             month, day = _MONTHS[m.group("month").lower().rstrip(".")], int(m.group("day"))
             if m.group("year"):
                 return date(int(m.group("year")), month, day), "day"
@@ -120,8 +185,12 @@ def _resolve(
                 except ValueError:
                     continue
             return min(candidates, key=lambda d: abs((d - published).days)), "day"
-        if kind == "year":
+        if kind == "year" or (kind == "part_year" and m.group("year")):
             return date(int(m.group("year")), 1, 1), "year"
+        if kind == "part_month" and m.group("year"):
+            return date(int(m.group("year")), _MONTHS[m.group("month").lower().rstrip(".")], 1), (
+                "month"
+            )
     except (ValueError, KeyError):
         return None
     if published is None:
@@ -159,7 +228,24 @@ def _resolve_relative(
             index = published.year * 12 + published.month - 1 + step
             return date(index // 12, index % 12 + 1, 1), "month"
         return date(published.year + step, 1, 1), "year"
-    if kind == "month":
+    if kind == "ago":
+        count = m.group("count").lower()
+        n = _NUMBER_WORDS[count] if count in _NUMBER_WORDS else int(count)
+        unit = m.group("unit").lower()
+        if unit == "day":
+            return published - timedelta(days=n), "day"
+        if unit == "week":
+            # "two weeks ago" is the week, not the exact day, two weeks back.
+            monday = published - timedelta(days=published.weekday())
+            return monday - timedelta(weeks=n), "week"
+        if unit == "month":
+            index = published.year * 12 + published.month - 1 - n
+            return date(index // 12, index % 12 + 1, 1), "month"
+        return date(published.year - n, 1, 1), "year"
+    if kind == "part_year":
+        step = {"last": -1, "this": 0, "next": 1}[m.group("rel").lower()]
+        return date(published.year + step, 1, 1), "year"
+    if kind in ("month", "part_month"):
         month = _MONTHS[m.group("month").lower().rstrip(".")]
         if m.group("year"):
             return date(int(m.group("year")), month, 1), "month"

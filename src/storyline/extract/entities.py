@@ -109,7 +109,40 @@ PLACE_ALIASES = {
     "uae": "United Arab Emirates",
     "the netherlands": "Netherlands",
 }
+# AP-style state abbreviations, so "Portland, Ore." names the same place as "Oregon"; the
+# two-letter ones ("La.", "Pa.") are left out: without their dot they read as "LA", "PA".
+_STATE_ABBREVIATIONS = {
+    "ala": "Alabama",
+    "ariz": "Arizona",
+    "ark": "Arkansas",
+    "calif": "California",
+    "colo": "Colorado",
+    "conn": "Connecticut",
+    "fla": "Florida",
+    "kan": "Kansas",
+    "mass": "Massachusetts",
+    "mich": "Michigan",
+    "minn": "Minnesota",
+    "miss": "Mississippi",
+    "mont": "Montana",
+    "neb": "Nebraska",
+    "nev": "Nevada",
+    "okla": "Oklahoma",
+    "ore": "Oregon",
+    "tenn": "Tennessee",
+    "vt": "Vermont",
+    "wash": "Washington",
+    "wis": "Wisconsin",
+    "wyo": "Wyoming",
+}
+# Matched after `clean_surface` has dropped the trailing dot ("Ore." -> "ore").
+PLACE_ALIASES.update(_STATE_ABBREVIATIONS)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
+# Legal-form suffixes dropped from organisation names: "Huawei Technologies Co" is "Huawei
+# Technologies" (the suffix is kept as an alias).
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:Co|Corp|Corporation|Inc|Ltd|LLC|plc|PLC|AG|SA|NV|Co\.,? Ltd)\.?$"
+)
 
 
 def split_role(name: str) -> tuple[str, str]:
@@ -122,9 +155,15 @@ def split_role(name: str) -> tuple[str, str]:
 
 
 def clean_surface(text: str, label: str) -> str:
-    text = _POSSESSIVE.sub("", " ".join(text.split())).strip(" ,.;:\"'“”")
+    """A mention without possessive, edge punctuation, a leading "the" (organisations and
+    places) or a legal-form suffix (organisations)."""
+    raw = " ".join(text.split())
+    text = _POSSESSIVE.sub("", raw).strip(" ,;:\"'“”")
+    text = text.rstrip(".")
     if label in ("ORG", "PLACE") and text.casefold().startswith("the "):
         text = text[4:]
+    if label == "ORG":
+        text = _LEGAL_SUFFIX.sub("", text) or text
     return text
 
 
@@ -161,7 +200,7 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
                 Entity(
                     name=name,
                     label=kind,
-                    aliases=tuple(sorted({m.text.strip() for _, _, m in members} - {name})),
+                    aliases=tuple(sorted(_aliases(members, kind) - {name})),
                     mention_count=len(members),
                     article_ids=tuple(sorted({m.article_id for _, _, m in members})),
                     source_count=len(articles),
@@ -169,6 +208,15 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
                 )
             )
     return sorted(entities, key=lambda e: (-e.source_count, -e.mention_count, e.name))
+
+
+def _aliases(members: Sequence[tuple[str, str, Mention]], kind: str) -> set[str]:
+    """Surface forms as written, less possessives and edge punctuation."""
+    aliases = set()
+    for _, _, mention in members:
+        text = _POSSESSIVE.sub("", " ".join(mention.text.split())).strip(" ,;:\"'“”")
+        aliases.add(text)
+    return aliases
 
 
 def _majority_kinds(labelled: Sequence[tuple[str, str, str, Mention]]) -> dict[str, str]:
@@ -202,16 +250,23 @@ def _person_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
     written surname-first, starting with it, when exactly one such full name exists.
     """
     counts = Counter(name for name, _, _ in items)
-    full = [name for name in counts if len(name.split()) > 1]
+    # Full names with the same first and last word are one person ("Donald J. Trump").
+    people: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in counts:
+        words = name.split()
+        if len(words) > 1:
+            people[(words[0], words[-1])].append(name)
+    best = {key: max(names, key=lambda n: (counts[n], -len(n))) for key, names in people.items()}
     mapping = {}
     for name in counts:
         words = name.split()
-        if len(words) == 1:
-            matches = [f for f in full if f.split()[-1] == name or f.split()[0] == name]
-            if len({m.split()[-1] for m in matches}) == 1 or len(matches) == 1:
-                mapping[name] = max(matches, key=lambda m: (counts[m], len(m)))
-                continue
-        mapping[name] = name
+        if len(words) > 1:
+            mapping[name] = best[(words[0], words[-1])]
+            continue
+        # A one-word name joins the one person whose first or last word it is; when two
+        # people share it ("Moreno" for Alicia and Carlos Moreno) it stays apart.
+        matches = {key for key in people if name in key}
+        mapping[name] = best[next(iter(matches))] if len(matches) == 1 else name
     return mapping
 
 

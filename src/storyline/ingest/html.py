@@ -11,6 +11,10 @@ import trafilatura
 from storyline.errors import MalformedRecord
 from storyline.records import RawDocument
 
+# htmldate's extensive search guesses from free text and copyright lines ("© 2026" gives
+# 2026-01-01); only markup signals (meta tags, <time>, URL) are trusted here, and the text's
+# own date line or dateline is read later, in clean/article.py.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _FIELDS = {"title": "title", "sitename": "outlet", "date": "date", "author": "author", "url": "url"}
 
 
@@ -29,7 +33,9 @@ def parse_html(
     becomes the article's URL if the page does not state its canonical one.
     """
     try:
-        document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, date_extraction_params=_DATE_PARAMS
+        )
     except (ValueError, TypeError) as exc:  # lxml refuses some inputs outright
         raise MalformedRecord(source, f"HTML cannot be parsed ({exc})") from exc
     if document is None or not (document.text or "").strip():

@@ -36,11 +36,14 @@ def ingest_paths(
     progress: Progress = _no_progress,
     fields: FieldMap | None = None,
     now: datetime | None = None,
+    input_format: str | None = None,
 ) -> IngestReport:
     """Ingest every article under `paths` (files, folders, globs, "-" for stdin) into `store`.
 
     Returns counts per format and outcome ("added", "already stored", "quarantined"); bad
     inputs are recorded in the store's quarantine with their reason and raw bytes.
+    `fields` maps dataset columns; `input_format` names the format of stdin (default:
+    sniffed); `now` is the reference for future-date checks.
 
     >>> from storyline.store import open_store
     >>> with open_store("storyline.db") as store:  # doctest: +SKIP
@@ -49,7 +52,7 @@ def ingest_paths(
     """
     settings = settings or Settings()
     options = ReadOptions(
-        settings.max_input_bytes, settings.max_dataset_bytes, fields or FieldMap()
+        settings.max_input_bytes, settings.max_dataset_bytes, fields or FieldMap(), input_format
     )
     started = time.perf_counter()
     run = _Run(store, settings, now)
@@ -84,7 +87,14 @@ class _Run:
 
     def flush(self, batch: Sequence[Read]) -> None:
         """Clean and store one batch in one transaction."""
-        reads = [r for r in batch if isinstance(r.item, RawDocument)]
+        reads = []
+        for read in batch:
+            if isinstance(read.item, RawDocument):
+                if read.raw is not None and self.store.article_for_raw(read.raw.sha256):
+                    # The same bytes were stored before: no need to clean them again.
+                    self.counts[read.format, "already stored"] += 1
+                else:
+                    reads.append(read)
         rejected = [r for r in batch if isinstance(r.item, Quarantined)]
         articles, failures = self._clean(reads)
         rejected += failures
@@ -120,7 +130,7 @@ class _Run:
                     earliest_published_year=settings.earliest_published_year,
                 )
             )
-        except StorylineError:
+        except Exception:  # noqa: BLE001 - retry one by one so only the culprit is quarantined
             articles = [self._clean_alone(raw) for raw in raws]  # type: ignore[arg-type]
         failures = []
         for index, (article, read) in enumerate(zip(articles, reads, strict=True)):
@@ -153,8 +163,9 @@ class _Run:
                 max_future_date_s=settings.max_future_date_s,
                 earliest_published_year=settings.earliest_published_year,
             )
-        except StorylineError as exc:
-            return Quarantined(raw.source, "clean", f"{raw.source}: cannot be cleaned ({exc})")
+        except Exception as exc:  # noqa: BLE001 - the error handler: quarantine, go on
+            problem = exc if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
+            return Quarantined(raw.source, "clean", f"{raw.source}: cannot be cleaned ({problem})")
         return article
 
     def _history(self, raws: Sequence[RawDocument]) -> list[tuple[str, list[str]]]:
@@ -172,4 +183,3 @@ class _Run:
                     continue
                 history.append((outlet, split_lines(article.text) + list(article.removed_lines)))
         return history
-

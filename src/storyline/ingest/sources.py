@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from storyline.errors import InputError, MalformedRecord, MissingInput, OversizeInput
+from storyline.errors import ConfigError, InputError, MalformedRecord, MissingInput, OversizeInput
 from storyline.ingest.decode import decode_bytes
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.html import parse_html
@@ -48,6 +48,14 @@ class ReadOptions:
     max_input_bytes: int = _DEFAULTS.max_input_bytes
     max_dataset_bytes: int = _DEFAULTS.max_dataset_bytes
     fields: FieldMap = field(default_factory=FieldMap)
+    # Format for stdin and files without a known suffix (a FORMATS name); None: sniff stdin.
+    format: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.format is not None and self.format not in FORMATS:
+            raise ConfigError(
+                f"unknown input format {self.format!r}; valid formats: {', '.join(FORMATS)}"
+            )
 
 
 Item = tuple[RawDocument | Quarantined, RawInput | None]
@@ -149,8 +157,6 @@ SUFFIXES: dict[str, str] = {
     ".pq": "parquet",
     ".warc": "warc",
     ".warc.gz": "warc",
-    ".arc": "warc",
-    ".arc.gz": "warc",
 }
 
 
@@ -215,9 +221,7 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
             yield Quarantined(source=text, stage="ingest", error=str(error))
 
 
-def read_sources(
-    paths: Iterable[str | Path], options: ReadOptions | None = None
-) -> Iterator[Read]:
+def read_sources(paths: Iterable[str | Path], options: ReadOptions | None = None) -> Iterator[Read]:
     """Every article and failure under `paths`, each with its raw input and format."""
     options = options or ReadOptions()
     for item in find_files(paths):
@@ -233,6 +237,8 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[Read]:
     """The items of one file; a failure of the file as a whole is one Quarantined item."""
     source = str(path)
     name, gunzip = format_of(path)
+    if name is None and options.format:
+        name = options.format
     if name is None:
         supported = ", ".join(sorted(SUFFIXES))
         error = InputError(
@@ -284,7 +290,7 @@ def _read_stdin(options: ReadOptions) -> Iterator[Read]:
             error = MalformedRecord(source, f"gzip data cannot be read ({exc})")
             yield Read(Quarantined(source, "ingest", str(error)), None, "unknown")
             return
-    name = sniff_format(data[:4096])
+    name = options.format or sniff_format(data[:4096])
     fmt = FORMATS[name]
     try:
         if not fmt.dataset and len(data) > options.max_input_bytes:

@@ -70,7 +70,9 @@ def read_csv_text(
     try:
         header = next(reader)
     except StopIteration:
-        raise EmptyInput(source, "CSV file has no header row", "the first row names the columns")
+        raise EmptyInput(
+            source, "CSV file has no header row", "the first row names the columns"
+        ) from None
     except csv.Error as exc:
         raise MalformedRecord(source, f"CSV header cannot be parsed ({exc})") from exc
     header = [name.strip().lstrip("\ufeff") for name in header]

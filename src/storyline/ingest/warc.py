@@ -9,6 +9,8 @@ parsed is quarantined with its position, and the records before it are kept.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import zlib
 from collections.abc import Iterator
 from typing import IO
@@ -27,10 +29,28 @@ def read_warc(stream: IO[bytes], source: str, max_record_bytes: int) -> Iterator
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    stream = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
+    head = _first_bytes(stream.peek(512))
+    if not head.startswith(b"WARC/"):
+        raise MalformedRecord(
+            source,
+            f"not a WARC file (it starts with {head[:20]!r}, not b'WARC/')",
+            "WARC files (ISO 28500) start with a 'WARC/1.0' or 'WARC/1.1' line",
+        )
+    records = ArchiveIterator(stream)
     number = 0
     try:
-        for record in ArchiveIterator(stream):
+        while True:
+            # warcio prints damaged-record warnings on stderr; keep them for the quarantine.
+            with contextlib.redirect_stderr(io.StringIO()) as noise:
+                record = next(records, None)
+            if record is None:
+                if records.offset < records.fh.tell():
+                    raise EOFError("the archive ends inside a record")
+                return
             number += 1
+            if records.err_count:
+                raise ValueError(" ".join(noise.getvalue().split()))
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             content_type = record.http_headers.get_header("Content-Type") or ""
@@ -49,6 +69,11 @@ def _article(record, where: str, content_type: str, max_record_bytes: int) -> It
     url = record.rec_headers.get_header("WARC-Target-URI")
     fetched_at = record.rec_headers.get_header("WARC-Date")
     payload = record.content_stream().read(max_record_bytes + 1)
+    if getattr(record.raw_stream, "limit", 0) > 0 and len(payload) <= max_record_bytes:
+        error = MalformedRecord(
+            where, "record is truncated (shorter than its Content-Length)", "re-fetch the page"
+        )
+        return Quarantined(where, "ingest", str(error)), None
     if len(payload) > max_record_bytes:
         error = OversizeInput(
             where,
@@ -80,6 +105,16 @@ def _article(record, where: str, content_type: str, max_record_bytes: int) -> It
         ),
         raw,
     )
+
+
+def _first_bytes(head: bytes) -> bytes:
+    """The start of the archive, gunzipped when the file is gzip (.warc.gz)."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return head
+    return head
 
 
 def _decode(payload: bytes, content_type: str, where: str) -> tuple[str, tuple[str, ...]]:

@@ -59,12 +59,10 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("The mayor said on Monday that the bridge would reopen in May, " * 3)
     'en'
     """
-    words = Counter(w.casefold() for w in _WORD.findall(text[:_MAX_CHARS]))
+    words = Counter(_WORD.findall(text[:_MAX_CHARS].casefold()))
     total = sum(words.values())
     if total < _MIN_WORDS:
         return None
-    shares = {
-        code: sum(words[w] for w in stops) / total for code, stops in STOPWORDS.items()
-    }
+    shares = {code: sum(words[w] for w in stops) / total for code, stops in STOPWORDS.items()}
     best = max(shares, key=shares.__getitem__)
     return best if shares[best] >= _MIN_SHARE else None

@@ -98,6 +98,26 @@ def date_in_text(
     return None
 
 
+_DATE_LINE_FILLER = re.compile(
+    r"\b(published|updated|posted|last|modified|on|at|am|pm|a\.m|p\.m|utc|gmt|[ecmp][sd]t|bst|cet|cest|ist|aest|jst|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b"
+    r"|\d{1,2}[:.]\d{2}|[^\w]",
+    re.I,
+)
+
+
+def is_date_line(line: str) -> bool:
+    """True for a line that only states a date ("Published: Fri 3 April 2026, 10:15 BST")."""
+    if len(line.split()) > _MAX_DATE_LINE_WORDS:
+        return False
+    for pattern in _WRITTEN_DATES:
+        match = pattern.search(line)
+        if match and _to_datetime(match):
+            rest = line[: match.start()] + " " + line[match.end() :]
+            return not _DATE_LINE_FILLER.sub(" ", rest).strip()
+    return False
+
+
 def _to_datetime(match: re.Match, year: int | None = None) -> datetime | None:
     month_text = match.group("month").casefold().rstrip(".")
     month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)

@@ -47,6 +47,7 @@ def render_html(briefing: Briefing) -> str:
         f"{s.published_on.isoformat() if s.published_on else 'date unknown'}</li>"
         for s in briefing.sources
     )
+    heading = f"What's new since {briefing.since.isoformat()}" if briefing.since else "Summary"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -54,10 +55,40 @@ def render_html(briefing: Briefing) -> str:
 <body><main>
 <h1>{escape(briefing.title)}</h1>
 <p class="meta">{briefing.article_count} articles, {len(briefing.reprint_groups)} reprint groups</p>
-<section><h2>Summary</h2>{summary}</section>
+<section><h2>{heading}</h2>{summary}</section>{_cross_source(briefing)}
 <section><h2>Key entities</h2><ul class="entities">{entities}</ul></section>
 <section><h2>Timeline</h2><ol class="timeline">{timeline}</ol></section>
 <section><h2>Reprints</h2><ul>{reprints}</ul></section>
 <section><h2>Sources</h2><ol class="sources">{sources}</ol></section>
 </main></body></html>
 """
+
+
+def _cross_source(briefing: Briefing) -> str:
+    view = briefing.cross_source
+    if view is None:
+        return ""
+
+    def claims(items) -> str:
+        return "".join(
+            f"<li>{escape(c.text)} {_cite(briefing, c.article_ids)} "
+            f"<span class='count'>{escape(', '.join(c.outlets))}</span></li>"
+            for c in items
+        )
+
+    disagreements = "".join(
+        "<li>"
+        + "; ".join(
+            f"{escape(c.outlets[0])}: <b>{escape(v)}</b> {_cite(briefing, c.article_ids)}"
+            for c, v in zip(d.claims, d.values, strict=True)
+        )
+        + "</li>"
+        for d in view.disagreements
+    )
+    return (
+        "<section><h2>Across sources</h2>"
+        f"<h3>Reported by several outlets</h3><ul>{claims(view.consensus) or '<li>none</li>'}"
+        f"</ul><h3>One source only</h3><ul>{claims(view.single_source) or '<li>none</li>'}</ul>"
+        f"<h3>Where outlets disagree</h3><ul>{disagreements or '<li>none found</li>'}</ul>"
+        "</section>"
+    )

@@ -59,6 +59,10 @@ class Store(Protocol):
 
     def get_article(self, article_id: str) -> Article | None: ...
 
+    def article_for_raw(self, raw_sha256: str) -> str | None:
+        """The id of the article stored from this raw input, if any (skips re-cleaning)."""
+        ...
+
     def get_raw(self, article_id: str) -> RawInput | None:
         """The raw input an article was read from, if it was kept."""
         ...

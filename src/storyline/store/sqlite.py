@@ -325,6 +325,12 @@ class SqliteStore:
         ).fetchone()
         return _article(row) if row else None
 
+    def article_for_raw(self, raw_sha256: str) -> str | None:
+        row = self._db.execute(
+            "SELECT article_id FROM articles WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,)
+        ).fetchone()
+        return row[0] if row else None
+
     def get_raw(self, article_id: str) -> RawInput | None:
         row = self._db.execute(
             "SELECT r.source, r.format, r.content, r.sha256 FROM articles a "

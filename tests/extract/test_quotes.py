@@ -1,0 +1,128 @@
+from pathlib import Path
+
+import pytest
+
+from storyline.extract.entities import canonical_entities
+from storyline.extract.quotes import find_quotes, resolve_speakers
+from storyline.records import Mention
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples" / "trade-talks"
+
+
+def only(quotes, kind="direct"):
+    (quote,) = [q for q in quotes if q.kind == kind]
+    return quote
+
+
+def test_quotes_straight_marks_with_named_speaker(nlp):
+    text = '"The recall covers every pack sold since June," said Marta Lindqvist.'
+    quote = only(find_quotes(nlp(text), "a1"))
+    assert quote.text == "The recall covers every pack sold since June"
+    assert (quote.speaker, quote.speaker_kind, quote.verb) == ("Marta Lindqvist", "named", "say")
+    assert (quote.article_id, text[quote.start : quote.end][0]) == ("a1", '"')
+
+
+def test_quotes_curly_marks_with_named_speaker(nlp):
+    text = "“Our engineers found the fault in the cell supplier’s batch,” Daniel Okafor said."
+    quote = only(find_quotes(nlp(text)))
+    assert quote.text.startswith("Our engineers found the fault")
+    assert quote.speaker == "Daniel Okafor"
+
+
+def test_quotes_split_around_attribution_is_one_quote(nlp):
+    text = 'Priya Raman chairs the panel. "We are close," Ms Raman said, "but not there yet."'
+    quote = only(find_quotes(nlp(text)))
+    assert quote.text == "We are close but not there yet."
+    assert quote.speaker == "Priya Raman"
+
+
+def test_quotes_multi_sentence_quote_is_one_quote(nlp):
+    text = (
+        '"Riders were never told. The company knew in January. That is the scandal," '
+        "said Ruth Abernathy, a lawyer for the families."
+    )
+    quote = only(find_quotes(nlp(text)))
+    assert quote.text.count(".") == 2 and quote.text.endswith("That is the scandal")
+    assert quote.speaker == "Ruth Abernathy"
+
+
+def test_quotes_pronoun_speaker_is_most_recent_person(nlp):
+    text = (
+        "Wes Carrow, who runs a repair shop in Denver, has seen dozens of the packs. "
+        "“Most of them were swollen when they came in,” he said."
+    )
+    quote = only(find_quotes(nlp(text)))
+    assert (quote.speaker, quote.speaker_text) == ("Wes Carrow", "he")
+
+
+def test_quotes_unattributed_follow_on_quote_keeps_speaker(nlp):
+    text = (
+        "Alicia Moreno sells scooters in Portland. “We pulled them from the floor,” she said. "
+        "“Nobody wants to ride one now.”"
+    )
+    quotes = find_quotes(nlp(text))
+    assert [q.speaker for q in quotes] == ["Alicia Moreno", "Alicia Moreno"]
+
+
+def test_quotes_reported_speech_with_that_clause(nlp):
+    text = "Daniel Okafor told reporters that the company would pay for every replacement."
+    quote = only(find_quotes(nlp(text)), "reported")
+    assert quote.text == "the company would pay for every replacement"
+    assert (quote.speaker, quote.verb) == ("Daniel Okafor", "tell")
+
+
+@pytest.mark.parametrize(
+    "text, description",
+    [
+        (
+            "Two agency officials who asked not to be identified said the review had stalled.",
+            "Two agency officials who asked not to be identified",
+        ),
+        (
+            "According to people familiar with the inquiry, the supplier changed its "
+            "separator film in March.",
+            "people familiar with the inquiry",
+        ),
+    ],
+)
+def test_quotes_anonymous_source_keeps_description(nlp, text, description):
+    quote = only(find_quotes(nlp(text)), "reported")
+    assert (quote.speaker, quote.speaker_kind, quote.description) == (
+        None,
+        "anonymous",
+        description,
+    )
+
+
+def test_quotes_scare_quotes_are_not_quotes(nlp):
+    text = 'Critics called the offer a "token gesture" on Friday.'
+    assert [q for q in find_quotes(nlp(text)) if q.kind == "direct"] == []
+
+
+def test_quotes_title_resolves_to_person_with_that_title(nlp):
+    text = (
+        "Transport Minister Ana Ruiz visited the depot on Monday. "
+        '"Every pack will be checked," the minister said.'
+    )
+    assert only(find_quotes(nlp(text))).speaker == "Ana Ruiz"
+
+
+def test_quotes_resolve_speakers_maps_surname_to_canonical_entity(nlp):
+    text = '"We will keep talking," Mr Liu told reporters in Washington.'
+    quotes = find_quotes(nlp(text), "b")
+    entities = canonical_entities(
+        [Mention("a", 0, 19, "Vice-Premier Liu He", "PERSON"), Mention("b", 20, 26, "Mr Liu", "PERSON")],
+        {"a": "a", "b": "b"},
+    )
+    assert [q.speaker for q in resolve_speakers(quotes, entities)] == ["Liu He"]
+
+
+def test_quotes_found_in_shared_examples(nlp):
+    if not EXAMPLES.is_dir():
+        pytest.skip("../shared/examples/trade-talks is not present")
+    quotes = []
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        quotes += find_quotes(nlp(path.read_text(encoding="utf-8")), path.stem)
+    assert len(quotes) >= 10
+    assert any(q.speaker_kind == "named" for q in quotes)
+    assert any(q.speaker_kind == "anonymous" for q in quotes)

@@ -1,0 +1,46 @@
+from datetime import date
+
+import pytest
+
+from storyline.pipeline import brief_paths
+from storyline.records import Sentence
+from storyline.summarize.update import new_sentences
+
+
+def sentence(article_id, text, index=0):
+    return Sentence(article_id, index, 0, len(text), text)
+
+
+def test_update_drops_what_old_articles_already_reported():
+    old = [sentence("old", "Nordlink ferry crews went on strike on Friday over night-shift pay.")]
+    new = [
+        sentence("new", "Ferry crews of Nordlink went on strike on Friday over night-shift pay."),
+        sentence("new", "The ministry appointed a mediator and talks resume on Monday.", 1),
+    ]
+    fresh = new_sentences(old + new, {"old"}, {"new"})
+    assert [s.text for s in fresh] == [new[1].text]
+
+
+@pytest.fixture(scope="module")
+def update_briefing(demo_dir):
+    return brief_paths([demo_dir], since=date(2026, 3, 7))
+
+
+def test_update_briefing_cites_only_articles_after_the_date(update_briefing):
+    dates = {s.article_id: s.published_on for s in update_briefing.sources}
+    cited = {a for s in update_briefing.summary for a in s.article_ids[:1]}
+    assert cited and all(dates[a] and dates[a] > date(2026, 3, 7) for a in cited)
+    assert update_briefing.since == date(2026, 3, 7)
+    assert all(e.when for e in update_briefing.timeline)
+
+
+def test_update_briefing_omits_the_original_recall_news(update_briefing):
+    text = " ".join(s.text for s in update_briefing.summary)
+    assert "said on Tuesday it would recall" not in text
+    assert "260,000" in text  # the expanded recall of 2026-03-12 is new
+
+
+def test_update_briefing_warns_about_undated_articles(update_briefing):
+    assert any(
+        "04_northfield" in w and "left out of the update" in w for w in update_briefing.warnings
+    )
