@@ -52,3 +52,63 @@ def test_timeline_from_pool_keeps_requested_dates_and_sentences():
     timeline = timeline_from_pool(pool, n_dates=2, sentences_per_date=1)
     assert [when for when, _ in timeline] == [date(2011, 1, 25), date(2011, 2, 11)]
     assert all(len(texts) == 1 for _, texts in timeline)
+
+
+def test_timeline_reprint_copy_cited_not_duplicated():
+    original, d1 = sentences_with_dates(
+        "wire", date(2026, 3, 3), ["Voltaro halted sales of its scooters on Tuesday after fires."]
+    )
+    # the reprint ran a day later, so its "Tuesday" alone would read as another day
+    copy, d2 = sentences_with_dates(
+        "copy", date(2026, 3, 4), ["Voltaro halted sales of its scooters on Tuesday after fires."]
+    )
+    events = build_timeline(original + copy, d1 + d2, {"wire": "wire", "copy": "wire"}, 10)
+    assert [(e.when, e.article_ids) for e in events] == [(date(2026, 3, 3), ("wire", "copy"))]
+
+
+def test_timeline_near_identical_retellings_merge_across_adjacent_dates():
+    s1, d1 = sentences_with_dates(
+        "a", date(2026, 3, 3), ["Voltaro halted all sales of the Model V2 scooter on Monday."]
+    )
+    s2, d2 = sentences_with_dates(
+        "b", date(2026, 3, 3), ["Voltaro halted all sales of the Model V2 scooter on March 3."]
+    )
+    events = build_timeline(s1 + s2, d1 + d2, {"a": "a", "b": "b"}, 10)
+    assert len(events) == 1 and events[0].article_ids == ("a", "b")
+
+
+def test_timeline_distinct_events_of_one_day_stay_apart():
+    sentences, dates = sentences_with_dates(
+        "a",
+        date(2026, 3, 3),
+        [
+            "Voltaro halted all sales of the Model V2 scooter on Tuesday.",
+            "On Tuesday the agency opened a formal inquiry into the battery supplier.",
+        ],
+    )
+    events = build_timeline(sentences, dates, {"a": "a"}, 10)
+    assert len(events) == 2
+
+
+def test_timeline_events_in_date_order_with_month_before_its_days():
+    sentences, dates = sentences_with_dates(
+        "a",
+        date(2026, 3, 20),
+        [
+            "The agency will publish its full report on the fires on March 31.",
+            "Owners first reported swollen battery packs in January this year.",
+            "Voltaro recalled every pack sold in the United States on March 10.",
+        ],
+    )
+    events = build_timeline(sentences, dates, {"a": "a"}, 10)
+    assert [(e.when, e.granularity) for e in events] == [
+        (date(2026, 1, 1), "month"),
+        (date(2026, 3, 10), "day"),
+        (date(2026, 3, 31), "day"),
+    ]
+
+
+def test_timeline_max_events_caps_the_timeline():
+    texts = [f"Inspectors visited depot number {n} in the city on March {n}." for n in range(1, 9)]
+    sentences, dates = sentences_with_dates("a", date(2026, 3, 20), texts)
+    assert len(build_timeline(sentences, dates, {"a": "a"}, max_events=3)) == 3

@@ -21,7 +21,7 @@ Sentences are cleaned first: wire datelines ("BEIRUT | Wed Apr 27 , 2011 ... -LR
 dropped, exact repeats are merged.
 
 Tuning protocol (benchmarks/timeline_tune.py): the defaults below were chosen on the Crisis
-topics only (crisis-egypt, crisis-syria) from a 96-point grid, then scored once on the
+topics only (crisis-egypt, crisis-syria) from a 24-point grid, then scored once on the
 Timeline17 topics, which they never saw. The reverse split (chosen on Timeline17, scored on
 Crisis) is printed by the same script as a check on how well the choice transfers.
 """
