@@ -15,12 +15,13 @@ A third row gives our repair with casing hints learned (`storyline.clean.casing`
 other held-out articles of the same story group, as the pipeline does within a batch.
 
 Usage:
-    python benchmarks/eval_degraded_repair.py [--no-spacy]
+    python benchmarks/eval_degraded_repair.py [--no-spacy] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import defaultdict
@@ -72,6 +73,24 @@ class Score:
             self.cap_fn += gold_cap and not pred_cap
         self.sentence_lengths.extend(np.diff(np.flatnonzero(np.concatenate([[True], ends]))))
         self.words += len(words)
+
+    def record(self, name: str) -> dict:
+        p, r, f = fit.prf(self.tp, self.fp, self.fn)
+        lengths = np.array(self.sentence_lengths)
+        return {
+            "system": name,
+            "end_precision": round(p, 4),
+            "end_recall": round(r, 4),
+            "end_f1": round(f, 4),
+            "case_accuracy": round(self.case_correct / max(self.case_total, 1), 4),
+            "capital_f1": round(fit.prf(self.cap_tp, self.cap_fp, self.cap_fn)[2], 4),
+            "median_sentence_words": float(np.median(lengths)),
+            "max_sentence_words": int(lengths.max()),
+            "run_on_share": round(float((lengths > RUN_ON_WORDS).mean()), 4),
+            "ms_per_1000_words": round(1e6 * self.seconds / self.words, 2)
+            if self.seconds
+            else None,
+        }
 
     def row(self, name: str) -> str:
         p, r, f = fit.prf(self.tp, self.fp, self.fn)
@@ -135,6 +154,7 @@ def group_hints(docs: Sequence[fit.Document]) -> dict[int, dict[str, str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-spacy", action="store_true", help="skip the spaCy baseline")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     args = parser.parse_args(argv)
 
     documents = [d for d in fit.load_documents(fit.data_dir()) if d.split == "test"]
@@ -160,12 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if degraded.WORD.findall(repaired) != words:
             raise AssertionError(f"{doc.doc_id}: repair_degraded and token repair disagree")
 
-        if hints.get(k):
+        if hints:  # storyline.clean.casing is importable
             with_hints = degraded.restore_degraded_tokens(tokens, hints[k])
             words = [degraded.WORD.match(form).group() for form in with_hints.forms]
             scores["ours + same-story casing hints"].add(gold, with_hints.sentence_ends, words)
-        else:
-            scores["ours + same-story casing hints"].add(gold, restored.sentence_ends, words)
 
         fixed = fixed_length_ends(len(tokens))
         scores[f"every {BASELINE_SENTENCE_WORDS} words, all lowercase"].add(gold, fixed, tokens)
@@ -176,9 +194,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             baseline.seconds += time.perf_counter() - started
             baseline.add(gold, ends, sentence_initial_case(tokens, ends))
 
+    order = [
+        "ours",
+        "ours + same-story casing hints",
+        f"every {BASELINE_SENTENCE_WORDS} words, all lowercase",
+        "spaCy parser, sentence-initial caps",
+    ]
     n_words = sum(len(p.tokens) for p in parsed)
     n_alpha = sum(t.isalpha() for p in parsed for t in p.tokens)
     n_ends = sum(sum(p.ends[:-1]) for p in parsed)
+    if args.json:
+        record = {
+            "documents": len(documents),
+            "story_groups": len({(d.source, d.group) for d in documents}),
+            "words": n_words,
+            "alphabetic_words": n_alpha,
+            "gold_sentence_ends": n_ends,
+            "rows": [scores[name].record(name) for name in order if name in scores],
+        }
+        print(json.dumps(record, indent=2))
+        return 0
     by_source: dict[str, int] = defaultdict(int)
     for doc in documents:
         by_source[doc.source] += 1
@@ -198,12 +233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{'system':<34} {'end P':>6} {'end R':>6} {'end F1':>6}   {'case':>6} {'cap F1':>6}"
         f"   {'med':>5} {'max':>5} {'>60w':>6} {'ms/1kw':>8}"
     )
-    order = [
-        "ours",
-        "ours + same-story casing hints",
-        f"every {BASELINE_SENTENCE_WORDS} words, all lowercase",
-        "spaCy parser, sentence-initial caps",
-    ]
     for name in order:
         if name in scores:
             print(scores[name].row(name))

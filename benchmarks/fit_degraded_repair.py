@@ -68,9 +68,13 @@ MIN_CONTEXT_COUNT = 2
 # the span's uses; set by hand so one odd spelling cannot become the rule.
 MIN_PHRASE_COUNT = 3
 MIN_PHRASE_SHARE = 0.5
+# ...seen in at least 2 story groups: a form repeated within one story or one outlet's page
+# furniture ("View Photo", "Wire Staff NEW") is not a rule of the language.
+MIN_PHRASE_GROUPS = 2
 # Digit pairs ("3 000" -> "3,000") are rejoined only when the joiner is this common for that
-# pair of digit-run lengths, over at least this many sightings. On the training text "1 000"
-# was "1,000" in 145 of 208 cases; "12 01" was "12.01", "12:01" or "12 01" with no majority.
+# pair of digit-run lengths, over at least this many sightings. In a one-off count over the
+# articles, a 1-digit run then a 3-digit run was joined by "," 145 times and by a space 63
+# times; two 1-digit runs ("3 5") by "." 212 times and a space 259 times, so stay apart.
 MIN_DIGIT_JOINER_SHARE = 0.6
 MIN_DIGIT_JOINER_COUNT = 20
 # A line is headline-like (skipped by the casing lexicon) when over this share of its words
@@ -389,11 +393,19 @@ def default_rendering(
 def _spans(parsed: Parsed, length: int) -> Iterator[tuple[str, str | None]]:
     """Mid-sentence spans of `length` words: (lowercase key, written form or None).
 
-    The form is None when punctuation with space sits inside the span ("said, the").
+    The form is None when punctuation with space sits inside the span ("said, the"). Spans
+    inside a longer compound ("to eat" in "ready-to-eat", "u s" in "U.S.-China") are skipped:
+    they would teach the compound's joiners to the shorter span.
     """
     tokens, gaps = parsed.tokens, parsed.gaps
-    for i in range(len(tokens) - length + 1):
+    n = len(tokens)
+    for i in range(n - length + 1):
         if not parsed.mid_sentence[i] or any(parsed.ends[i : i + length - 1]):
+            continue
+        last = i + length - 1
+        if (i > 0 and _joins(gaps[i - 1], tokens[i])) or (
+            last + 1 < n and _joins(gaps[last], tokens[last + 1])
+        ):
             continue
         key = " ".join(t.lower() for t in tokens[i : i + length])
         parts = [tokens[i]]
@@ -416,6 +428,13 @@ def _spans(parsed: Parsed, length: int) -> Iterator[tuple[str, str | None]]:
         if acronym and gaps[i + length - 1].startswith("."):
             parts.append(".")
         yield key, "".join(parts)
+
+
+def _joins(gap: str, following: str) -> bool:
+    """Whether `gap` glues two words into one compound (not an apostrophe piece)."""
+    if not _PHRASE_GAP.fullmatch(gap):
+        return False
+    return not (gap in ("'", "\u2019") and following.lower() in degraded.APOSTROPHE_PIECES)
 
 
 def fit_digit_joiners(parsed_docs: Iterable[Parsed]) -> dict[tuple[int, int], str]:
@@ -442,19 +461,24 @@ def fit_digit_joiners(parsed_docs: Iterable[Parsed]) -> dict[tuple[int, int], st
 
 def fit_phrases(
     parsed_docs: Sequence[Parsed],
+    groups: Sequence[str],
     words: dict[str, str],
     digit_joiners: dict[tuple[int, int], str],
 ) -> dict[str, str]:
-    """2-3 word spans whose usual written form differs from the word-by-word rendering."""
+    """2-3 word spans whose usual written form differs from the word-by-word rendering.
+
+    Spans of digits only are left to the digit joiners ("4 2" may be 4.2, 4-2 or 4:2).
+    """
     phrases: dict[str, str] = {}
     for length in (2, 3):
         totals: Counter[str] = Counter()
         unusual: dict[str, Counter[str]] = defaultdict(Counter)
+        seen_in: dict[tuple[str, str], set[str]] = defaultdict(set)
         defaults: dict[str, str] = {}
-        for parsed in parsed_docs:
+        for parsed, group in zip(parsed_docs, groups, strict=True):
             for key, form in _spans(parsed, length):
                 totals[key] += 1
-                if form is None:
+                if form is None or key.replace(" ", "").isdigit():
                     continue
                 expected = defaults.get(key)
                 if expected is None:
@@ -463,9 +487,14 @@ def fit_phrases(
                     )
                 if form != expected:
                     unusual[key][form] += 1
+                    seen_in[key, form].add(group)
         for key, counter in unusual.items():
             (best, best_count), *_ = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-            if best_count >= MIN_PHRASE_COUNT and best_count / totals[key] >= MIN_PHRASE_SHARE:
+            if (
+                best_count >= MIN_PHRASE_COUNT
+                and best_count / totals[key] >= MIN_PHRASE_SHARE
+                and len(seen_in[key, best]) >= MIN_PHRASE_GROUPS
+            ):
                 phrases[key] = best
     return phrases
 
@@ -746,10 +775,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Final fit on train + dev.
     lexicon_docs = full + timeline_parsed
+    lexicon_groups = [
+        f"{d.source}:{d.group}" for d in by_split["train"] + by_split["dev"] + timeline
+    ]
     casing = fit_casing(lexicon_docs)
     words = casing.words
     digit_joiners = fit_digit_joiners(full)
-    phrases = fit_phrases(lexicon_docs, words, digit_joiners)
+    phrases = fit_phrases(lexicon_docs, lexicon_groups, words, digit_joiners)
     class_ids, class_names = fit_word_classes(full, tags)
     features = WordFeatures({w: degraded.case_class(f) for w, f in words.items()}, class_ids)
     model = fit_boundary(full, features, best["hash_bits"], best["c"], max_words)

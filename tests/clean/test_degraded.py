@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storyline.clean import degraded
 from storyline.clean.degraded import (
     RestoredTokens,
     degrade_text,
@@ -17,7 +18,7 @@ from storyline.clean.degraded import (
     repair_degraded,
     restore_degraded_tokens,
 )
-from storyline.errors import InputError
+from storyline.errors import BackendUnavailable, InputError
 
 # An invented local-news story, written for these tests (about 230 words, 15 sentences).
 SENTENCES = [
@@ -184,6 +185,20 @@ def test_degraded_repair_keeps_line_breaks():
 
 def test_degraded_repair_empty_text():
     assert repair_degraded("") == ""
+
+
+def test_degraded_restore_tokens_empty():
+    assert restore_degraded_tokens([]) == RestoredTokens((), (), ())
+
+
+def test_degraded_missing_model_file_raises(monkeypatch):
+    degraded._model.cache_clear()
+    monkeypatch.setattr(degraded, "_MODEL_DIR", "no-such-models")
+    try:
+        with pytest.raises(BackendUnavailable, match="fit_degraded_repair"):
+            repair_degraded(degrade(CLEAN))
+    finally:
+        degraded._model.cache_clear()
 
 
 def test_degraded_restore_tokens_renders_like_repair():

@@ -45,7 +45,9 @@ ARTICLES = [
     article("a1", STRIKE[0], "Ferry crews strike over night-shift pay", 0, "Island Echo"),
     article("a2", CYCLE, "Council backs harbour cycle lane", 1, "City Ledger"),
     article("a3", STRIKE[2], "Ferry strike enters second day", 26, "Coast Herald"),
-    article("a4", CYCLE + " Work starts in May.", "Cycle lane work to start in May", 27, "Bay News"),
+    article(
+        "a4", CYCLE + " Work starts in May.", "Cycle lane work to start in May", 27, "Bay News"
+    ),
 ]
 
 
@@ -72,9 +74,11 @@ def test_stories_state_round_trips_through_json():
     first, rest = STRIKE[:2], STRIKE[2:]
     whole = merging_clusterer()
     state = json.loads(
-        json.dumps(OnlineClusterer(threshold=0.5, merge_threshold=0.3).partial_fit(
-            first, [None] * 2
-        ).to_state())
+        json.dumps(
+            OnlineClusterer(threshold=0.5, merge_threshold=0.3)
+            .partial_fit(first, [None] * 2)
+            .to_state()
+        )
     )
     resumed = OnlineClusterer.from_state(state).partial_fit(rest, [None])
     assert resumed.labels_ == whole.labels_ and resumed.events_ == whole.events_
@@ -135,11 +139,20 @@ def test_stories_label_cut_to_max_words():
     assert story_label(["one two three four five six"], max_words=3) == "one two three …"
 
 
-def test_stories_recluster_records_split_and_keeps_old_id():
-    coarse, _ = assign_stories(ARTICLES, embedder=None, threshold=0.01)
-    _, stories, events = recluster(ARTICLES, coarse, embedder=None, threshold=0.2)
-    assert stories["a1"] == 0 and len(set(stories.values())) == 2
-    assert [(e.kind, e.story_id) for e in events] == [("split", 0)]
+def test_stories_recluster_records_merges_and_keeps_old_ids():
+    fine, _ = assign_stories(ARTICLES, embedder=None, threshold=0.9)
+    _, stories, events = recluster(ARTICLES, fine, embedder=None, threshold=0.2)
+    assert stories == {"a1": 0, "a2": 1, "a3": 0, "a4": 1}
+    assert [(e.kind, e.story_id, e.from_ids) for e in events] == [
+        ("merge", 0, (2,)),
+        ("merge", 1, (3,)),
+    ]
+
+
+def test_stories_map_ids_records_split():
+    stories, events = map_story_ids({"a": 0, "b": 0, "c": 0}, {"a": 0, "b": 0, "c": 1})
+    assert stories == {"a": 0, "b": 0, "c": 1}
+    assert [(e.kind, e.story_id, e.to_ids) for e in events] == [("split", 0, (1,))]
 
 
 def test_stories_map_ids_records_merge():

@@ -143,9 +143,9 @@ def test_index_original_of_copy_is_wire():
 
 def test_index_find_reprint_groups_matches_index():
     articles = stream()
-    assert find_reprint_groups(articles, 5, 128, 0.7) == ReprintIndex().partial_fit(
-        articles
-    ).groups()
+    assert (
+        find_reprint_groups(articles, 5, 128, 0.7) == ReprintIndex().partial_fit(articles).groups()
+    )
 
 
 @pytest.mark.parametrize(

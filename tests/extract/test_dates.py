@@ -58,7 +58,12 @@ def test_dates_not_found_in_non_dates(sentence):
         ("Production began in early 2024.", "early 2024", date(2024, 1, 1), "year"),
         ("Sales slowed in late January.", "late January", date(2026, 1, 1), "month"),
         ("Complaints doubled over the past year.", "past year", date(2025, 1, 1), "year"),
-        ("The supplier changed its film late last year.", "late last year", date(2025, 1, 1), "year"),
+        (
+            "The supplier changed its film late last year.",
+            "late last year",
+            date(2025, 1, 1),
+            "year",
+        ),
     ],
 )
 def test_dates_extended_relative_forms(sentence, text, value, granularity):

@@ -75,7 +75,12 @@ def test_entities_shared_surname_of_two_people_stays_apart():
 
 def test_entities_middle_initial_is_the_same_person():
     found = canonical_entities(
-        mentions("a", ("Ruth Abernathy", "PERSON"), ("Ruth K. Abernathy", "PERSON"), ("Abernathy", "PERSON")),
+        mentions(
+            "a",
+            ("Ruth Abernathy", "PERSON"),
+            ("Ruth K. Abernathy", "PERSON"),
+            ("Abernathy", "PERSON"),
+        ),
         independent_of={"a": "a"},
     )
     assert [(e.name, e.mention_count) for e in found] == [("Ruth Abernathy", 3)]

@@ -111,7 +111,10 @@ def test_quotes_resolve_speakers_maps_surname_to_canonical_entity(nlp):
     text = '"We will keep talking," Mr Liu told reporters in Washington.'
     quotes = find_quotes(nlp(text), "b")
     entities = canonical_entities(
-        [Mention("a", 0, 19, "Vice-Premier Liu He", "PERSON"), Mention("b", 20, 26, "Mr Liu", "PERSON")],
+        [
+            Mention("a", 0, 19, "Vice-Premier Liu He", "PERSON"),
+            Mention("b", 20, 26, "Mr Liu", "PERSON"),
+        ],
         {"a": "a", "b": "b"},
     )
     assert [q.speaker for q in resolve_speakers(quotes, entities)] == ["Liu He"]
@@ -126,3 +129,16 @@ def test_quotes_found_in_shared_examples(nlp):
     assert len(quotes) >= 10
     assert any(q.speaker_kind == "named" for q in quotes)
     assert any(q.speaker_kind == "anonymous" for q in quotes)
+
+
+def test_quotes_the_company_is_the_organisation_last_named(nlp):
+    text = (
+        "Shares of Kestrel Motors Inc. fell sharply in Portland. "
+        "The company said it would replace every pack at no cost to owners."
+    )
+    quote = only(find_quotes(nlp(text)), "reported")
+    assert (quote.speaker, quote.speaker_kind, quote.speaker_text) == (
+        "Kestrel Motors",
+        "named",
+        "The company",
+    )

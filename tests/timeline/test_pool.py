@@ -42,12 +42,12 @@ def test_pool_dates_named_by_other_sentences_rank_higher():
             ],
         ),
     ]
-    weights = PoolWeights(min_relevance_quantile=0.0)
+    weights = PoolWeights(cross_reference=3.0, min_relevance_quantile=0.0)
     timeline = timeline_from_pool(pool, 1, 1, weights)
     assert [when for when, _ in timeline] == [date(2011, 3, 15)]
 
 
-def test_pool_sentences_of_a_date_not_redundant():
+def test_pool_redundancy_weight_lets_a_different_sentence_in():
     pool = [
         (
             date(2010, 4, 20),
@@ -58,7 +58,7 @@ def test_pool_sentences_of_a_date_not_redundant():
             ],
         )
     ]
-    (_, texts), = timeline_from_pool(pool, 1, 2)
+    ((_, texts),) = timeline_from_pool(pool, 1, 2, PoolWeights(redundancy=1.5))
     assert len(texts) == 2 and any("coast guard" in t for t in texts)
 
 

@@ -222,9 +222,9 @@ def repair_degraded(text: str, casing_hints: Mapping[str, str] | None = None) ->
     phrase -> preferred form, e.g. from the clean articles of the same batch) override the
     lexicon for the words they cover.
 
-    >>> repair_degraded("the u s and china s negotiators met in beijing on monday "
-    ...                 "officials said the talks went well")  # doctest: +SKIP
-    "The U.S. and China's negotiators met in Beijing on Monday. Officials said the talks went well."
+    >>> repair_degraded("the senate voted on tuesday to extend the program the house is "
+    ...                 "expected to follow next week")
+    'The Senate voted on Tuesday to extend the program. The House is expected to follow next week.'
 
     Raises:
         InputError: a hint's form spells other words than its key.

@@ -108,12 +108,8 @@ def map_story_ids(
             targets.setdefault(old_of[article], set()).add(story)
     for old, news in sorted(targets.items()):
         if len(news) > 1:
-            events.append(
-                StoryEvent("split", story_id=old, to_ids=tuple(sorted(news - {old})))
-            )
+            events.append(StoryEvent("split", story_id=old, to_ids=tuple(sorted(news - {old}))))
     for new, olds in sorted(sources.items()):
         if len(olds) > 1:
-            events.append(
-                StoryEvent("merge", story_id=new, from_ids=tuple(sorted(olds - {new})))
-            )
+            events.append(StoryEvent("merge", story_id=new, from_ids=tuple(sorted(olds - {new}))))
     return stories, events

@@ -18,9 +18,7 @@ MAX_LABEL_WORDS = 14
 
 
 def _content_words(text: str) -> set[str]:
-    return {
-        w for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in ENGLISH_STOP_WORDS
-    }
+    return {w for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in ENGLISH_STOP_WORDS}
 
 
 def story_label(headlines: Sequence[str | None], max_words: int = MAX_LABEL_WORDS) -> str:

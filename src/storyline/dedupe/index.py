@@ -230,8 +230,13 @@ class ReprintIndex:
     def _rank(entry: _Entry) -> tuple:
         """The wire's own copy first, then the earliest dated, then the longest text."""
         dated = entry.published_s is not None
-        return (not entry.is_wire_copy, not dated, entry.published_s or 0.0, -entry.chars,
-                entry.source)
+        return (
+            not entry.is_wire_copy,
+            not dated,
+            entry.published_s or 0.0,
+            -entry.chars,
+            entry.source,
+        )
 
     # --- persistence --------------------------------------------------------------------
 
@@ -314,4 +319,3 @@ def find_reprint_groups(
     """
     index = ReprintIndex(shingle_words, num_perm, min_containment)
     return index.partial_fit(articles).groups()
-

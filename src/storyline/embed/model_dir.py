@@ -38,6 +38,9 @@ def model_dir_embedder(
             "model with optimum: optimum-cli export onnx --model NAME DIR)"
         )
     return OnnxEmbedder(
-        model, tokenizer, name=f"model-dir:{folder.name}", max_tokens=max_tokens,
+        model,
+        tokenizer,
+        name=f"model-dir:{folder.name}",
+        max_tokens=max_tokens,
         batch_size=batch_size,
     )

@@ -72,9 +72,7 @@ class OnnxEmbedder:
                 str(self.model_path), options, providers=["CPUExecutionProvider"]
             )
         except Exception as error:  # onnxruntime raises its own non-exported classes
-            raise ConfigError(
-                f"{self.model_path}: not a loadable ONNX model ({error})"
-            ) from error
+            raise ConfigError(f"{self.model_path}: not a loadable ONNX model ({error})") from error
         self._inputs = {i.name for i in self._session.get_inputs()}
         if "input_ids" not in self._inputs:
             raise ConfigError(

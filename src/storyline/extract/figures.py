@@ -125,7 +125,7 @@ _CHANGE_VERBS = frozenset(
 # Nouns that a number modifies without counting anything the reader wants listed.
 _NOT_COUNTED = frozenset(
     "day week month year hour minute second time decade century percent cent point "
-    "am pm dollar pound euro yuan yen".split()
+    "am pm dollar pound euro yuan yen worth".split()
 )
 
 

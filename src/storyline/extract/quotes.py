@@ -107,6 +107,25 @@ _TITLE_NOUNS = {
     "lawyer",
     "founder",
 }
+# Nouns that, after "the", stand for the organisation last named ("the company said").
+_ORG_NOUNS = {
+    "company",
+    "firm",
+    "agency",
+    "ministry",
+    "government",
+    "group",
+    "bank",
+    "regulator",
+    "department",
+    "carmaker",
+    "manufacturer",
+    "maker",
+    "retailer",
+    "supplier",
+    "administration",
+    "commission",
+}
 _OPEN_CLOSE = {"“": "”", "``": "''", "«": "»"}
 _MARKS = re.compile(r"``|''|[\"“”«»]")
 # A quote needs this many words; fewer is a scare quote or a title ("a 'hollow' deal").
@@ -363,6 +382,8 @@ def _speaker(doc, subject, before: int, persons) -> tuple[str | None, str, str |
     """(name, kind, text as written, description) for a speech verb's subject token."""
     if subject is None:
         return None, "unknown", None, None
+    if subject.tag_ in ("WDT", "WP") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "officials, who said ..." speaks for "officials"
     lower = subject.lower_ if subject.pos_ == "PRON" else ""
     if lower in _PRONOUNS_PERSON:
         earlier = [p for p in persons if p[0] < max(before, subject.idx)]
@@ -384,6 +405,10 @@ def _speaker(doc, subject, before: int, persons) -> tuple[str | None, str, str |
         ]
         if titled:
             return titled[-1][1], "named", written, None
+    if subject.lemma_.lower() in _ORG_NOUNS and any(t.lower_ == "the" for t in subject.lefts):
+        organisations = [e for e in doc.ents if e.label_ == "ORG" and e.start_char < subject.idx]
+        if organisations:
+            return clean_surface(organisations[-1].text, "ORG"), "named", written, None
     return None, "anonymous", written, written
 
 
@@ -425,7 +450,11 @@ def _reported(doc, article_id, offset, inside, used_verbs, persons) -> list[Quot
             clause = clauses[0]
             tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head is clause)]
             subject = _subject(token)
-        elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        elif (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
             objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
             if not objects or token.head is token:
                 continue

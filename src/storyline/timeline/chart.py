@@ -28,7 +28,8 @@ def timeline_chart(events: Sequence[TimelineEvent]) -> dict:
 
     Example:
         >>> from storyline.records import TimelineEvent
-        >>> chart = timeline_chart([TimelineEvent(date(2026, 3, 1), "month", "Sales fell.", ("a",))])
+        >>> event = TimelineEvent(date(2026, 3, 1), "month", "Sales fell.", ("a",))
+        >>> chart = timeline_chart([event])
         >>> chart["events"][0]["end"]
         '2026-03-31'
     """

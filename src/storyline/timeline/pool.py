@@ -20,10 +20,16 @@ Sentences are cleaned first: wire datelines ("BEIRUT | Wed Apr 27 , 2011 ... -LR
 -RRB- -") are cut, boilerplate ("appeared in print") and fragments (< 8 or > 60 words) are
 dropped, exact repeats are merged.
 
-Tuning protocol (benchmarks/timeline_tune.py): the defaults below were chosen on the Crisis
-topics only (crisis-egypt, crisis-syria) from a 24-point grid, then scored once on the
-Timeline17 topics, which they never saw. The reverse split (chosen on Timeline17, scored on
-Crisis) is printed by the same script as a check on how well the choice transfers.
+Tuning protocol (`python benchmarks/timeline_tune.py`, 24-point grid over the two reference
+weights, the relevance quantile and the redundancy weight): the defaults below are the grid
+point with the best AR-1 over all 7 topics, so `storyline eval timeline` scores them
+in-sample. The honest estimate is leave-one-topic-out: each topic scored with the point
+chosen on the other six (2026 run: all topics Date-F1 .444 / AR-1 .112 / AR-2 .034;
+Timeline17 .529 / .127 / .040; Crisis .232 / .076 / .021; the mention-count baseline
+.426 / .093 / .026, .512 / .105 / .029, .209 / .064 / .017). The script also prints the
+Crisis -> Timeline17 and Timeline17 -> Crisis transfers. The sentence-cleaning thresholds,
+`topic_weight` and `quote_penalty` were set by hand while exploring both datasets and are
+not part of that held-out claim.
 """
 
 from __future__ import annotations
@@ -59,11 +65,14 @@ _POINTING = re.compile(
 class PoolWeights:
     """The knobs of `timeline_from_pool`; see the module docstring for the tuning protocol.
 
-    Values chosen on Crisis only by `python benchmarks/timeline_tune.py` (grid in that file).
+    Defaults: the best grid point of `python benchmarks/timeline_tune.py` on all 7 topics
+    (every leave-one-topic-out choice but two agreed with it; those two took
+    `self_reference=10`). `cross_reference` > 0 was never chosen: counting other dates'
+    references helped Timeline17 (.533 Date-F1 at 3.0) but not Crisis.
     """
 
     self_reference: float = 3.0
-    cross_reference: float = 3.0
+    cross_reference: float = 0.0
     min_relevance_quantile: float = 0.3
     topic_weight: float = 0.5
     quote_penalty: float = 0.3
@@ -166,9 +175,7 @@ def rank_dates(prepared: PreparedPool, weights: PoolWeights) -> list[date]:
     return sorted(prepared.days, key=lambda d: (-score[d], d))
 
 
-def summarise_date(
-    prepared: PreparedPool, day: date, k: int, weights: PoolWeights
-) -> list[str]:
+def summarise_date(prepared: PreparedPool, day: date, k: int, weights: PoolWeights) -> list[str]:
     """The k sentences of one date: centroid score, topic bonus, quote penalty, MMR."""
     rows = prepared.rows_of[day]
     vectors = prepared.vectors[rows]
@@ -203,7 +210,7 @@ def timeline_from_pool(
 
     Example:
         >>> from datetime import date
-        >>> pool = [(date(2011, 2, 11), ["Mubarak resigns after 18 days of mass protests in Cairo."])]
+        >>> pool = [(date(2011, 2, 11), ["Mubarak resigns after 18 days of protests in Cairo."])]
         >>> timeline_from_pool(pool, 1, 1)[0][0]
         datetime.date(2011, 2, 11)
     """
@@ -221,4 +228,6 @@ def select_from_prepared(
 ) -> list[tuple[date, list[str]]]:
     """`timeline_from_pool` on a pool already prepared (the tuning script reuses one)."""
     chosen = rank_dates(prepared, weights)[:n_dates]
-    return [(day, summarise_date(prepared, day, sentences_per_date, weights)) for day in sorted(chosen)]
+    return [
+        (day, summarise_date(prepared, day, sentences_per_date, weights)) for day in sorted(chosen)
+    ]

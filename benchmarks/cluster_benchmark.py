@@ -1,0 +1,88 @@
+"""Online story clustering at stream scale: throughput, memory and state size.
+
+Stream: the UCI headline stream (../shared/data/uci-news-aggregator-stories, 3,522 real
+headlines in publication order) followed by ECB+ articles (772 full texts, given
+synthetic publication times one minute apart after the headlines), i.e. short and long
+items mixed. Each configuration of `OnlineClusterer` runs over the whole stream in
+batches of 500 (`partial_fit`); we print articles/s (embedding included), peak RSS, the
+number of stories, the JSON size of `to_state()` and BCubed F1 against the gold stories,
+beside the same-run baseline: batch TF-IDF + average-link agglomerative clustering
+(evaluate/baselines.py) at distance 0.9 (its held-out choice on ECB+), which must hold an
+n x n distance matrix.
+
+    python benchmarks/cluster_benchmark.py             # a few minutes (MiniLM embeds)
+    python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from datetime import timedelta
+
+from storyline.cluster import OnlineClusterer, resolve_embedder
+from storyline.evaluate import baselines
+from storyline.evaluate.cluster import _stream_order
+from storyline.evaluate.datasets import dataset_path, load_cluster_items
+from storyline.evaluate.metrics import bcubed
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_stream():
+    headlines = list(_stream_order(load_cluster_items(dataset_path("uci"))))
+    last = max(i.published_at for i in headlines)
+    articles = load_cluster_items(dataset_path("ecbplus"))
+    texts = [i.text for i in headlines] + [i.text for i in articles]
+    dates = [i.published_at for i in headlines] + [
+        last + timedelta(minutes=k + 1) for k in range(len(articles))
+    ]
+    gold = [f"uci:{i.gold}" for i in headlines] + [f"ecb:{i.gold}" for i in articles]
+    return texts, dates, gold
+
+
+def run(name, clusterer, texts, dates, gold, batch) -> None:
+    start = time.perf_counter()
+    for offset in range(0, len(texts), batch):
+        clusterer.partial_fit(texts[offset : offset + batch], dates[offset : offset + batch])
+    seconds = time.perf_counter() - start
+    labels = clusterer.resolved_labels()
+    state_mb = len(json.dumps(clusterer.to_state())) / 1e6
+    print(
+        f"| {name} | {len(texts)} | {len(texts) / seconds:.0f} | {peak_rss_mb():.0f} | "
+        f"{len(set(labels))} | {len(clusterer.events_)} | {state_mb:.1f} | "
+        f"{bcubed(labels, gold).f1:.3f} |",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--no-minilm", action="store_true")
+    args = parser.parse_args()
+    texts, dates, gold = load_stream()
+    print(f"stream: {len(texts)} items, {len(set(gold))} gold stories")
+    print("| system | n | articles/s | peak RSS MB | stories | merges | state MB | BCubed F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    run("online TF-IDF (t=0.25)", OnlineClusterer(0.25), texts, dates, gold, args.batch)
+    embedder = None if args.no_minilm else resolve_embedder("auto")
+    if embedder is not None:
+        clusterer = OnlineClusterer(embedder=embedder)
+        run("online TF-IDF+MiniLM (defaults)", clusterer, texts, dates, gold, args.batch)
+    start = time.perf_counter()
+    distances = baselines.cosine_distances(texts)
+    labels = baselines.agglomerative_labels(distances, 0.9)
+    seconds = time.perf_counter() - start
+    print(
+        f"| batch TF-IDF + agglomerative (0.9) | {len(texts)} | {len(texts) / seconds:.0f} | "
+        f"{peak_rss_mb():.0f} | {len(set(labels))} | - | - | {bcubed(labels, gold).f1:.3f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
