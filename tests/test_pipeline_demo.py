@@ -91,3 +91,25 @@ def test_demo_undated_article_reported_not_guessed(demo_briefing):
     undated = by_file(demo_briefing, "04_northfield-gazette_recall-reprint.txt")
     assert undated.published_on is None
     assert any("04_northfield" in w and "no publication date" in w for w in demo_briefing.warnings)
+
+
+def test_demo_cross_source_finds_the_fund_disagreement(demo_briefing):
+    view = demo_briefing.cross_source
+    values = {frozenset(d.values) for d in view.disagreements}
+    assert frozenset({"$40 million", "$45 million"}) in values
+    fund = next(d for d in view.disagreements if set(d.values) == {"$40 million", "$45 million"})
+    assert {c.outlets[0] for c in fund.claims} == {"Metro Ledger", "Northfield Gazette"}
+
+
+def test_demo_cross_source_counts_wire_reprints_once(demo_briefing):
+    view = demo_briefing.cross_source
+    assert view.consensus and all(len(c.outlets) >= 2 for c in view.consensus)
+    assert all(len(c.outlets) == 1 for c in view.single_source)
+    for claim in view.consensus:
+        assert "Metro Ledger via Continental Wire Service" not in claim.outlets
+
+
+def test_demo_quotes_have_canonical_speakers(demo_briefing):
+    speakers = {q.speaker for q in demo_briefing.quotes}
+    assert {"Marta Lindqvist", "Daniel Okafor", "Priya Raman"} <= speakers
+    assert all(q.article_id for q in demo_briefing.quotes)

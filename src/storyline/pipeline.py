@@ -15,14 +15,18 @@ from storyline.clean.article import clean_documents
 from storyline.dedupe import find_reprint_groups
 from storyline.extract.dates import find_dates
 from storyline.extract.entities import canonical_entities
+from storyline.extract.figures import find_figures
 from storyline.extract.nlp import load_pipeline
+from storyline.extract.quotes import find_quotes, resolve_speakers
 from storyline.ingest import read_inputs
 from storyline.records import (
     Article,
     Briefing,
     Entity,
+    Figure,
     Mention,
     Quarantined,
+    Quote,
     RawDocument,
     Sentence,
     Source,
@@ -31,6 +35,7 @@ from storyline.records import (
 from storyline.settings import Settings
 from storyline.similarity import tfidf_rows
 from storyline.summarize import Candidate, select_sentences
+from storyline.summarize.crosssource import cross_source_view
 from storyline.summarize.update import new_sentences, split_by_date
 from storyline.timeline import build_timeline
 
@@ -95,6 +100,8 @@ def brief_articles(
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     dates = []
+    quotes: list[Quote] = []
+    figures: list[Figure] = []
     docs = nlp.pipe(a.text for a in articles)
     for article, doc in zip(
         progress(articles, "Analysing articles", len(articles)), docs, strict=True
@@ -111,6 +118,9 @@ def brief_articles(
             Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
             for e in doc.ents
         )
+        if independent_of[article.article_id] == article.article_id:  # reprints add nothing
+            quotes.extend(find_quotes(doc, article.article_id))
+            figures.extend(find_figures(doc, article.article_id, published))
 
     warnings: list[str] = []
     summary_pool, timeline_pool = sentences, sentences
@@ -125,9 +135,13 @@ def brief_articles(
         ]
     summary = _summarize(articles, summary_pool, sentences, independent_of, settings.summary_words)
     timeline = build_timeline(timeline_pool, dates, independent_of, settings.timeline_events)
-    entities = _top_entities(
-        canonical_entities(mentions, independent_of), settings.entities_per_kind
-    )
+    all_entities = canonical_entities(mentions, independent_of)
+    entities = _top_entities(all_entities, settings.entities_per_kind)
+    quotes = resolve_speakers(quotes, all_entities)
+    if since is not None:
+        quotes = [q for q in quotes if q.article_id in new_ids]
+        figures = [f for f in figures if f.article_id in new_ids]
+    view = cross_source_view(sentences, articles, independent_of, _figure_finder(figures))
     sources = _sources(articles, summary, timeline)
     warnings += [w for a in articles for w in a.warnings]
     warnings += [
@@ -146,6 +160,9 @@ def brief_articles(
         quarantined=tuple(quarantined),
         warnings=tuple(warnings),
         since=since,
+        cross_source=view,
+        quotes=tuple(_top_quotes(quotes, entities, settings.quotes_listed)),
+        figures=tuple(f for f in figures if f.kind in ("money", "percent", "deadline")),
     )
 
 
@@ -199,6 +216,44 @@ def _top_entities(entities: Sequence[Entity], per_kind: int) -> list[Entity]:
             taken[entity.label] += 1
             top.append(entity)
     return top
+
+
+def _figure_finder(figures: Sequence[Figure]):
+    """Comparable figures per sentence text, for the cross-source disagreement check."""
+    by_sentence: dict[str, list[tuple[str, str, float, str | None]]] = {}
+    for figure in figures:
+        if figure.kind in ("money", "percent") and figure.value is not None:
+            by_sentence.setdefault(figure.sentence.strip(), []).append(
+                (figure.text, f"{figure.kind}:{figure.unit}", figure.value, figure.measures)
+            )
+    return lambda text: by_sentence.get(text.strip(), [])
+
+
+def _top_quotes(quotes: Sequence[Quote], entities: Sequence[Entity], limit: int) -> list[Quote]:
+    """Direct quotes first, people before organisations, key entities first; at most two
+    per speaker, so the list gives several voices."""
+    rank = {e.name: i for i, e in enumerate(entities)}
+    people = {e.name for e in entities if e.label == "PERSON"}
+    ordered = sorted(
+        quotes,
+        key=lambda q: (
+            q.kind != "direct",
+            q.speaker_kind != "named",
+            q.speaker not in people,
+            rank.get(q.speaker or "", len(rank)),
+        ),
+    )
+    per_speaker: Counter[str] = Counter()
+    seen: set[str] = set()
+    top = []
+    for quote in ordered:
+        speaker = quote.speaker or quote.description or "?"
+        if quote.text[:80] in seen or len(quote.text.split()) < 5 or per_speaker[speaker] >= 2:
+            continue
+        seen.add(quote.text[:80])
+        per_speaker[speaker] += 1
+        top.append(quote)
+    return top[:limit]
 
 
 def _sources(articles: Sequence[Article], summary, timeline) -> list[Source]:

@@ -207,6 +207,8 @@ class Briefing:
     # Set for an update briefing: only what was first reported after this date.
     since: date | None = None
     cross_source: CrossSourceView | None = None
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
     def marker_of(self, article_id: str) -> int | None:
         for source in self.sources:

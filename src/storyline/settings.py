@@ -39,6 +39,8 @@ class Settings:
     entities_per_kind: int = 8
     # Timeline length cap for a briefing.
     timeline_events: int = 20
+    # Quotes listed in a briefing: enough for each key person to be heard once or twice.
+    quotes_listed: int = 10
     # Largest dataset file (JSONL, CSV, Parquet, WARC, possibly gzipped) read at all; each of
     # its records is still capped by max_input_bytes. Common Crawl's CC-News WARC files are
     # about 1 GB each, so 4 GiB takes one whole while refusing a mistaken disk image.

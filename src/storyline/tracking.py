@@ -35,19 +35,20 @@ def load_clusterer(store: Store) -> OnlineClusterer | None:
 def track_stories(store: Store, embedder: str | None = "auto", **settings) -> list[Story]:
     """Assign every stored article not yet in a story; save the state; return all stories."""
     clusterer = load_clusterer(store)
-    clusterer, stories = assign_stories(list(store.iter_articles()), clusterer, embedder,
-                                        **settings)
+    clusterer, stories = assign_stories(
+        list(store.iter_articles()), clusterer, embedder, **settings
+    )
     with store.transaction():
         store.set_state(STATE_KEY, clusterer.to_state())
     return stories
 
 
-def recluster_stories(store: Store, embedder: str | None = "auto", **settings
-                      ) -> tuple[list[Story], list[StoryEvent]]:
+def recluster_stories(
+    store: Store, embedder: str | None = "auto", **settings
+) -> tuple[list[Story], list[StoryEvent]]:
     """Cluster all stored articles again with `settings`, keeping ids where stories overlap."""
     previous = load_clusterer(store)
-    clusterer, _, events = recluster(list(store.iter_articles()), previous, embedder,
-                                     **settings)
+    clusterer, _, events = recluster(list(store.iter_articles()), previous, embedder, **settings)
     with store.transaction():
         store.set_state(STATE_KEY, clusterer.to_state())
     return clusterer.stories(), events
@@ -64,8 +65,11 @@ def find_story(stories: Sequence[Story], story_id: int) -> Story:
         if story.story_id == story_id:
             return story
     known = ", ".join(str(s.story_id) for s in stories[:20]) or "none yet"
-    raise StoryNotFound(f"story {story_id}", "no such story",
-                        f"known ids: {known}; run `storyline cluster` after ingesting")
+    raise StoryNotFound(
+        f"story {story_id}",
+        "no such story",
+        f"known ids: {known}; run `storyline cluster` after ingesting",
+    )
 
 
 def story_articles(store: Store, story: Story) -> list[Article]:

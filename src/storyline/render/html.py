@@ -6,7 +6,7 @@ from html import escape
 from importlib.resources import files
 
 from storyline.records import Briefing
-from storyline.render.markdown import format_when
+from storyline.render.markdown import format_when, speaker_of
 
 
 def _cite(briefing: Briefing, article_ids) -> str:
@@ -57,11 +57,22 @@ def render_html(briefing: Briefing) -> str:
 <p class="meta">{briefing.article_count} articles, {len(briefing.reprint_groups)} reprint groups</p>
 <section><h2>{heading}</h2>{summary}</section>{_cross_source(briefing)}
 <section><h2>Key entities</h2><ul class="entities">{entities}</ul></section>
-<section><h2>Timeline</h2><ol class="timeline">{timeline}</ol></section>
+{_quotes(briefing)}<section><h2>Timeline</h2><ol class="timeline">{timeline}</ol></section>
 <section><h2>Reprints</h2><ul>{reprints}</ul></section>
 <section><h2>Sources</h2><ol class="sources">{sources}</ol></section>
 </main></body></html>
 """
+
+
+def _quotes(briefing: Briefing) -> str:
+    if not briefing.quotes:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(speaker_of(q))}</b>: <q>{escape(q.text.strip(chr(34) + '“”'))}</q> "
+        f"{_cite(briefing, [q.article_id])}</li>"
+        for q in briefing.quotes
+    )
+    return f"<section><h2>Quotes</h2><ul>{items}</ul></section>"
 
 
 def _cross_source(briefing: Briefing) -> str:

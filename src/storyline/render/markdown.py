@@ -41,6 +41,7 @@ def render_markdown(briefing: Briefing) -> str:
                 for e in names
             )
             out.append(f"- **{title}:** {listed}")
+    out += _quotes_and_figures(briefing)
     out += ["", "## Timeline", ""]
     out += [
         f"- **{format_when(e)}** — {e.text} {markers(briefing, e.article_ids)}"
@@ -71,6 +72,34 @@ def render_markdown(briefing: Briefing) -> str:
         out += [f"- skipped: {q.error}" for q in briefing.quarantined]
         out += [f"- warning: {w}" for w in briefing.warnings]
     return "\n".join(out) + "\n"
+
+
+def speaker_of(quote) -> str:
+    if quote.speaker:
+        return quote.speaker
+    if quote.description:
+        return f"{quote.description} (anonymous)"
+    return "unattributed"
+
+
+def _quotes_and_figures(briefing: Briefing) -> list[str]:
+    out = []
+    if briefing.quotes:
+        out += ["", "## Quotes", ""]
+        for q in briefing.quotes:
+            words = q.text.strip(chr(34) + "“”")
+            out.append(f"- **{speaker_of(q)}**: “{words}” {markers(briefing, [q.article_id])}")
+    if briefing.figures:
+        out += ["", "## Key figures", ""]
+        seen = set()
+        for figure in briefing.figures:
+            key = (figure.kind, figure.value, figure.unit, figure.when)
+            if key in seen or len(seen) >= 12:
+                continue
+            seen.add(key)
+            about = f" — {figure.measures}" if figure.measures else ""
+            out.append(f"- {figure.text}{about} {markers(briefing, [figure.article_id])}")
+    return out
 
 
 def _cross_source(briefing: Briefing) -> list[str]:

@@ -24,9 +24,9 @@ _SAME_CLAIM = 0.45
 # Cosine at which two sentences are about the same thing, for figure disagreements; lower,
 # since outlets phrase a disputed number differently ("a $40 million fund" / "will hold $45m").
 _SAME_TOPIC = 0.25
-_MIN_WORDS, _MAX_WORDS = 6, 60
+_MIN_WORDS, _MAX_WORDS = 8, 60
 
-FigureFinder = Callable[[str], list[tuple[str, str, float]]]
+FigureFinder = Callable[[str], list[tuple[str, str, float, str | None]]]
 
 
 def cross_source_view(
@@ -38,8 +38,9 @@ def cross_source_view(
 ) -> CrossSourceView:
     """Consensus claims, single-source claims and figure disagreements of one story.
 
-    `figures(text)` returns (surface, kind, value) per figure in a sentence, where `kind`
-    names what is comparable ("USD", "percent", ...).
+    `figures(text)` returns (surface, kind, value, measures) per figure in a sentence, where
+    `kind` names what is comparable ("money:USD", "percent:percent") and `measures` what the
+    figure is about ("fund"), when known.
     """
     by_id = {a.article_id: a for a in articles}
     pool = [
@@ -99,11 +100,13 @@ def _disagreements(
             right = pool[j]
             if similarity[i, j] < _SAME_TOPIC or outlet(left) == outlet(right):
                 continue
-            for surface_a, kind_a, value_a in found[i]:
-                for surface_b, kind_b, value_b in found[j]:
+            for surface_a, kind_a, value_a, about_a in found[i]:
+                for surface_b, kind_b, value_b, about_b in found[j]:
                     if kind_a != kind_b or value_a == value_b:
                         continue
-                    if not _close_enough(value_a, value_b):
+                    if not _close_enough(value_a, value_b) or not _same_thing(
+                        about_a, about_b, left.text, right.text
+                    ):
                         continue
                     key = (kind_a, frozenset((value_a, value_b)))
                     if key in seen:
@@ -120,6 +123,18 @@ def _disagreements(
                         )
                     )
     return result
+
+
+def _same_thing(about_a: str | None, about_b: str | None, text_a: str, text_b: str) -> bool:
+    """Figures measure the same thing when either is unknown, or what one measures is named
+    in the other's sentence ("$40 million fund" / "the fund ... will hold $45 million")."""
+    if not about_a or not about_b:
+        return True
+
+    def words(text: str) -> set[str]:
+        return {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", text)}
+
+    return bool(words(about_a) & words(text_b) or words(about_b) & words(text_a))
 
 
 def _close_enough(a: float, b: float) -> bool:
