@@ -10,6 +10,12 @@ from storyline.cli.brief import brief_command
 from storyline.cli.common import stderr
 from storyline.cli.demo import demo_command
 from storyline.cli.ingest import ingest_command
+from storyline.cli.stories import (
+    cluster_command,
+    stories_command,
+    story_command,
+    timeline_command,
+)
 from storyline.errors import StorylineError
 
 app = typer.Typer(
@@ -21,6 +27,10 @@ app = typer.Typer(
 app.command("brief")(brief_command)
 app.command("demo")(demo_command)
 app.command("ingest")(ingest_command)
+app.command("cluster")(cluster_command)
+app.command("stories")(stories_command)
+app.command("story")(story_command)
+app.command("timeline")(timeline_command)
 
 
 def _add_eval() -> None:

@@ -1,8 +1,12 @@
-"""Extractive multi-document summarization: centroid + position scoring with MMR.
+"""Extractive multi-document summarization: fitted sentence scoring with MMR.
 
-Each sentence is scored by its TF-IDF cosine to the centroid of the cluster (Radev et al.
-2004, MEAD) times a lead-position prior (news puts key facts first), then picked greedily
-by Maximal Marginal Relevance (Carbonell & Goldstein 1998) until the word budget is used.
+Each eligible sentence is described by position, centrality, cross-document support and
+surface features (`summarize/features.py`; TF-IDF centroid cosine as in MEAD, Radev et al.
+2004) and scored by a linear model fitted to ROUGE overlap with reference summaries
+(`summarize/scoring.py`, fitted by `benchmarks/fit_summarizer.py` on NeuS and the
+Multi-News training clusters). Sentences are then picked greedily by Maximal Marginal
+Relevance (Carbonell & Goldstein 1998) until the word budget is used. With an embedder
+(e.g. the packaged MiniLM) the scorer that also reads embedding centrality is used.
 Sentences from reprints are not candidates: a wire story printed three times counts once.
 """
 
@@ -15,13 +19,15 @@ import numpy as np
 
 from storyline.settings import DEFAULT_SPACY_MODEL
 from storyline.similarity import tfidf_rows
+from storyline.summarize.features import SentenceEmbedder, sentence_features
+from storyline.summarize.scoring import EMBEDDING_MODEL, LinearScorer, load_scorer
 
 # MMR trade-off between relevance and novelty; 0.7 is the common default in MDS work.
-_MMR_LAMBDA = 0.7
-# A candidate this similar (cosine) to a chosen sentence repeats it and is skipped.
-_MAX_REDUNDANCY = 0.5
-# Position prior 1 / (1 + _POSITION_DECAY * index): the 5th sentence keeps ~70% weight.
-_POSITION_DECAY = 0.1
+MMR_LAMBDA = 0.7
+# A candidate this similar (TF-IDF cosine) to a chosen sentence repeats it and is skipped.
+MAX_REDUNDANCY = 0.5
+# Candidate length limits in words: shorter ones are mostly datelines, captions and
+# fragments; longer ones are usually run-on splits of several sentences.
 _MIN_WORDS, _MAX_WORDS = 6, 55
 
 
@@ -34,49 +40,80 @@ class Candidate:
     position: int
 
 
-def select_sentences(candidates: Sequence[Candidate], max_words: int) -> list[int]:
-    """Indices of the chosen candidates, in the order they were chosen."""
+def select_sentences(
+    candidates: Sequence[Candidate],
+    max_words: int,
+    scorer: LinearScorer | None = None,
+    embedder: SentenceEmbedder | None = None,
+    mmr_lambda: float = MMR_LAMBDA,
+    max_redundancy: float = MAX_REDUNDANCY,
+) -> list[int]:
+    """Indices of the chosen candidates, in the order they were chosen.
+
+    `scorer` defaults to the packaged lexical model, or to the embedding model when an
+    `embedder` is given. The chosen sentences hold about `max_words` words (the last one
+    may run up to 10% over; callers cut at the budget).
+    """
+    eligible = eligible_indices(candidates)
+    if not eligible or max_words <= 0:
+        return []
+    if scorer is None:
+        scorer = load_scorer(EMBEDDING_MODEL) if embedder is not None else load_scorer()
+    pool = [candidates[i] for i in eligible]
+    vectors = tfidf_rows([c.text for c in pool])
+    features = sentence_features(
+        pool, vectors, embedder=embedder if scorer.needs_embeddings else None
+    )
+    score = scorer.score(features)
+    span = score.max() - score.min()
+    relevance = (score - score.min()) / span if span > 0 else np.ones(len(pool))
+    similarity = (vectors @ vectors.T).toarray()
+    lengths = np.array([len(c.text.split()) for c in pool])
+    picked = _mmr(relevance, similarity, lengths, max_words, mmr_lambda, max_redundancy)
+    return [eligible[k] for k in picked]
+
+
+def eligible_indices(candidates: Sequence[Candidate]) -> list[int]:
+    """Candidates of usable length that are not questions (all of them if none is)."""
     eligible = [
         i
         for i, c in enumerate(candidates)
         if _MIN_WORDS <= len(c.text.split()) <= _MAX_WORDS and not c.text.endswith("?")
     ]
-    if not eligible:
-        eligible = list(range(len(candidates)))
-    if not eligible:
-        return []
-    vectors = tfidf_rows([candidates[i].text for i in eligible])
-    centroid = np.asarray(vectors.mean(axis=0)).ravel()
-    relevance = np.asarray(vectors @ centroid).ravel()
-    relevance = relevance / (relevance.max() or 1.0)
-    prior = np.array([1.0 / (1.0 + _POSITION_DECAY * candidates[i].position) for i in eligible])
-    score = relevance * prior
-    similarity = (vectors @ vectors.T).toarray()
+    return eligible or list(range(len(candidates)))
+
+
+def _mmr(
+    relevance: np.ndarray,
+    similarity: np.ndarray,
+    lengths: np.ndarray,
+    max_words: int,
+    mmr_lambda: float,
+    max_redundancy: float,
+) -> list[int]:
+    """Greedy MMR under a word budget; ties go to the earlier candidate."""
     chosen: list[int] = []
     words = 0
-    remaining = set(range(len(eligible)))
-    while remaining and words < max_words:
-
-        def mmr(k: int) -> float:
-            overlap = max((similarity[k, j] for j in chosen), default=0.0)
-            return _MMR_LAMBDA * score[k] - (1 - _MMR_LAMBDA) * overlap
-
-        best = max(remaining, key=mmr)
-        remaining.discard(best)
-        if chosen and max(similarity[best, j] for j in chosen) > _MAX_REDUNDANCY:
+    overlap = np.zeros(len(relevance))
+    open_ = np.ones(len(relevance), dtype=bool)
+    while open_.any() and words < max_words:
+        gain = np.where(open_, mmr_lambda * relevance - (1 - mmr_lambda) * overlap, -np.inf)
+        best = int(np.argmax(gain))
+        open_[best] = False
+        if chosen and overlap[best] > max_redundancy:
             continue
-        length = len(candidates[eligible[best]].text.split())
-        if chosen and words + length > max_words * 1.1:
+        if chosen and words + lengths[best] > max_words * 1.1:
             continue
         chosen.append(best)
-        words += length
-    return [eligible[k] for k in chosen]
+        words += int(lengths[best])
+        overlap = np.maximum(overlap, similarity[best])
+    return chosen
 
 
-def summarize_texts(
-    documents: Sequence[str], max_words: int, model: str = DEFAULT_SPACY_MODEL
-) -> list[str]:
-    """Summarize plain-text documents; the chosen sentences come back in reading order."""
+def document_candidates(
+    documents: Sequence[str], model: str = DEFAULT_SPACY_MODEL
+) -> list[Candidate]:
+    """Every sentence of plain-text `documents` (spaCy sentence splitting) as a candidate."""
     from storyline.extract.nlp import load_sentence_splitter
 
     splitter = load_sentence_splitter(model)
@@ -86,8 +123,24 @@ def summarize_texts(
             text = " ".join(sentence.text.split())
             if text:
                 candidates.append(Candidate(text, number, position))
+    return candidates
+
+
+def summarize_texts(
+    documents: Sequence[str],
+    max_words: int,
+    model: str = DEFAULT_SPACY_MODEL,
+    scorer: LinearScorer | None = None,
+    embedder: SentenceEmbedder | None = None,
+) -> list[str]:
+    """Summarize plain-text documents; the chosen sentences come back in reading order.
+
+    >>> summarize_texts(["Crews struck on Friday over pay. Talks resume on Monday."], 10)
+    ... # doctest: +SKIP
+    """
+    candidates = document_candidates(documents, model)
     chosen = sorted(
-        select_sentences(candidates, max_words),
+        select_sentences(candidates, max_words, scorer=scorer, embedder=embedder),
         key=lambda i: (candidates[i].document, candidates[i].position),
     )
     return [candidates[i].text for i in chosen]

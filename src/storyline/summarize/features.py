@@ -1,0 +1,230 @@
+"""Per-sentence features for supervised extractive scoring of a multi-document cluster.
+
+Each candidate sentence gets position features (news puts key facts first), centrality
+features (MEAD's centroid cosine, Radev et al. 2004; LexRank-style degree, Erkan & Radev
+2004), cross-document support (how many other articles report the same words: the signal
+behind SumBasic, Nenkova & Vanderwende 2005, and behind ROUGE-2 itself), surface cues
+(length, figures, quotes, a leading pronoun that dangles out of context) and, when an
+embedder is given, the same centrality measured on sentence embeddings.
+
+Features are named, so a fitted scorer (`summarize/scoring.py`) reads the ones it was
+trained on and ignores the rest; all are computed from the cluster alone, no reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from storyline.similarity import tfidf_rows
+
+# Lexical features, in the order the fit script stores them.
+LEXICAL_FEATURES: tuple[str, ...] = (
+    "position_inverse",
+    "position_log",
+    "is_first",
+    "relative_position",
+    "document_sentences_log",
+    "centroid_cosine",
+    "centroid_cosine_relative",
+    "degree_centrality",
+    "other_document_support",
+    "lead_cosine",
+    "word_document_frequency",
+    "bigram_document_support",
+    "length_log",
+    "is_short",
+    "has_number",
+    "has_quote",
+    "starts_with_quote",
+    "pronoun_start",
+    "first_person",
+    "attribution",
+    "capital_share",
+)
+# Computed only when an embedder is passed to `sentence_features`.
+EMBEDDING_FEATURES: tuple[str, ...] = ("embedding_centroid_cosine", "embedding_degree")
+
+# Sentences at positions below this count as a document's lead for `lead_cosine`: the first
+# two sentences of a news article usually carry who/what/when (inverted pyramid).
+_LEAD_SENTENCES = 2
+# Below this many words a sentence is often a fragment, dateline or caption.
+_SHORT_WORDS = 12
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_NUMBER_RE = re.compile(r"\d")
+_QUOTE_CHARS = "\"“”"
+_PRONOUNS = frozenset(
+    "he she it they this that these those his her its their him them there such".split()
+)
+_FIRST_PERSON = frozenset("i we me my our us i'm we're i've we've".split())
+_ATTRIBUTION = frozenset("said says told according reported announced stated".split())
+# A small stop list for the document-frequency features; TF-IDF uses scikit-learn's own.
+_STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    has have had do does did not no that this these those it its he she they we you i his her
+    their our your them him us me my who whom which what when where why how than then there
+    so such can could will would should may might must also just about into over after before
+    up down out more most said says""".split()
+)
+
+
+class SentenceEmbedder(Protocol):
+    """Anything with `embed(texts)` returning L2-normalised rows (see `storyline.embed`)."""
+
+    def embed(self, texts: Sequence[str]): ...
+
+
+class SentenceLike(Protocol):
+    text: str
+    document: int
+    position: int
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [w for w in words if w not in _STOP and not w.isdigit()]
+
+
+def _dense_rows(matrix) -> np.ndarray:
+    return matrix.toarray() if hasattr(matrix, "toarray") else np.asarray(matrix, dtype=float)
+
+
+def _centrality(
+    similarity: np.ndarray, documents: np.ndarray, positions: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Degree, cross-document support and lead cosine from a cosine-similarity matrix."""
+    n = similarity.shape[0]
+    off_diagonal = similarity - np.eye(n) * np.diag(similarity)
+    degree = off_diagonal.sum(axis=1) / max(n - 1, 1)
+    unique_documents = np.unique(documents)
+    support = np.zeros(n)
+    others = max(len(unique_documents) - 1, 1)
+    for document in unique_documents:
+        columns = documents == document
+        best = similarity[:, columns].max(axis=1)
+        support += np.where(documents == document, 0.0, best)
+    support /= others
+    lead = positions < _LEAD_SENTENCES
+    lead_cosine = np.zeros(n)
+    for i in range(n):
+        columns = lead & (documents != documents[i])
+        if not columns.any():
+            columns = lead.copy()
+            columns[i] = False
+        if columns.any():
+            lead_cosine[i] = similarity[i, columns].mean()
+    return {"degree": degree, "support": support, "lead": lead_cosine}
+
+
+def sentence_features(
+    candidates: Sequence[SentenceLike],
+    vectors=None,
+    embedder: SentenceEmbedder | None = None,
+) -> dict[str, np.ndarray]:
+    """Named feature columns, one value per candidate; `vectors` are TF-IDF rows if known.
+
+    >>> from storyline.summarize import Candidate
+    >>> cells = sentence_features([Candidate("Crews struck on Friday over pay.", 0, 0)])
+    >>> float(cells["is_first"][0])
+    1.0
+    """
+    n = len(candidates)
+    if n == 0:
+        return {name: np.zeros(0) for name in LEXICAL_FEATURES}
+    texts = [c.text for c in candidates]
+    documents = np.array([c.document for c in candidates])
+    positions = np.array([c.position for c in candidates], dtype=float)
+    last_position: dict[int, float] = {}
+    for c in candidates:
+        last_position[c.document] = max(last_position.get(c.document, 0.0), float(c.position))
+    document_sentences = np.array([last_position[c.document] + 1 for c in candidates])
+
+    if vectors is None:
+        vectors = tfidf_rows(texts)
+    centroid = np.asarray(vectors.mean(axis=0)).ravel()
+    centroid /= np.linalg.norm(centroid) or 1.0
+    centroid_cosine = np.asarray(vectors @ centroid).ravel()
+    similarity = _dense_rows(vectors @ vectors.T)
+    central = _centrality(similarity, documents, positions)
+
+    words = [_words(t) for t in texts]
+    content = [_content(w) for w in words]
+    document_count = len(set(documents.tolist()))
+    word_documents: dict[str, set[int]] = {}
+    bigram_documents: dict[tuple[str, str], set[int]] = {}
+    for document, tokens in zip(documents.tolist(), content, strict=True):
+        for token in tokens:
+            word_documents.setdefault(token, set()).add(document)
+        for pair in zip(tokens, tokens[1:], strict=False):
+            bigram_documents.setdefault(pair, set()).add(document)
+    word_df = np.zeros(n)
+    bigram_support = np.zeros(n)
+    for i, tokens in enumerate(content):
+        if tokens:
+            word_df[i] = np.mean([len(word_documents[t]) for t in tokens]) / document_count
+        pairs = list(zip(tokens, tokens[1:], strict=False))
+        if pairs:
+            shared = sum(len(bigram_documents[p]) >= 2 for p in pairs)
+            bigram_support[i] = shared / len(pairs)
+
+    lengths = np.array([max(len(t.split()), 1) for t in texts], dtype=float)
+    first_words = [w[0] if w else "" for w in words]
+    capitals = np.array(
+        [
+            sum(token[:1].isupper() for token in t.split()[1:]) / max(len(t.split()) - 1, 1)
+            for t in texts
+        ]
+    )
+    features = {
+        "position_inverse": 1.0 / (1.0 + positions),
+        "position_log": np.log1p(positions),
+        "is_first": (positions == 0).astype(float),
+        "relative_position": positions / np.maximum(document_sentences - 1, 1),
+        "document_sentences_log": np.log1p(document_sentences),
+        "centroid_cosine": centroid_cosine,
+        "centroid_cosine_relative": centroid_cosine / (centroid_cosine.max() or 1.0),
+        "degree_centrality": central["degree"],
+        "other_document_support": central["support"],
+        "lead_cosine": central["lead"],
+        "word_document_frequency": word_df,
+        "bigram_document_support": bigram_support,
+        "length_log": np.log(lengths),
+        "is_short": (lengths < _SHORT_WORDS).astype(float),
+        "has_number": np.array([bool(_NUMBER_RE.search(t)) for t in texts], dtype=float),
+        "has_quote": np.array([any(q in t for q in _QUOTE_CHARS) for t in texts], dtype=float),
+        "starts_with_quote": np.array(
+            [t.lstrip()[:1] in _QUOTE_CHARS for t in texts], dtype=float
+        ),
+        "pronoun_start": np.array([w in _PRONOUNS for w in first_words], dtype=float),
+        "first_person": np.array([bool(_FIRST_PERSON.intersection(w)) for w in words], dtype=float),
+        "attribution": np.array([bool(_ATTRIBUTION.intersection(w)) for w in words], dtype=float),
+        "capital_share": capitals,
+    }
+    if embedder is not None:
+        features.update(embedding_features(embedder, texts, documents, positions))
+    return features
+
+
+def embedding_features(
+    embedder: SentenceEmbedder, texts: Sequence[str], documents, positions
+) -> dict[str, np.ndarray]:
+    """Centroid cosine and degree centrality on sentence embeddings (e.g. MiniLM)."""
+    rows = _dense_rows(embedder.embed(list(texts))).astype(float)
+    centroid = rows.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    similarity = rows @ rows.T
+    central = _centrality(similarity, np.asarray(documents), np.asarray(positions, dtype=float))
+    return {"embedding_centroid_cosine": rows @ centroid, "embedding_degree": central["degree"]}
+
+
+def feature_matrix(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """Columns `names` of `features` as an (n, len(names)) matrix."""
+    return np.column_stack([features[name] for name in names]) if names else np.zeros((0, 0))
+
