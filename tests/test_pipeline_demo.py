@@ -113,3 +113,15 @@ def test_demo_quotes_have_canonical_speakers(demo_briefing):
     speakers = {q.speaker for q in demo_briefing.quotes}
     assert {"Marta Lindqvist", "Daniel Okafor", "Priya Raman"} <= speakers
     assert all(q.article_id for q in demo_briefing.quotes)
+
+
+def test_demo_every_citation_points_to_an_article_saying_it(demo_dir, demo_briefing):
+    articles, _ = read_articles([demo_dir], Settings())
+    text_of = {a.article_id: " ".join(a.text.split()) for a in articles}
+    for sentence in demo_briefing.summary:
+        first = sentence.article_ids[0]
+        assert " ".join(sentence.text.split()) in text_of[first]
+    for group in demo_briefing.reprint_groups:
+        for sentence in demo_briefing.summary:
+            if group.original_id in sentence.article_ids:
+                assert set(group.copy_ids) <= set(sentence.article_ids)

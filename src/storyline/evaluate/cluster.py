@@ -51,6 +51,7 @@ SYSTEMS = (
     "storyline",
     "storyline-default",
     "tfidf-agglomerative",
+    "tfidf-kmeans",
     "singletons",
     "one-cluster",
 )
@@ -141,6 +142,23 @@ def tuned_thresholds(units: Sequence[Unit], show_progress: bool = False) -> list
     ]
     return [
         baselines.best_threshold([s for j, s in enumerate(scores) if j != i])
+        for i in range(len(units))
+    ]
+
+
+def tuned_ratios(units: Sequence[Unit], seed: int, show_progress: bool = False) -> list[float]:
+    """For each unit, the k-means clusters-per-item ratio with best mean BCubed F1 on all the
+    other units (the same held-out protocol as the agglomerative threshold)."""
+    if len(units) < 2:
+        raise ConfigError("k tuning needs at least two evaluation units (topics)")
+    scores = [
+        baselines.ratio_scores(baselines.tfidf_vectors([i.text for i in u.items]), u.gold, seed)
+        for u in progress(units, "tuning k", show_progress, total=len(units))
+    ]
+    return [
+        baselines.best_threshold(
+            [s for j, s in enumerate(scores) if j != i], grid=baselines.KMEANS_RATIO_GRID
+        )
         for i in range(len(units))
     ]
 
@@ -254,6 +272,12 @@ def evaluate_cluster(
         functions["tfidf-agglomerative"] = lambda unit, k: baselines.agglomerative_labels(
             baselines.cosine_distances([i.text for i in unit.items]), thresholds[k]
         )
+    ratios: list[float] = []
+    if "tfidf-kmeans" in chosen:
+        ratios = tuned_ratios(units, seed, show_progress)
+        functions["tfidf-kmeans"] = lambda unit, k: baselines.kmeans_labels(
+            baselines.tfidf_vectors([i.text for i in unit.items]), ratios[k], seed
+        )
     functions["singletons"] = lambda unit, _: baselines.singleton_labels(len(unit.items))
     functions["one-cluster"] = lambda unit, _: baselines.one_cluster_labels(len(unit.items))
 
@@ -321,6 +345,10 @@ def evaluate_cluster(
         shown = ", ".join(f"{t:g}" for t in thresholds[:12])
         more = " ..." if len(thresholds) > 12 else ""
         notes.append(f"tfidf-agglomerative distance thresholds per unit: {shown}{more}")
+    if ratios:
+        shown = ", ".join(f"{r:g}" for r in ratios[:12])
+        more = " ..." if len(ratios) > 12 else ""
+        notes.append(f"tfidf-kmeans clusters per item, per unit (held-out tuned): {shown}{more}")
     if tuned:
         shown = ", ".join(f"{t:g}" for t in tuned[:12])
         more = " ..." if len(tuned) > 12 else ""

@@ -32,15 +32,19 @@ _STORY_SIZE = 10
 def speed_texts(n: int, seed: int) -> list[str]:
     """`n` article texts from the shared data, replicated with perturbation past its size."""
     texts = [item.text for item in load_cluster_items(dataset_path("ecbplus"))]
-    texts += [doc for cluster in load_summary_clusters(dataset_path("multinews"))
-              for doc in cluster.documents if len(doc.split()) >= 50]
+    texts += [
+        doc
+        for cluster in load_summary_clusters(dataset_path("multinews"))
+        for doc in cluster.documents
+        if len(doc.split()) >= 50
+    ]
     rng = random.Random(seed)
     rng.shuffle(texts)
     out = texts[:n]
     serial = 0
     while len(out) < n:
         serial += 1
-        for text in texts[:n - len(out)]:
+        for text in texts[: n - len(out)]:
             sentences = text.split(". ")
             if len(sentences) > 2:
                 del sentences[rng.randrange(len(sentences))]
@@ -68,13 +72,20 @@ def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> 
     rows, seconds = [], {}
 
     articles: list = []
-    seconds["clean"] = _timed(lambda: articles.extend(clean_documents(
-        raws, settings.min_furniture_repeats, settings.max_article_chars)))
-    seconds["dedupe"] = _timed(lambda: find_reprint_groups(
-        articles, settings.shingle_words, settings.minhash_perm, settings.min_containment))
-    seconds["cluster"] = _timed(lambda: cluster_stream([a.text for a in articles],
-                                                       [None] * len(articles)))
-    stories = [articles[i:i + _STORY_SIZE] for i in range(0, len(articles), _STORY_SIZE)]
+    seconds["clean"] = _timed(
+        lambda: articles.extend(
+            clean_documents(raws, settings.min_furniture_repeats, settings.max_article_chars)
+        )
+    )
+    seconds["dedupe"] = _timed(
+        lambda: find_reprint_groups(
+            articles, settings.shingle_words, settings.minhash_perm, settings.min_containment
+        )
+    )
+    seconds["cluster"] = _timed(
+        lambda: cluster_stream([a.text for a in articles], [None] * len(articles))
+    )
+    stories = [articles[i : i + _STORY_SIZE] for i in range(0, len(articles), _STORY_SIZE)]
 
     def brief_all() -> None:
         for story in progress(stories, "Briefing stories", show_progress):
@@ -84,18 +95,37 @@ def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> 
     total = sum(seconds.values())
     storyline_peak = _peak_rss_mb()
     for stage, spent in seconds.items():
-        rows.append(make_row(f"storyline:{stage}", articles_per_s=n / spent,
-                             seconds_per_item=spent / n))
-    rows.append(make_row("storyline:end-to-end", articles_per_s=n / total,
-                         seconds_per_item=total / n, peak_rss_mb=storyline_peak))
+        rows.append(
+            make_row(f"storyline:{stage}", articles_per_s=n / spent, seconds_per_item=spent / n)
+        )
+    rows.append(
+        make_row(
+            "storyline:end-to-end",
+            articles_per_s=n / total,
+            seconds_per_item=total / n,
+            peak_rss_mb=storyline_peak,
+        )
+    )
     reference = _timed(lambda: list(nlp.pipe(texts)))
-    rows.append(make_row("spacy-en_core_web_sm", articles_per_s=n / reference,
-                         seconds_per_item=reference / n, peak_rss_mb=_peak_rss_mb(),
-                         note="plain spaCy default pipeline over the same texts"))
+    rows.append(
+        make_row(
+            "spacy-en_core_web_sm",
+            articles_per_s=n / reference,
+            seconds_per_item=reference / n,
+            peak_rss_mb=_peak_rss_mb(),
+            note="plain spaCy default pipeline over the same texts",
+        )
+    )
     words = sum(len(t.split()) for t in texts)
     return EvalResult(
-        task="speed", data="ecbplus + multinews (shared/data)", n=n,
+        task="speed",
+        data="ecbplus + multinews (shared/data)",
+        n=n,
         settings={"seed": seed, "story_size": _STORY_SIZE, "mean_words": round(words / n)},
-        rows=rows, columns=("articles_per_s", "seconds_per_item", "peak_rss_mb"),
-        notes=["peak_rss_mb is the whole process's peak so far (ru_maxrss); the spaCy row "
-               "runs after Storyline in the same process"])
+        rows=rows,
+        columns=("articles_per_s", "seconds_per_item", "peak_rss_mb"),
+        notes=[
+            "peak_rss_mb is the whole process's peak so far (ru_maxrss); the spaCy row "
+            "runs after Storyline in the same process"
+        ],
+    )
