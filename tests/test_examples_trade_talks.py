@@ -1,10 +1,15 @@
 """Acceptance checks on the five real articles in ../shared/examples/trade-talks."""
 
+import json
 import re
 import shutil
+from datetime import date
+
+import pytest
 
 from storyline.pipeline import brief_paths, read_articles
 from storyline.render import render_markdown
+from storyline.render.html import render_html
 from storyline.settings import Settings
 
 BOILERPLATE = [
@@ -70,3 +75,51 @@ def test_examples_degraded_copy_split_into_sentences(examples_dir):
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", article.text) if s]
     assert len(sentences) > 20
     assert max(len(s.split()) for s in sentences) < 100
+
+
+@pytest.mark.parametrize("expression", ["Jan. 30", "July 16"])
+def test_examples_day_without_year_listed_as_year_unknown(examples_briefing, expression):
+    (unplaced,) = [u for u in examples_briefing.unplaced_dates if expression in u.text]
+    assert unplaced.reason == "year unknown"
+    assert expression in unplaced.sentence
+    assert all(expression not in e.text for e in examples_briefing.timeline)
+
+
+@pytest.mark.parametrize(
+    "year, words", [("2001", "joined the WTO in 2001"), ("2024", "trade surplus to zero by 2024")]
+)
+def test_examples_full_years_on_timeline_with_sentence(examples_briefing, year, words):
+    events = [e for e in examples_briefing.timeline if words in e.text]
+    assert [(e.when, e.granularity) for e in events] == [(date(int(year), 1, 1), "year")]
+    assert all(year not in u.text for u in examples_briefing.unplaced_dates)
+
+
+@pytest.mark.parametrize("expression", ["this May", "last week"])
+def test_examples_relative_dates_unplaced_without_publication_date(examples_briefing, expression):
+    # Degraded 000 arrives lowercased; its restored casing gives "Last week".
+    wanted = expression.casefold()
+    found = [u for u in examples_briefing.unplaced_dates if u.text.casefold() == wanted]
+    assert found
+    assert all(u.reason == "no publication date" for u in found)
+    assert all(wanted in u.sentence.casefold() for u in found)
+
+
+def test_examples_unplaced_dates_rendered_under_timeline(examples_briefing):
+    markdown = render_markdown(examples_briefing)
+    timeline = markdown.split("## Timeline")[1].split("## Reprints")[0]
+    assert "### Dates that could not be placed" in timeline
+    assert "“this May” (no publication date) — Following intense talks" in timeline
+    page = render_html(examples_briefing)
+    assert "Dates that could not be placed" in page
+    assert "<q>Jan. 30 and 31</q>" in page
+
+
+def test_examples_dated_record_resolves_relative_dates(examples_dir, tmp_path):
+    text = (examples_dir / "004_f4fbc80d8ed34c7b.txt").read_text(encoding="utf-8")
+    record = {"title": "China's Xi wary about fresh trade talks", "date": "2018-08-01"}
+    path = tmp_path / "dated.jsonl"
+    path.write_text(json.dumps({**record, "text": text}) + "\n", encoding="utf-8")
+    briefing = brief_paths([path])
+    (event,) = [e for e in briefing.timeline if "this May" in e.text]
+    assert (event.when, event.granularity) == (date(2018, 5, 1), "month")
+    assert briefing.unplaced_dates == ()

@@ -1,7 +1,8 @@
 """Runs the stages from input paths to a Briefing; failures per item go to quarantine.
 
 read_inputs -> clean_documents -> find_reprint_groups -> spaCy (sentences, entities)
-  -> find_dates -> build_timeline, canonical_entities, select_sentences -> Briefing
+  -> find_dates, find_unplaced_dates -> build_timeline, canonical_entities, select_sentences
+  -> Briefing
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from storyline.clean.article import clean_documents
 from storyline.dedupe import find_reprint_groups
-from storyline.extract.dates import find_dates
+from storyline.extract.dates import find_dates, find_unplaced_dates
 from storyline.extract.entities import canonical_entities
 from storyline.extract.figures import find_figures
 from storyline.extract.nlp import load_pipeline
@@ -31,6 +32,7 @@ from storyline.records import (
     Sentence,
     Source,
     SummarySentence,
+    UnplacedDate,
 )
 from storyline.settings import Settings
 from storyline.similarity import tfidf_rows
@@ -102,11 +104,16 @@ def brief_articles(
     dates = []
     quotes: list[Quote] = []
     figures: list[Figure] = []
+    unplaced: list[UnplacedDate] = []
     docs = nlp.pipe(a.text for a in articles)
     for article, doc in zip(
         progress(articles, "Analysing articles", len(articles)), docs, strict=True
     ):
         published = article.published_on
+        # Undated originals list what they could not place; reprints would only repeat it.
+        list_unplaced = (
+            published is None and independent_of[article.article_id] == article.article_id
+        )
         for index, span in enumerate(doc.sents):
             text = span.text.strip()
             if text:
@@ -114,6 +121,10 @@ def brief_articles(
                     Sentence(article.article_id, index, span.start_char, span.end_char, text)
                 )
                 dates.extend(find_dates(text, published, article.article_id, span.start_char))
+                if list_unplaced:
+                    unplaced.extend(
+                        find_unplaced_dates(text, None, article.article_id, span.start_char)
+                    )
         mentions.extend(
             Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
             for e in doc.ents
@@ -163,7 +174,21 @@ def brief_articles(
         cross_source=view,
         quotes=tuple(_top_quotes(quotes, entities, settings.quotes_listed)),
         figures=tuple(f for f in figures if f.kind in ("money", "percent", "deadline")),
+        # An update briefing leaves undated articles out, so it has nothing to list here.
+        unplaced_dates=() if since is not None else tuple(_distinct_unplaced(unplaced)),
     )
+
+
+def _distinct_unplaced(unplaced: Sequence[UnplacedDate]) -> list[UnplacedDate]:
+    """The first of each (expression, sentence) pair: near-copies not grouped as reprints
+    may still share sentences."""
+    seen: set[tuple[str, str]] = set()
+    distinct = []
+    for item in unplaced:
+        if (item.text, item.sentence) not in seen:
+            seen.add((item.text, item.sentence))
+            distinct.append(item)
+    return distinct
 
 
 def _reading_order(article: Article) -> tuple:

@@ -115,6 +115,23 @@ class ResolvedDate:
 
 
 @dataclass(frozen=True, slots=True)
+class UnplacedDate:
+    """A date expression that could not be put on the timeline, kept with its sentence.
+
+    `reason` is "year unknown" for a day or month named without a year ("Jan. 30", "July
+    16") and "no publication date" for a relative expression ("this May", "last week") in an
+    article with no publication date to resolve it against.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    reason: Literal["year unknown", "no publication date"]
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEvent:
     """A dated sentence on a story's timeline, citing every article that reports it."""
 
@@ -209,6 +226,9 @@ class Briefing:
     cross_source: CrossSourceView | None = None
     quotes: tuple[Quote, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # Date expressions in articles without a publication date that could not be placed on
+    # the timeline (originals only; reprints would repeat them).
+    unplaced_dates: tuple[UnplacedDate, ...] = ()
 
     def marker_of(self, article_id: str) -> int | None:
         for source in self.sources:

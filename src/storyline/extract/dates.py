@@ -3,7 +3,8 @@
 Absolute dates ("March 1, 2026", "2026-03-05", "in 2019", "mid-2019") need no anchor.
 Relative ones ("on Tuesday", "last month", "earlier this month", "two weeks ago", "this May",
 "March 1", "on Jan. 30 and 31") are resolved against the publication date; an article
-without one gets only its absolute dates, never a guess from today.
+without one gets only its absolute dates, never a guess from today; `find_unplaced_dates`
+lists the rest (days without a year, relative expressions) for the reader.
 Rules follow news usage: a bare weekday is the most recent one on or before publication
 unless the sentence looks ahead ("will", "is scheduled"); a day without a year takes the year
 that puts it nearest the publication date.
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 
-from storyline.records import Granularity, ResolvedDate
+from storyline.records import Granularity, ResolvedDate, UnplacedDate
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -84,7 +86,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("month", re.compile(rf"\b{_MODIFIER}{_MONTH}(?: (?:of )?{_YEAR})?\b")),
-    ("year", re.compile(rf"(?<![\d,.$£€-])\b{_YEAR}\b(?![\d,%-])")),
+    # A comma may follow a year ("in 2001, including"), but not start its digits ("2019,5").
+    ("year", re.compile(rf"(?<![\d,.$£€-])\b{_YEAR}\b(?!,?\d|[%-])")),
 ]
 # Words before a date that say it lies ahead of the publication date.
 _FUTURE_CUE = re.compile(
@@ -100,8 +103,102 @@ def find_dates(
     text: str, published: date | None, article_id: str = "", offset: int = 0
 ) -> list[ResolvedDate]:
     """All resolvable date expressions in `text`, left to right, without overlaps."""
-    taken: list[tuple[int, int]] = []
     found: list[ResolvedDate] = []
+    for kind, match, resolved in _scan(text, published):
+        if resolved is None:
+            continue
+        value, granularity = resolved
+        end = match.start("joint") if kind == "month_day_pair" else match.end()
+        found.append(
+            ResolvedDate(
+                article_id,
+                offset + match.start(),
+                offset + end,
+                text[match.start() : end].strip(),
+                value,
+                granularity,
+            )
+        )
+        if kind == "month_day_pair":
+            second = _second_day(value, int(match.group("day2")))
+            if second is not None:
+                found.append(
+                    ResolvedDate(
+                        article_id,
+                        offset + match.start("day2"),
+                        offset + match.end(),
+                        text[match.start("day2") : match.end()].strip(),
+                        second,
+                        "day",
+                    )
+                )
+    return sorted(found, key=lambda d: d.start)
+
+
+def find_unplaced_dates(
+    text: str, published: date | None, article_id: str = "", offset: int = 0
+) -> list[UnplacedDate]:
+    """Date expressions in the sentence `text` that only a publication date could place.
+
+    Empty when `published` is given (`find_dates` resolves them then). Without it, a day or
+    month named without a year ("Jan. 30 and 31", "in July") is reported as "year unknown"
+    and a relative expression ("this May", "last week", "on Tuesday") as "no publication
+    date", so the briefing can list them instead of guessing from today. The same patterns
+    as `find_dates` are used; an expression overlapping a resolved date is not reported.
+    """
+    if published is not None:
+        return []
+    resolved_spans: list[tuple[int, int]] = []
+    candidates: list[tuple[str, re.Match[str]]] = []
+    for kind, match, resolved in _scan(text, None):
+        if resolved is None:
+            candidates.append((kind, match))
+        else:
+            resolved_spans.append((match.start(), match.end()))
+    taken = list(resolved_spans)
+    found: list[UnplacedDate] = []
+    for kind, match in candidates:  # in pattern order, so the longest reading comes first
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        taken.append((match.start(), match.end()))
+        end = _expression_end(match)
+        found.append(
+            UnplacedDate(
+                article_id,
+                offset + match.start(),
+                offset + end,
+                text[match.start() : end].strip(),
+                text.strip(),
+                "year unknown" if _is_absolute(kind, match) else "no publication date",
+            )
+        )
+    return sorted(found, key=lambda d: d.start)
+
+
+def _expression_end(match: re.Match[str]) -> int:
+    """Where the expression ends: a full month name's trailing dot ends the sentence."""
+    month = match.groupdict().get("month")
+    if match.group().endswith(".") and month in calendar.month_name:
+        return match.end() - 1
+    return match.end()
+
+
+def _is_absolute(kind: str, match: re.Match[str]) -> bool:
+    """A day or month named without a year ("July 16", "in March"), not relative to now."""
+    if kind in ("month_day", "day_month", "month_day_pair", "part_month"):
+        return True
+    return kind == "month" and not match.group("modifier")
+
+
+def _scan(
+    text: str, published: date | None
+) -> Iterator[tuple[str, re.Match[str], tuple[date, Granularity] | None]]:
+    """Every date-like match with its resolution (None when it cannot be resolved).
+
+    Patterns run in priority order; a match overlapping an earlier resolved one is skipped,
+    while unresolved matches leave their span open to later patterns.
+    """
+    taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -120,35 +217,9 @@ def find_dates(
                 or re.match(r"\s*deadline\b", after, re.I)
             )
             resolved = _resolve(kind, match, published, ahead)
-            if resolved is None:
-                continue
-            value, granularity = resolved
-            taken.append((match.start(), match.end()))
-            end = match.start("joint") if kind == "month_day_pair" else match.end()
-            found.append(
-                ResolvedDate(
-                    article_id,
-                    offset + match.start(),
-                    offset + end,
-                    text[match.start() : end].strip(),
-                    value,
-                    granularity,
-                )
-            )
-            if kind == "month_day_pair":
-                second = _second_day(value, int(match.group("day2")))
-                if second is not None:
-                    found.append(
-                        ResolvedDate(
-                            article_id,
-                            offset + match.start("day2"),
-                            offset + match.end(),
-                            text[match.start("day2") : match.end()].strip(),
-                            second,
-                            "day",
-                        )
-                    )
-    return sorted(found, key=lambda d: d.start)
+            if resolved is not None:
+                taken.append((match.start(), match.end()))
+            yield kind, match, resolved
 
 
 def _second_day(first: date, day: int) -> date | None:

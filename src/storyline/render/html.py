@@ -31,6 +31,15 @@ def render_html(briefing: Briefing) -> str:
         f"{_cite(briefing, e.article_ids)}</li>"
         for e in briefing.timeline
     )
+    if briefing.unplaced_dates:
+        items = "".join(
+            f"<li><q>{escape(u.text)}</q> <span class='kind'>{escape(u.reason)}</span> "
+            f"{escape(u.sentence)} {_cite(briefing, [u.article_id])}</li>"
+            for u in briefing.unplaced_dates
+        )
+        unplaced = f"<h3>Dates that could not be placed</h3><ul>{items}</ul>"
+    else:
+        unplaced = ""
     by_id = {s.article_id: s for s in briefing.sources}
     reprints = (
         "".join(
@@ -57,7 +66,8 @@ def render_html(briefing: Briefing) -> str:
 <p class="meta">{briefing.article_count} articles, {len(briefing.reprint_groups)} reprint groups</p>
 <section><h2>{heading}</h2>{summary}</section>{_cross_source(briefing)}
 <section><h2>Key entities</h2><ul class="entities">{entities}</ul></section>
-{_quotes(briefing)}<section><h2>Timeline</h2><ol class="timeline">{timeline}</ol></section>
+{_quotes(briefing)}<section><h2>Timeline</h2><ol class="timeline">{timeline}</ol>
+{unplaced}</section>
 <section><h2>Reprints</h2><ul>{reprints}</ul></section>
 <section><h2>Sources</h2><ol class="sources">{sources}</ol></section>
 </main></body></html>

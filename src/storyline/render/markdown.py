@@ -47,6 +47,12 @@ def render_markdown(briefing: Briefing) -> str:
         f"- **{format_when(e)}** — {e.text} {markers(briefing, e.article_ids)}"
         for e in briefing.timeline
     ] or ["- (no dated events found)"]
+    if briefing.unplaced_dates:
+        out += ["", "### Dates that could not be placed", ""]
+        out += [
+            f"- “{u.text}” ({u.reason}) — {u.sentence} {markers(briefing, [u.article_id])}"
+            for u in briefing.unplaced_dates
+        ]
     out += ["", "## Reprints and duplicates", ""]
     by_id = {s.article_id: s for s in briefing.sources}
     for group in briefing.reprint_groups:
