@@ -150,3 +150,10 @@ def test_dates_unplaced_leaves_out_resolved_dates():
 def test_dates_year_followed_by_comma_is_found():
     found = find_dates("It joined the WTO in 2001, including its courts.", None)
     assert [(d.text, d.value) for d in found] == [("2001", date(2001, 1, 1))]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Subsidies under the Made in China 2025 plan stay.", "Vision 2030 was launched."]
+)
+def test_dates_year_inside_a_name_is_not_a_date(sentence):
+    assert find_dates(sentence, None) == []

@@ -190,6 +190,14 @@ def _is_absolute(kind: str, match: re.Match[str]) -> bool:
     return kind == "month" and not match.group("modifier")
 
 
+# A capitalised word (not a month) right before a year makes the year part of a name.
+_NAME_BEFORE = re.compile(
+    r"\b(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|In|Since|By|Until)\b)"
+    r"[A-Z][a-z]+\s+$"
+)
+
+
 def _scan(
     text: str, published: date | None
 ) -> Iterator[tuple[str, re.Match[str], tuple[date, Granularity] | None]]:
@@ -209,6 +217,8 @@ def _scan(
                 and not (match.group("modifier") or match.group("year") or _after_in(text, match))
             ):
                 continue  # "May" alone is usually the verb
+            if kind == "year" and _NAME_BEFORE.search(text[: match.start()]):
+                continue  # part of a name: "Made in China 2025", "Vision 2030"
             before = text[max(0, match.start() - 60) : match.start()]
             after = text[match.end() : match.end() + 12]
             ahead = bool(

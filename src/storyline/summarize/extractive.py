@@ -20,9 +20,10 @@ import numpy as np
 from storyline.settings import DEFAULT_SPACY_MODEL
 from storyline.similarity import tfidf_rows
 from storyline.summarize.features import SentenceEmbedder, sentence_features
-from storyline.summarize.scoring import EMBEDDING_MODEL, LinearScorer, load_scorer
+from storyline.summarize.scoring import EMBEDDING_MODEL, TreeScorer, load_scorer
 
-# MMR trade-off between relevance and novelty; 0.7 is the common default in MDS work.
+# MMR trade-off between relevance and novelty when the scorer names none; 0.7 is the common
+# default in MDS work.
 MMR_LAMBDA = 0.7
 # A candidate this similar (TF-IDF cosine) to a chosen sentence repeats it and is skipped.
 MAX_REDUNDANCY = 0.5
@@ -43,22 +44,25 @@ class Candidate:
 def select_sentences(
     candidates: Sequence[Candidate],
     max_words: int,
-    scorer: LinearScorer | None = None,
+    scorer: TreeScorer | None = None,
     embedder: SentenceEmbedder | None = None,
-    mmr_lambda: float = MMR_LAMBDA,
+    mmr_lambda: float | None = None,
     max_redundancy: float = MAX_REDUNDANCY,
 ) -> list[int]:
     """Indices of the chosen candidates, in the order they were chosen.
 
     `scorer` defaults to the packaged lexical model, or to the embedding model when an
-    `embedder` is given. The chosen sentences hold about `max_words` words (the last one
-    may run up to 10% over; callers cut at the budget).
+    `embedder` is given; `mmr_lambda` defaults to the value fitted with the scorer. The
+    chosen sentences hold about `max_words` words (the last one may run up to 10% over;
+    callers cut at the budget).
     """
     eligible = eligible_indices(candidates)
     if not eligible or max_words <= 0:
         return []
     if scorer is None:
         scorer = load_scorer(EMBEDDING_MODEL) if embedder is not None else load_scorer()
+    if mmr_lambda is None:
+        mmr_lambda = scorer.mmr_lambda if scorer.mmr_lambda is not None else MMR_LAMBDA
     pool = [candidates[i] for i in eligible]
     vectors = tfidf_rows([c.text for c in pool])
     features = sentence_features(
@@ -130,7 +134,7 @@ def summarize_texts(
     documents: Sequence[str],
     max_words: int,
     model: str = DEFAULT_SPACY_MODEL,
-    scorer: LinearScorer | None = None,
+    scorer: TreeScorer | None = None,
     embedder: SentenceEmbedder | None = None,
 ) -> list[str]:
     """Summarize plain-text documents; the chosen sentences come back in reading order.
