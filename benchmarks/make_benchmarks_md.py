@@ -91,7 +91,9 @@ def main() -> None:
     for name, args_ in RUNS.items():
         path = RESULTS / f"{name}.json"
         if not path.exists():
-            sections.append(f"## {name}\n\nnot run yet: `python {__file__} --only {name}`\n")
+            sections.append(
+                f"## {name}\n\nnot run yet: `python benchmarks/make_benchmarks_md.py --only {name}`\n"
+            )
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
         command = "storyline eval " + " ".join(args_)
