@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
+SCRIPT = Path(__file__).name
 RUNS: dict[str, list[str]] = {
     "summarize-multinews": ["summarize", "--dataset", "multinews"],
     "summarize-neus": ["summarize", "--dataset", "neus"],
@@ -92,7 +93,7 @@ def main() -> None:
         path = RESULTS / f"{name}.json"
         if not path.exists():
             sections.append(
-                f"## {name}\n\nnot run yet: `python benchmarks/make_benchmarks_md.py --only {name}`\n"
+                f"## {name}\n\nnot run yet: `python benchmarks/{SCRIPT} --only {name}`\n"
             )
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
