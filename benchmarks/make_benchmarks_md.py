@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 SCRIPT = Path(__file__).name
 RUNS: dict[str, list[str]] = {
+    "summarize-multinews-test": ["summarize", "--dataset", "multinews", "--split", "test"],
     "summarize-multinews": ["summarize", "--dataset", "multinews"],
     "summarize-neus": ["summarize", "--dataset", "neus"],
     "cluster-ecbplus": ["cluster", "--dataset", "ecbplus"],

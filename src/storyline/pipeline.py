@@ -45,6 +45,8 @@ from storyline.timeline import build_timeline
 # fact, so the summary sentence cites both.
 _SUPPORT_COSINE = 0.6
 
+_QUOTE_MARKS = ('"', "“", "‘", "'")
+
 Progress = Callable[[Iterable, str, int], Iterable]
 
 
@@ -206,7 +208,13 @@ def _summarize(
     """Pick summary sentences from the originals in `pool`; cite every article that reports
     each (its reprints, and any article with a sentence saying the same)."""
     order = {a.article_id: i for i, a in enumerate(articles)}
-    originals = [s for s in pool if independent_of[s.article_id] == s.article_id]
+    # Sentences that open with a quotation mark are someone's words, listed under Quotes with
+    # their speaker; the summary reports what happened.
+    originals = [
+        s
+        for s in pool
+        if independent_of[s.article_id] == s.article_id and not s.text.startswith(_QUOTE_MARKS)
+    ]
     candidates = [Candidate(s.text, order[s.article_id], s.index) for s in originals]
     chosen = sorted(
         select_sentences(candidates, max_words),

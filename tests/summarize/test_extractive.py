@@ -39,3 +39,43 @@ def test_extractive_prefers_central_lead_over_off_topic():
 
 def test_extractive_empty_input_gives_empty_summary():
     assert select_sentences([], max_words=100) == []
+
+
+def test_extractive_is_deterministic():
+    assert select_sentences(candidates(), max_words=60) == select_sentences(
+        candidates(), max_words=60
+    )
+
+
+def test_extractive_works_without_embedder_and_ignores_one_for_lexical_scorer():
+    from storyline.embed import HashingEmbedder
+
+    plain = select_sentences(candidates(), max_words=60)
+    assert plain
+    assert select_sentences(candidates(), max_words=60, embedder=HashingEmbedder(2**12)) == plain
+
+
+def test_extractive_uses_embedding_features_when_scorer_needs_them():
+    import numpy as np
+
+    from storyline.embed import HashingEmbedder
+    from storyline.summarize.scoring import TreeScorer
+
+    scorer = TreeScorer(
+        feature_names=("embedding_centroid_cosine",),
+        baseline=0.0,
+        roots=np.array([0]),
+        feature=np.array([-1]),
+        threshold=np.array([0.0]),
+        left=np.array([-1]),
+        right=np.array([-1]),
+        value=np.array([0.0]),
+    )
+    chosen = select_sentences(
+        candidates(), max_words=40, scorer=scorer, embedder=HashingEmbedder(2**12)
+    )
+    assert 20 <= sum(len(candidates()[i].text.split()) for i in chosen) <= 44
+
+
+def test_extractive_zero_budget_gives_empty_summary():
+    assert select_sentences(candidates(), max_words=0) == []

@@ -89,6 +89,14 @@ def summarize_command(
             "--max-words", min=1, help="Word budget (default: the dataset's mean reference length)."
         ),
     ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Only clusters of this split (Multi-News: train or test; the "
+            "shipped sentence scorer was trained on NeuS and Multi-News train).",
+        ),
+    ] = None,
     systems: SystemsOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -102,6 +110,7 @@ def summarize_command(
         seed=seed,
         dataset=dataset.value,
         max_words=max_words,
+        split=split,
         systems=_systems(systems),
         show_progress=not quiet,
     )

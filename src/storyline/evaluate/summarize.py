@@ -20,6 +20,7 @@ from storyline.evaluate.datasets import (
     dataset_path,
     file_sha256,
     load_summary_clusters,
+    read_jsonl,
 )
 from storyline.evaluate.report import EvalResult, make_row, progress, published_row
 from storyline.evaluate.tokenize import count_words
@@ -82,6 +83,7 @@ def evaluate_summarize(
     max_words: int | None = None,
     systems: Sequence[str] | None = None,
     show_progress: bool = False,
+    split: str | None = None,
 ) -> EvalResult:
     """ROUGE-1/2/Lsum F1 (0-100) of each system against the first reference summary.
 
@@ -89,6 +91,8 @@ def evaluate_summarize(
     `WORD_BUDGETS[dataset]`) and scored with `metrics.summary_rouge`. The `storyline` row
     calls `storyline.summarize.summarize_texts(documents, max_words)`; when that is not
     importable yet the row is left out and a note says why. Scores are means over clusters.
+    With `split` only clusters whose `split` field equals it are scored (Multi-News: "train"
+    or "test"; the packaged sentence scorer was fitted on NeuS and Multi-News train).
     """
     from storyline.evaluate.metrics import summary_rouge
 
@@ -102,7 +106,15 @@ def evaluate_summarize(
     if budget <= 0:
         raise ConfigError(f"max_words must be positive, got {budget}")
     path = dataset_path(dataset, data_path)
-    clusters = load_summary_clusters(path, limit)
+    if split is None:
+        clusters = load_summary_clusters(path, limit)
+    else:
+        in_split = {
+            str(r.get("id", i)) for i, r in enumerate(read_jsonl(path)) if r.get("split") == split
+        }
+        clusters = [c for c in load_summary_clusters(path) if c.cluster_id in in_split][:limit]
+        if not clusters:
+            raise ConfigError(f"no cluster of {path} has split {split!r}")
 
     notes: list[str] = []
     functions: dict[str, Callable] = {}
@@ -158,6 +170,7 @@ def evaluate_summarize(
     settings = {
         "dataset": dataset,
         "limit": limit,
+        "split": split,
         "seed": seed,
         "max_words": budget,
         "mean_reference_words": round(mean_reference, 1),

@@ -3,10 +3,9 @@
 Each eligible sentence is described by position, centrality, cross-document support and
 surface features (`summarize/features.py`; TF-IDF centroid cosine as in MEAD, Radev et al.
 2004) and scored by a linear model fitted to ROUGE overlap with reference summaries
-(`summarize/scoring.py`, fitted by `benchmarks/fit_summarizer.py` on NeuS and the
-Multi-News training clusters). Sentences are then picked greedily by Maximal Marginal
-Relevance (Carbonell & Goldstein 1998) until the word budget is used. With an embedder
-(e.g. the packaged MiniLM) the scorer that also reads embedding centrality is used.
+(`summarize/scoring.py`: boosted trees fitted by `benchmarks/fit_summarizer.py` on NeuS
+and the Multi-News training clusters). Sentences are then picked greedily by Maximal
+Marginal Relevance (Carbonell & Goldstein 1998) until the word budget is used.
 Sentences from reprints are not candidates: a wire story printed three times counts once.
 """
 
@@ -20,7 +19,7 @@ import numpy as np
 from storyline.settings import DEFAULT_SPACY_MODEL
 from storyline.similarity import tfidf_rows
 from storyline.summarize.features import SentenceEmbedder, sentence_features
-from storyline.summarize.scoring import EMBEDDING_MODEL, TreeScorer, load_scorer
+from storyline.summarize.scoring import TreeScorer, load_scorer
 
 # MMR trade-off between relevance and novelty when the scorer names none; 0.7 is the common
 # default in MDS work.
@@ -51,8 +50,9 @@ def select_sentences(
 ) -> list[int]:
     """Indices of the chosen candidates, in the order they were chosen.
 
-    `scorer` defaults to the packaged lexical model, or to the embedding model when an
-    `embedder` is given; `mmr_lambda` defaults to the value fitted with the scorer. The
+    `scorer` defaults to the packaged lexical model; `embedder` is used only by a scorer
+    that reads embedding features (`fit_summarizer.py --minilm` fits one), so without it
+    nothing changes. `mmr_lambda` defaults to the value fitted with the scorer. The
     chosen sentences hold about `max_words` words (the last one may run up to 10% over;
     callers cut at the budget).
     """
@@ -60,7 +60,7 @@ def select_sentences(
     if not eligible or max_words <= 0:
         return []
     if scorer is None:
-        scorer = load_scorer(EMBEDDING_MODEL) if embedder is not None else load_scorer()
+        scorer = load_scorer()
     if mmr_lambda is None:
         mmr_lambda = scorer.mmr_lambda if scorer.mmr_lambda is not None else MMR_LAMBDA
     pool = [candidates[i] for i in eligible]

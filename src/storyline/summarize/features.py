@@ -56,7 +56,7 @@ _SHORT_WORDS = 12
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _NUMBER_RE = re.compile(r"\d")
-_QUOTE_CHARS = "\"“”"
+_QUOTE_CHARS = '"“”'
 _PRONOUNS = frozenset(
     "he she it they this that these those his her its their him them there such".split()
 )
@@ -199,9 +199,7 @@ def sentence_features(
         "is_short": (lengths < _SHORT_WORDS).astype(float),
         "has_number": np.array([bool(_NUMBER_RE.search(t)) for t in texts], dtype=float),
         "has_quote": np.array([any(q in t for q in _QUOTE_CHARS) for t in texts], dtype=float),
-        "starts_with_quote": np.array(
-            [t.lstrip()[:1] in _QUOTE_CHARS for t in texts], dtype=float
-        ),
+        "starts_with_quote": np.array([t.lstrip()[:1] in _QUOTE_CHARS for t in texts], dtype=float),
         "pronoun_start": np.array([w in _PRONOUNS for w in first_words], dtype=float),
         "first_person": np.array([bool(_FIRST_PERSON.intersection(w)) for w in words], dtype=float),
         "attribution": np.array([bool(_ATTRIBUTION.intersection(w)) for w in words], dtype=float),
@@ -227,4 +225,3 @@ def embedding_features(
 def feature_matrix(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
     """Columns `names` of `features` as an (n, len(names)) matrix."""
     return np.column_stack([features[name] for name in names]) if names else np.zeros((0, 0))
-
