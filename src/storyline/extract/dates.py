@@ -32,7 +32,7 @@ _MODIFIER = r"(?:(?P<modifier>last|this|next|past|coming|earlier this|later this
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 # "early 2019", "mid-2019", "late March": the period keeps its calendar granularity.
 _PART = r"(?P<part>early|mid|late|the end of|the start of|the beginning of|the middle of)[ -]"
-_NUMBER_WORDS = {
+NUMBER_WORDS = {  # also read by figures.py
     "a": 1,
     "an": 1,
     "one": 1,
@@ -311,7 +311,7 @@ def _resolve_relative(
         return date(published.year + step, 1, 1), "year"
     if kind == "ago":
         count = m.group("count").lower()
-        n = _NUMBER_WORDS[count] if count in _NUMBER_WORDS else int(count)
+        n = NUMBER_WORDS[count] if count in NUMBER_WORDS else int(count)
         unit = m.group("unit").lower()
         if unit == "day":
             return published - timedelta(days=n), "day"

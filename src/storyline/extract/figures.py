@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from storyline.extract.dates import find_dates
+from storyline.extract.dates import NUMBER_WORDS, find_dates
 from storyline.records import Figure
 
 _CURRENCY_SIGNS = {
@@ -70,18 +70,7 @@ _SCALES = {
     "trn": 1e12,
 }
 _WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{word: n for word, n in NUMBER_WORDS.items() if word not in ("a", "an")},
     "fifteen": 15,
     "twenty": 20,
     "thirty": 30,
