@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from storyline.clean.article import clean_documents
-from storyline.dedupe import find_reprint_groups
+from storyline.dedupe import copies_by_original, find_reprint_groups
 from storyline.extract.dates import find_dates, find_unplaced_dates
 from storyline.extract.entities import canonical_entities
 from storyline.extract.figures import find_figures
@@ -224,10 +224,7 @@ def _summarize(
         return []
     vectors = tfidf_rows([s.text for s in sentences])
     position = {id(s): i for i, s in enumerate(sentences)}
-    copies: dict[str, list[str]] = {}
-    for copy_id, original_id in independent_of.items():
-        if copy_id != original_id:
-            copies.setdefault(original_id, []).append(copy_id)
+    copies = copies_by_original(independent_of)
     summary = []
     for i in chosen:
         sentence = originals[i]

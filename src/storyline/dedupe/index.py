@@ -310,6 +310,15 @@ def _containment(a: np.ndarray, b: np.ndarray) -> float:
     return shared / min(a.size, b.size)
 
 
+def copies_by_original(independent_of: dict[str, str]) -> dict[str, list[str]]:
+    """Invert an article-id -> original-id map: each original with the ids of its copies."""
+    copies: dict[str, list[str]] = {}
+    for copy_id, original_id in independent_of.items():
+        if copy_id != original_id:
+            copies.setdefault(original_id, []).append(copy_id)
+    return copies
+
+
 def find_reprint_groups(
     articles: Sequence[Article], shingle_words: int, num_perm: int, min_containment: float
 ) -> list[ReprintGroup]:

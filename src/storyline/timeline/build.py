@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from storyline.dedupe import copies_by_original
 from storyline.records import ResolvedDate, Sentence, TimelineEvent
 from storyline.similarity import tfidf_rows
 
@@ -98,10 +99,7 @@ def build_timeline(
         if per_date.get(event["when"], 0) < _EVENTS_PER_DATE and len(ranked) < max_events:
             per_date[event["when"]] = per_date.get(event["when"], 0) + 1
             ranked.append(event)
-    copies: dict[str, list[str]] = {}
-    for copy_id, original_id in independent_of.items():
-        if copy_id != original_id:
-            copies.setdefault(original_id, []).append(copy_id)
+    copies = copies_by_original(independent_of)
     return [
         TimelineEvent(
             when=e["when"],
