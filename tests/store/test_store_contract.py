@@ -135,6 +135,14 @@ def test_store_state_round_trips_json(store):
     assert store.get_state("missing") is None
 
 
+def test_store_state_updated_at_moves_on_each_save(store):
+    assert store.state_updated_at("cluster") is None
+    store.set_state("cluster", {"seen": 1})
+    first = store.state_updated_at("cluster")
+    store.set_state("cluster", {"seen": 2})
+    assert first is not None and store.state_updated_at("cluster") > first
+
+
 def test_store_state_that_is_not_json_raises_store_error(store):
     with pytest.raises(StoreError, match="not JSON-serialisable"):
         store.set_state("cluster", {"when": datetime.now(UTC)})

@@ -10,6 +10,7 @@ from storyline.cli.brief import brief_command
 from storyline.cli.common import stderr
 from storyline.cli.demo import demo_command
 from storyline.cli.ingest import ingest_command
+from storyline.cli.serve import serve_command
 from storyline.cli.stories import (
     cluster_command,
     stories_command,
@@ -31,6 +32,7 @@ app.command("cluster")(cluster_command)
 app.command("stories")(stories_command)
 app.command("story")(story_command)
 app.command("timeline")(timeline_command)
+app.command("serve")(serve_command)
 
 
 def _add_eval() -> None:

@@ -389,6 +389,10 @@ class SqliteStore:
         row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def state_updated_at(self, key: str) -> str | None:
+        row = self._db.execute("SELECT updated_at FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
 
 def _fts_query(query: str) -> str:
     """Quote each word so user text ("U.S.", "don't", "AND") is never FTS5 syntax."""

@@ -1,0 +1,217 @@
+"""The JSON API under /api/v1: stories, their briefings and parts, articles, search, ingest.
+
+Every list answers {"data": [...], "count": total, "limit", "offset"}; every single object
+{"data": {...}}; every failure the shape in serve/errors.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from storyline.records import Article, Story
+from storyline.serve.catalog import Snapshot, StoryFilter, day
+from storyline.serve.errors import ApiError
+from storyline.serve.services import Services, services
+from storyline.serve.upload import ingest_upload
+
+router = APIRouter(prefix="/api/v1")
+
+ServicesDep = Annotated[Services, Depends(services)]
+Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1-200).")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Since = Annotated[
+    date | None, Query(description="Update briefing: only what is new after this date.")
+]
+
+# Briefing parts served on their own: URL name -> key in the briefing data.
+PARTS = {
+    "timeline": "timeline",
+    "entities": "entities",
+    "quotes": "quotes",
+    "figures": "figures",
+    "reprints": "reprint_groups",
+    "cross-source": "cross_source",
+    "sources": "sources",
+}
+
+
+def story_summary(story: Story) -> dict:
+    return {
+        "story_id": story.story_id,
+        "label": story.label,
+        "article_count": len(story.article_ids),
+        "outlets": list(story.outlets),
+        "first_at": story.first_at.isoformat() if story.first_at else None,
+        "last_at": story.last_at.isoformat() if story.last_at else None,
+        "active": story.active,
+    }
+
+
+def article_summary(article: Article) -> dict:
+    return {
+        "article_id": article.article_id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "credit": article.credit,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "author": article.author,
+        "wire": article.wire,
+        "url": article.url,
+    }
+
+
+def get_story(snapshot: Snapshot, story_id: int) -> Story:
+    story = snapshot.by_id.get(story_id)
+    if story is None:
+        raise ApiError(404, "not_found", f"no story {story_id}; list stories at /api/v1/stories")
+    return story
+
+
+def get_article(services: Services, article_id: str) -> Article:
+    article = services.stores().get_article(article_id)
+    if article is None:
+        raise ApiError(404, "not_found", f"no article {article_id!r} in the store")
+    return article
+
+
+def check_range(start: date | None, end: date | None) -> None:
+    if start and end and start > end:
+        raise ApiError(422, "invalid", f"from ({start}) is after to ({end})")
+
+
+@router.get("/health")
+def health(s: ServicesDep) -> dict:
+    snapshot = s.catalog.snapshot()
+    store = s.stores()
+    return {
+        "data": {
+            "status": "ok",
+            "articles": store.count(),
+            "stories": len(snapshot.stories),
+            "clustered_articles": snapshot.clustered_count,
+            "schema_version": store.schema_version,
+            "uploads": "enabled" if s.config.token else "disabled (no token set)",
+        }
+    }
+
+
+@router.get("/stories")
+def list_stories(
+    s: ServicesDep,
+    q: Annotated[str | None, Query(description="Full-text query over the articles.")] = None,
+    entity: Annotated[str | None, Query(description="A person, place or organisation.")] = None,
+    outlet: Annotated[str | None, Query(description="Outlet name (exact, any case).")] = None,
+    start: Annotated[date | None, Query(alias="from", description="Last article on/after.")] = None,
+    end: Annotated[date | None, Query(alias="to", description="First article on/before.")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict:
+    check_range(start, end)
+    found = s.catalog.search(s.stores(), StoryFilter(q, entity, outlet, start, end))
+    page = found[offset : offset + limit]
+    return {
+        "data": [story_summary(story) for story in page],
+        "count": len(found),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/stories/{story_id}")
+def one_story(s: ServicesDep, story_id: int) -> dict:
+    story = get_story(s.catalog.snapshot(), story_id)
+    store = s.stores()
+    articles = [a for a in map(store.get_article, story.article_ids) if a is not None]
+    articles.sort(key=lambda a: (a.published_at is None, a.published_at and a.published_at))
+    return {
+        "data": {
+            **story_summary(story),
+            "articles": [article_summary(a) for a in articles],
+            "links": {
+                "briefing": f"/api/v1/stories/{story_id}/briefing",
+                **{part: f"/api/v1/stories/{story_id}/{part}" for part in PARTS},
+            },
+        }
+    }
+
+
+@router.get("/stories/{story_id}/briefing")
+def story_briefing(s: ServicesDep, story_id: int, since: Since = None) -> Response:
+    story = get_story(s.catalog.snapshot(), story_id)
+    served = s.briefings.get(story, since)
+    return Response(served.body, media_type="application/json")
+
+
+@router.get("/stories/{story_id}/{part}")
+def story_part(s: ServicesDep, story_id: int, part: str, since: Since = None) -> dict:
+    if part not in PARTS:
+        raise ApiError(
+            404, "not_found", f"no story part {part!r}; parts: briefing, {', '.join(PARTS)}"
+        )
+    story = get_story(s.catalog.snapshot(), story_id)
+    value = s.briefings.get(story, since).data[PARTS[part]]
+    if isinstance(value, list):
+        return {"data": value, "count": len(value)}
+    return {"data": value}
+
+
+@router.get("/articles/{article_id}")
+def one_article(s: ServicesDep, article_id: str) -> dict:
+    article = get_article(s, article_id)
+    raw = s.stores().get_raw(article_id)
+    return {
+        "data": {
+            **article_summary(article),
+            "story_id": s.catalog.snapshot().story_of_article.get(article_id),
+            "text": article.text,
+            "source": article.source,
+            "language": article.language,
+            "degraded": article.degraded,
+            "removed_lines": list(article.removed_lines),
+            "provenance": dict(article.provenance),
+            "warnings": list(article.warnings),
+            "raw": None
+            if raw is None
+            else {
+                "source": raw.source,
+                "format": raw.format,
+                "sha256": raw.sha256,
+                "bytes": len(raw.content),
+            },
+        }
+    }
+
+
+@router.get("/search")
+def search_articles(
+    s: ServicesDep,
+    q: Annotated[str, Query(min_length=1, description="Words to find in titles and texts.")],
+    limit: Limit = 20,
+) -> dict:
+    hits = s.stores().search(q, limit=limit)
+    story_of = s.catalog.snapshot().story_of_article
+    data = [
+        {
+            "article_id": h.article_id,
+            "title": h.title,
+            "snippet": h.snippet,
+            "score": round(h.score, 4),
+            "story_id": story_of.get(h.article_id),
+        }
+        for h in hits
+    ]
+    return {"data": data, "count": len(data), "limit": limit, "offset": 0}
+
+
+@router.post("/ingest", status_code=201)
+async def ingest(request: Request, s: ServicesDep) -> JSONResponse:
+    """Store uploaded files (multipart) or a JSONL/JSON/text body; needs the write token."""
+    result = await ingest_upload(request, s)
+    return JSONResponse({"data": result}, status_code=201)
+
+
+__all__ = ["router", "day"]

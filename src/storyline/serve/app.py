@@ -1,0 +1,56 @@
+"""The FastAPI app: JSON API under /api/v1, web pages at /, OpenAPI docs at /docs."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from storyline.serve import api, web
+from storyline.serve.config import ServeConfig
+from storyline.serve.errors import install_error_handlers
+from storyline.serve.limits import RequestCap
+from storyline.serve.services import Services
+
+
+def _version() -> str:
+    try:
+        return version("storyline")
+    except PackageNotFoundError:
+        return "0"
+
+
+def create_app(config: ServeConfig) -> FastAPI:
+    """Build the app over the store at `config.db_path` (opened, or created, right away)."""
+    services = Services.start(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        services.stores.close()
+
+    app = FastAPI(
+        title="Storyline",
+        version=_version(),
+        summary="Tracked news stories with cited briefings, over one embedded store.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(packages=[("storyline.serve", "static")]), name="static")
+    app.add_middleware(RequestCap, per_minute=config.requests_per_minute)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for multi-process serving: the config is JSON in $STORYLINE_SERVE_CONFIG."""
+    import json
+    import os
+    from pathlib import Path
+
+    options = json.loads(os.environ["STORYLINE_SERVE_CONFIG"])
+    return create_app(ServeConfig(db_path=Path(options.pop("db_path")), **options))

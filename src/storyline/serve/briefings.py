@@ -1,0 +1,142 @@
+"""Story briefings for the server: built once per story version, then read from a cache.
+
+A briefing runs spaCy over every article of the story (seconds), so it is built at most
+once per (story, since, set of articles): the result is kept as JSON in the store's state
+table (it survives restarts and is shared by every server process) and as ready-to-send
+bytes in memory. A story that gains an article gets a new fingerprint, so its next read
+builds a fresh briefing. Concurrent requests for the same cold briefing wait for one build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from storyline.pipeline import brief_articles
+from storyline.records import Article, Story
+from storyline.render.json import briefing_to_dict
+from storyline.settings import Settings
+from storyline.store import Store
+from storyline.tracking import story_articles
+
+# Bump when the served briefing's shape or the pipeline's output changes.
+BRIEFING_VERSION = 1
+_MEMORY_ITEMS = 512
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class ServedBriefing:
+    data: dict
+    body: bytes  # data as UTF-8 JSON, ready to send
+
+
+def _json_default(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def fingerprint(story: Story, since: date | None, max_articles: int) -> str:
+    key = f"{BRIEFING_VERSION}|{since}|{max_articles}|" + ",".join(story.article_ids)
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _newest(articles: list[Article], limit: int) -> list[Article]:
+    dated = sorted(articles, key=lambda a: a.published_at.timestamp() if a.published_at else 0)
+    return dated[-limit:]
+
+
+def source_sentence(summary_text: str, article_text: str) -> str | None:
+    """The sentence of `article_text` sharing the most words with a summary sentence."""
+    wanted = set(_WORD.findall(summary_text.casefold()))
+    if not wanted:
+        return None
+    best, best_overlap = None, 0.0
+    for sentence in _SENTENCE_END.split(article_text):
+        words = set(_WORD.findall(sentence.casefold()))
+        overlap = len(words & wanted) / len(wanted | words) if words else 0.0
+        if overlap > best_overlap:
+            best, best_overlap = sentence.strip(), overlap
+    return best
+
+
+def build_briefing(articles: list[Article], since: date | None, total: int) -> dict:
+    """The briefing as JSON-ready data, each citation with the sentence it points to."""
+    data = briefing_to_dict(brief_articles(articles, Settings(), since=since))
+    by_id = {a.article_id: a for a in articles}
+    for sentence in data["summary"]:
+        sentence["evidence"] = {
+            article_id: source_sentence(sentence["text"], by_id[article_id].text)
+            for article_id in sentence["article_ids"]
+            if article_id in by_id
+        }
+    if total > len(articles):
+        data["warnings"] = [
+            f"briefed the {len(articles)} newest of the story's {total} articles",
+            *data["warnings"],
+        ]
+    return json.loads(json.dumps(data, default=_json_default))
+
+
+class BriefingService:
+    """Get a story's briefing: memory, then the store's state table, then a fresh build."""
+
+    def __init__(self, store: Callable[[], Store], max_articles: int = 60) -> None:
+        self._store = store
+        self._max_articles = max_articles
+        self._memory: OrderedDict[tuple, ServedBriefing] = OrderedDict()
+        self._memory_lock = threading.Lock()
+        self._build_locks: dict[tuple, threading.Lock] = {}
+
+    def cached(self, story: Story, since: date | None) -> ServedBriefing | None:
+        """The briefing if it is already built (memory or store); never builds."""
+        key = (story.story_id, since, fingerprint(story, since, self._max_articles))
+        with self._memory_lock:
+            served = self._memory.get(key)
+            if served is not None:
+                self._memory.move_to_end(key)
+                return served
+        stored = self._store().get_state(_state_key(story.story_id, since))
+        if stored and stored.get("fingerprint") == key[2]:
+            return self._remember(key, stored["briefing"])
+        return None
+
+    def get(self, story: Story, since: date | None = None) -> ServedBriefing:
+        served = self.cached(story, since)
+        if served is not None:
+            return served
+        key = (story.story_id, since, fingerprint(story, since, self._max_articles))
+        with self._memory_lock:
+            lock = self._build_locks.setdefault(key, threading.Lock())
+        with lock:
+            served = self.cached(story, since)
+            if served is not None:
+                return served
+            store = self._store()
+            articles = story_articles(store, story)
+            data = build_briefing(_newest(articles, self._max_articles), since, len(articles))
+            store.set_state(
+                _state_key(story.story_id, since), {"fingerprint": key[2], "briefing": data}
+            )
+            served = self._remember(key, data)
+        with self._memory_lock:
+            self._build_locks.pop(key, None)
+        return served
+
+    def _remember(self, key: tuple, data: dict) -> ServedBriefing:
+        served = ServedBriefing(data, json.dumps({"data": data}, ensure_ascii=False).encode())
+        with self._memory_lock:
+            self._memory[key] = served
+            while len(self._memory) > _MEMORY_ITEMS:
+                self._memory.popitem(last=False)
+        return served
+
+
+def _state_key(story_id: int, since: date | None) -> str:
+    return f"briefing:{story_id}:{since.isoformat() if since else 'all'}"

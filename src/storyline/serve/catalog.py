@@ -1,0 +1,153 @@
+"""The stories the server shows, kept in memory and reloaded when the store changes.
+
+Loading the clusterer's state takes time on a large store, so requests read one immutable
+`Snapshot`; at most once per `refresh_seconds` a request checks two cheap values (the
+state's save time and the article count) and reloads only when they moved. Articles stored
+by another process and not yet in a story are clustered on a background thread, one run
+at a time, so pages show them on reload without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from storyline.records import Story
+from storyline.store import Store
+from storyline.tracking import STATE_KEY, stored_stories, track_stories
+
+log = logging.getLogger(__name__)
+
+
+def _story_order(story: Story) -> tuple:
+    """Active first, then most recently updated, then largest."""
+    last = story.last_at.timestamp() if story.last_at else 0.0
+    return (not story.active, -last, -len(story.article_ids), story.story_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    stories: tuple[Story, ...] = ()
+    by_id: dict[int, Story] = field(default_factory=dict)
+    story_of_article: dict[str, int] = field(default_factory=dict)
+    state_saved_at: str | None = None
+    article_count: int = 0
+
+    @classmethod
+    def build(cls, stories: list[Story], saved_at: str | None, count: int) -> Snapshot:
+        ordered = tuple(sorted(stories, key=_story_order))
+        return cls(
+            stories=ordered,
+            by_id={s.story_id: s for s in ordered},
+            story_of_article={a: s.story_id for s in ordered for a in s.article_ids},
+            state_saved_at=saved_at,
+            article_count=count,
+        )
+
+    @property
+    def clustered_count(self) -> int:
+        return len(self.story_of_article)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """What the story list is narrowed to; every field is optional."""
+
+    query: str | None = None
+    entity: str | None = None
+    outlet: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class StoryCatalog:
+    """Thread-safe access to the current stories of one store."""
+
+    def __init__(
+        self,
+        store: Callable[[], Store],
+        refresh_seconds: float = 1.0,
+        track_new_articles: bool = True,
+    ) -> None:
+        self._store = store
+        self._refresh_seconds = refresh_seconds
+        self._track_new = track_new_articles
+        self._lock = threading.Lock()
+        self._tracking: threading.Thread | None = None
+        self._checked_at = float("-inf")
+        self._snapshot = self._load(store())
+
+    def _load(self, store: Store) -> Snapshot:
+        saved_at = store.state_updated_at(STATE_KEY)
+        return Snapshot.build(stored_stories(store), saved_at, store.count())
+
+    def snapshot(self) -> Snapshot:
+        """The current stories; reloads them if the store changed since the last check."""
+        now = time.monotonic()
+        if now - self._checked_at < self._refresh_seconds:
+            return self._snapshot
+        with self._lock:
+            if now - self._checked_at < self._refresh_seconds:
+                return self._snapshot
+            store = self._store()
+            saved_at, count = store.state_updated_at(STATE_KEY), store.count()
+            current = self._snapshot
+            if saved_at != current.state_saved_at:
+                self._snapshot = self._load(store)
+            elif count != current.article_count:
+                self._snapshot = Snapshot.build(list(current.stories), saved_at, count)
+            if self._track_new and self._snapshot.clustered_count < count:
+                self._start_tracking()
+            self._checked_at = time.monotonic()
+            return self._snapshot
+
+    def refresh(self) -> Snapshot:
+        """Reload now (after this process stored or clustered articles)."""
+        with self._lock:
+            self._snapshot = self._load(self._store())
+            self._checked_at = time.monotonic()
+            return self._snapshot
+
+    def _start_tracking(self) -> None:
+        if self._tracking is not None and self._tracking.is_alive():
+            return
+        self._tracking = threading.Thread(target=self._track, name="track-stories", daemon=True)
+        self._tracking.start()
+
+    def _track(self) -> None:
+        try:
+            track_stories(self._store())
+        except Exception:  # a failed run is retried at the next check; the server stays up
+            log.exception("background story tracking failed")
+        self._checked_at = float("-inf")
+
+    def wait_for_tracking(self, timeout: float | None = None) -> None:
+        """Block until a background clustering run (if any) has finished (for tests)."""
+        if self._tracking is not None:
+            self._tracking.join(timeout)
+
+    def search(self, store: Store, story_filter: StoryFilter) -> list[Story]:
+        """Stories matching every given filter, in list order (active, recent, large)."""
+        snapshot = self.snapshot()
+        stories = list(snapshot.stories)
+        for text in (story_filter.query, story_filter.entity):
+            if text:
+                hits = store.search(text, limit=2000)
+                ids = {snapshot.story_of_article.get(h.article_id) for h in hits}
+                stories = [s for s in stories if s.story_id in ids]
+        if story_filter.outlet:
+            wanted = story_filter.outlet.casefold()
+            stories = [s for s in stories if any(o.casefold() == wanted for o in s.outlets)]
+        if story_filter.start:
+            stories = [s for s in stories if s.last_at and s.last_at.date() >= story_filter.start]
+        if story_filter.end:
+            stories = [s for s in stories if s.first_at and s.first_at.date() <= story_filter.end]
+        return stories
+
+
+def day(when: datetime | None) -> str | None:
+    return when.date().isoformat() if when else None

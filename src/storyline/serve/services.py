@@ -1,0 +1,66 @@
+"""What every request handler needs, built once per app: store access, stories, caps."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from storyline.serve.briefings import BriefingService
+from storyline.serve.catalog import StoryCatalog
+from storyline.serve.config import ServeConfig
+from storyline.serve.ratelimit import RateLimiter
+from storyline.store import SqliteStore, Store
+
+
+class ThreadStores:
+    """One store connection per server thread (SQLite connections are not shared)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._lock = threading.Lock()
+        self()  # open (and create or migrate) the store now, so a bad file fails at start
+
+    def __call__(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = SqliteStore(self._path)
+            with self._lock:
+                self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
+
+
+@dataclass
+class Services:
+    config: ServeConfig
+    stores: ThreadStores
+    catalog: StoryCatalog
+    briefings: BriefingService
+    uploads: RateLimiter
+    # Uploads write and re-cluster: one at a time in this process.
+    write_lock: threading.Lock
+
+    @classmethod
+    def start(cls, config: ServeConfig) -> Services:
+        stores = ThreadStores(str(config.db_path))
+        return cls(
+            config=config,
+            stores=stores,
+            catalog=StoryCatalog(stores, config.refresh_seconds, config.track_new_articles),
+            briefings=BriefingService(stores, config.max_briefing_articles),
+            uploads=RateLimiter(config.uploads_per_minute),
+            write_lock=threading.Lock(),
+        )
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
