@@ -11,9 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from storyline.records import Article, Story
-from storyline.serve.catalog import Snapshot, StoryFilter, day
+from storyline.serve.catalog import Snapshot, StoryFilter
 from storyline.serve.errors import ApiError
 from storyline.serve.services import Services, services
 from storyline.serve.upload import ingest_upload
@@ -140,9 +141,12 @@ def one_story(s: ServicesDep, story_id: int) -> dict:
 
 
 @router.get("/stories/{story_id}/briefing")
-def story_briefing(s: ServicesDep, story_id: int, since: Since = None) -> Response:
+async def story_briefing(s: ServicesDep, story_id: int, since: Since = None) -> Response:
+    """The cited briefing (an update briefing with `since`); built on first read, then cached."""
     story = get_story(s.catalog.snapshot(), story_id)
-    served = s.briefings.get(story, since)
+    served = s.briefings.in_memory(story, since) or await run_in_threadpool(
+        s.briefings.get, story, since
+    )
     return Response(served.body, media_type="application/json")
 
 
@@ -212,6 +216,3 @@ async def ingest(request: Request, s: ServicesDep) -> JSONResponse:
     """Store uploaded files (multipart) or a JSONL/JSON/text body; needs the write token."""
     result = await ingest_upload(request, s)
     return JSONResponse({"data": result}, status_code=201)
-
-
-__all__ = ["router", "day"]

@@ -94,14 +94,21 @@ class BriefingService:
         self._memory_lock = threading.Lock()
         self._build_locks: dict[tuple, threading.Lock] = {}
 
-    def cached(self, story: Story, since: date | None) -> ServedBriefing | None:
-        """The briefing if it is already built (memory or store); never builds."""
+    def in_memory(self, story: Story, since: date | None) -> ServedBriefing | None:
+        """The briefing if this process holds it; touches neither the store nor spaCy."""
         key = (story.story_id, since, fingerprint(story, since, self._max_articles))
         with self._memory_lock:
             served = self._memory.get(key)
             if served is not None:
                 self._memory.move_to_end(key)
-                return served
+            return served
+
+    def cached(self, story: Story, since: date | None) -> ServedBriefing | None:
+        """The briefing if it is already built (memory or store); never builds."""
+        served = self.in_memory(story, since)
+        if served is not None:
+            return served
+        key = (story.story_id, since, fingerprint(story, since, self._max_articles))
         stored = self._store().get_state(_state_key(story.story_id, since))
         if stored and stored.get("fingerprint") == key[2]:
             return self._remember(key, stored["briefing"])

@@ -65,70 +65,75 @@ class StoryFilter:
 
 
 class StoryCatalog:
-    """Thread-safe access to the current stories of one store."""
+    """Thread-safe access to the current stories of one store.
+
+    Requests never wait for the store: `snapshot()` returns the stories in memory and, at
+    most once per `refresh_seconds`, starts a background check that reloads them (and
+    clusters new articles first) when the store changed.
+    """
 
     def __init__(
         self,
-        store: Callable[[], Store],
+        open_store: Callable[[], Store],
         refresh_seconds: float = 1.0,
         track_new_articles: bool = True,
     ) -> None:
-        self._store = store
+        self._open_store = open_store  # a new connection each call; the caller closes it
         self._refresh_seconds = refresh_seconds
         self._track_new = track_new_articles
         self._lock = threading.Lock()
-        self._tracking: threading.Thread | None = None
-        self._checked_at = float("-inf")
-        self._snapshot = self._load(store())
+        self._worker: threading.Thread | None = None
+        self._checked_at = time.monotonic()
+        with open_store() as store:
+            self._snapshot = self._load(store)
 
     def _load(self, store: Store) -> Snapshot:
         saved_at = store.state_updated_at(STATE_KEY)
         return Snapshot.build(stored_stories(store), saved_at, store.count())
 
     def snapshot(self) -> Snapshot:
-        """The current stories; reloads them if the store changed since the last check."""
-        now = time.monotonic()
-        if now - self._checked_at < self._refresh_seconds:
-            return self._snapshot
-        with self._lock:
-            if now - self._checked_at < self._refresh_seconds:
-                return self._snapshot
-            store = self._store()
-            saved_at, count = store.state_updated_at(STATE_KEY), store.count()
-            current = self._snapshot
-            if saved_at != current.state_saved_at:
-                self._snapshot = self._load(store)
-            elif count != current.article_count:
-                self._snapshot = Snapshot.build(list(current.stories), saved_at, count)
-            if self._track_new and self._snapshot.clustered_count < count:
-                self._start_tracking()
-            self._checked_at = time.monotonic()
-            return self._snapshot
+        """The current stories; starts a background check when the last one is old."""
+        if time.monotonic() - self._checked_at >= self._refresh_seconds:
+            with self._lock:
+                idle = self._worker is None or not self._worker.is_alive()
+                if idle and time.monotonic() - self._checked_at >= self._refresh_seconds:
+                    self._worker = threading.Thread(
+                        target=self._check, name="story-catalog", daemon=True
+                    )
+                    self._worker.start()
+        return self._snapshot
 
     def refresh(self) -> Snapshot:
         """Reload now (after this process stored or clustered articles)."""
-        with self._lock:
-            self._snapshot = self._load(self._store())
-            self._checked_at = time.monotonic()
-            return self._snapshot
+        with self._open_store() as store:
+            self._snapshot = self._load(store)
+        self._checked_at = time.monotonic()
+        return self._snapshot
 
-    def _start_tracking(self) -> None:
-        if self._tracking is not None and self._tracking.is_alive():
-            return
-        self._tracking = threading.Thread(target=self._track, name="track-stories", daemon=True)
-        self._tracking.start()
-
-    def _track(self) -> None:
+    def _check(self) -> None:
         try:
-            track_stories(self._store())
-        except Exception:  # a failed run is retried at the next check; the server stays up
-            log.exception("background story tracking failed")
-        self._checked_at = float("-inf")
+            with self._open_store() as store:
+                saved_at, count = store.state_updated_at(STATE_KEY), store.count()
+                current = self._snapshot
+                if saved_at != current.state_saved_at:
+                    current = self._snapshot = self._load(store)
+                elif count != current.article_count:
+                    current = self._snapshot = Snapshot.build(
+                        list(current.stories), saved_at, count
+                    )
+                if self._track_new and current.clustered_count < count:
+                    track_stories(store)
+                    self._snapshot = self._load(store)
+        except Exception:  # retried at the next check; the server keeps serving
+            log.exception("refreshing the story catalog failed")
+        finally:
+            self._checked_at = time.monotonic()
 
-    def wait_for_tracking(self, timeout: float | None = None) -> None:
-        """Block until a background clustering run (if any) has finished (for tests)."""
-        if self._tracking is not None:
-            self._tracking.join(timeout)
+    def wait_for_refresh(self, timeout: float | None = None) -> None:
+        """Block until a background check (and any clustering it started) finished."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
 
     def search(self, store: Store, story_filter: StoryFilter) -> list[Story]:
         """Stories matching every given filter, in list order (active, recent, large)."""

@@ -18,7 +18,7 @@ class ThreadStores:
     """One store connection per server thread (SQLite connections are not shared)."""
 
     def __init__(self, path: str) -> None:
-        self._path = path
+        self.path = path
         self._local = threading.local()
         self._opened: list[Store] = []
         self._lock = threading.Lock()
@@ -27,7 +27,7 @@ class ThreadStores:
     def __call__(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = SqliteStore(self._path)
+            store = self._local.store = SqliteStore(self.path)
             with self._lock:
                 self._opened.append(store)
         return store
@@ -55,7 +55,11 @@ class Services:
         return cls(
             config=config,
             stores=stores,
-            catalog=StoryCatalog(stores, config.refresh_seconds, config.track_new_articles),
+            catalog=StoryCatalog(
+                lambda: SqliteStore(stores.path),
+                config.refresh_seconds,
+                config.track_new_articles,
+            ),
             briefings=BriefingService(stores, config.max_briefing_articles),
             uploads=RateLimiter(config.uploads_per_minute),
             write_lock=threading.Lock(),
