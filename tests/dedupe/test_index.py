@@ -1,9 +1,14 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
+from datasketch.lsh import _optimal_param
 
-from storyline.dedupe import ReprintIndex, find_reprint_groups
+from storyline.dedupe import ReprintIndex, find_reprint_groups, shingles
+from storyline.dedupe.hashing import hash_batch
+from storyline.dedupe.index import shingle_hashes
+from storyline.dedupe.lsh import optimal_bands
 from storyline.errors import ConfigError
 from storyline.records import Article
 
@@ -154,3 +159,90 @@ def test_index_find_reprint_groups_matches_index():
 def test_index_bad_settings_raise_config_error(kwargs):
     with pytest.raises(ConfigError):
         ReprintIndex(**kwargs)
+
+
+def edited(text: str, k: int) -> str:
+    """Copy number k of `text` with one word changed, so no two copies are exact."""
+    words = text.split()
+    position = (k * 7) % len(words)
+    words[position] = f"{words[position]}{k}"
+    return " ".join(words)
+
+
+def test_index_thousand_exact_copies_form_one_group():
+    articles = [article(f"c{k}", WIRE, k) for k in range(1000)]
+    (group,) = ReprintIndex().partial_fit(articles).groups()
+    assert group.original_id == "c0" and len(group.copy_ids) == 999 and group.kind == "exact"
+
+
+def test_index_thousand_near_copies_form_one_group_whatever_the_batches():
+    articles = [article(f"c{k}", edited(WIRE, k), k) for k in range(1000)] + stream()[1:2]
+    whole = ReprintIndex().partial_fit(articles).groups()
+    index = ReprintIndex()
+    for start in range(0, len(articles), 137):
+        index.partial_fit(articles[start : start + 137])
+    assert index.groups() == whole
+    (group,) = whole
+    assert len(group.copy_ids) == 999 and group.kind == "near" and "cricket" not in group.copy_ids
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!! ...", "Breaking"])
+def test_index_empty_or_one_word_article_never_joins_other_text(text):
+    articles = [article("odd", text), *stream()[:2]]
+    assert ReprintIndex().partial_fit(articles).groups() == []
+
+
+def test_index_empty_articles_are_not_copies_of_each_other():
+    assert ReprintIndex().partial_fit([article("a", ""), article("b", " ")]).groups() == []
+
+
+def test_index_same_one_word_article_is_an_exact_copy():
+    index = ReprintIndex().partial_fit([article("a", "Breaking"), article("b", "BREAKING!")])
+    (group,) = index.groups()
+    assert members(group) == {"a", "b"} and group.kind == "exact"
+
+
+def test_index_repeated_id_in_one_batch_counts_once():
+    index = ReprintIndex().partial_fit([stream()[0], stream()[0]])
+    assert len(index.entries_) == 1 and index.groups() == []
+
+
+def test_index_window_forgets_old_articles_but_not_exact_copies():
+    fillers = [article(f"f{k}", f"{THIRD} Filler number {k} {'x ' * k}", k) for k in range(5)]
+    index = ReprintIndex(window=3)
+    index.partial_fit([article("wire", WIRE, 0)]).partial_fit(fillers)
+    assert index.first_live_ == 3 and index.shingles_.get(0).size == 0
+    index.partial_fit([article("cut", cut_down(WIRE), 9)])
+    assert not any("wire" in members(g) for g in index.groups())
+    index.partial_fit([article("same", WIRE, 10)])
+    (group,) = [g for g in index.groups() if "wire" in members(g)]
+    assert {"wire", "same"} <= members(group)
+
+
+def test_index_window_state_round_trips():
+    articles = stream()
+    index = ReprintIndex(window=4).partial_fit(articles[:3]).partial_fit(articles[3:5])
+    restored = ReprintIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert restored.window == 4 and restored.first_live_ == index.first_live_
+    assert restored.partial_fit(articles[5:]).groups() == index.partial_fit(articles[5:]).groups()
+
+
+def test_index_version_1_state_raises_config_error_with_hint():
+    with pytest.raises(ConfigError, match="version 1 .*rebuild the index"):
+        ReprintIndex.from_state({"version": 1, "params": {}, "articles": []})
+
+
+@pytest.mark.parametrize("text", ["", "one", "a b c d e", "a b c d e f", WIRE, cut_down(WIRE)])
+def test_index_one_shingle_hash_per_shingle(text):
+    assert shingle_hashes(text, 5).size == len(shingles(text, 5))
+
+
+def test_index_shingle_hashes_independent_of_batch():
+    batch = hash_batch(["", OTHER, "héllo wörld", WIRE], 5)
+    assert np.array_equal(batch.hashes(3), shingle_hashes(WIRE, 5))
+    assert batch.digests[3] == hash_batch([WIRE], 5).digests[0]
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.2, 128), (0.5, 128), (0.3, 32), (0.8, 64)])
+def test_index_bands_match_datasketch(threshold, num_perm):
+    assert optimal_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
