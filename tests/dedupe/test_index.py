@@ -246,3 +246,11 @@ def test_index_shingle_hashes_independent_of_batch():
 @pytest.mark.parametrize(("threshold", "num_perm"), [(0.2, 128), (0.5, 128), (0.3, 32), (0.8, 64)])
 def test_index_bands_match_datasketch(threshold, num_perm):
     assert optimal_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def test_index_large_call_is_chunked_without_changing_groups(monkeypatch):
+    articles = [article(f"c{k}", edited(WIRE, k), k) for k in range(30)] + stream()
+    whole = ReprintIndex().partial_fit(articles).groups()
+    monkeypatch.setattr("storyline.dedupe.index._CHUNK_ARTICLES", 4)
+    monkeypatch.setattr("storyline.dedupe.index._CHUNK_CHARS", 3000)
+    assert ReprintIndex().partial_fit(articles).groups() == whole

@@ -46,6 +46,11 @@ STATE_VERSION = 2
 # MinHash hash functions are drawn from this seed (multiply-shift, `hashing.py`); they are
 # recomputed from the stored shingles when a state is loaded.
 _MINHASH_SEED = 1
+# A call to `partial_fit` is processed in chunks of at most this many articles and
+# characters, so numpy work arrays stay bounded (about 40 bytes per character of a chunk)
+# whatever the caller's batch; without a window the chunking does not change the groups.
+_CHUNK_ARTICLES = 4096
+_CHUNK_CHARS = 4_000_000
 
 
 def normalized_words(text: str) -> list[str]:
@@ -207,8 +212,21 @@ class ReprintIndex:
             if article.article_id not in self.position_ and article.article_id not in seen:
                 seen.add(article.article_id)
                 new.append(article)
-        if not new:
-            return self
+        chunk: list[Article] = []
+        chars = 0
+        for article in new:
+            if chunk and (
+                len(chunk) >= _CHUNK_ARTICLES or chars + len(article.text) > _CHUNK_CHARS
+            ):
+                self._fit_chunk(chunk)
+                chunk, chars = [], 0
+            chunk.append(article)
+            chars += len(article.text)
+        if chunk:
+            self._fit_chunk(chunk)
+        return self
+
+    def _fit_chunk(self, new: list[Article]) -> None:
         batch = hash_batch([a.text for a in new], self.shingle_words)
         base = len(self.entries_)
         sizes = np.diff(batch.offsets).tolist()
@@ -244,7 +262,6 @@ class ReprintIndex:
             self.first_live_ = len(self.entries_) - self.window
             self.shingles_.evict_below(self.first_live_)
             self._table.evict_below(self.first_live_)
-        return self
 
     def _candidates(self, batch: HashedBatch, base: int) -> tuple[np.ndarray, np.ndarray]:
         rows = np.flatnonzero(self.in_lsh_[base:]) if len(self.in_lsh_) > base else []
