@@ -52,8 +52,11 @@ ARTICLES = [
 
 
 def merging_clusterer() -> OnlineClusterer:
-    # Joining needs 0.5; stories whose centroids reach 0.3 are merged.
-    return OnlineClusterer(threshold=0.5, merge_threshold=0.3).partial_fit(STRIKE, [None] * 3)
+    # Joining needs 0.5; stories whose centroids reach 0.3 are merged (window
+    # re-clustering off, so the merge is the only change).
+    return OnlineClusterer(threshold=0.5, merge_threshold=0.3, recluster_every=0).partial_fit(
+        STRIKE, [None] * 3
+    )
 
 
 def test_stories_merge_event_recorded():
@@ -75,7 +78,7 @@ def test_stories_state_round_trips_through_json():
     whole = merging_clusterer()
     state = json.loads(
         json.dumps(
-            OnlineClusterer(threshold=0.5, merge_threshold=0.3)
+            OnlineClusterer(threshold=0.5, merge_threshold=0.3, recluster_every=0)
             .partial_fit(first, [None] * 2)
             .to_state()
         )

@@ -11,8 +11,9 @@ macro-averaged over units:
   to the items it is scored on.
 
 Storyline rows. `storyline` is the online clusterer (`cluster_stream`, each unit in time
-order) with its join threshold tuned exactly like the baseline's: for each unit, the value
-of `STORYLINE_GRID` with the best mean BCubed F1 on all the *other* units. Sentence
+order) with its join threshold and entity-cue weight tuned exactly like the baseline's
+threshold: for each unit, the pair from `STORYLINE_ENTITY_GRID` x `STORYLINE_GRID` with
+the best mean BCubed F1 on all the *other* units. Sentence
 vectors (packaged MiniLM when installed) are computed once per unit and reused across the
 grid; their time is counted in seconds_per_item. `storyline-default` runs `cluster_stream`
 with its shipped defaults, untuned.
@@ -58,6 +59,9 @@ SYSTEMS = (
 # Join thresholds tried when tuning the storyline row (similarity, 0-1). Upper end 0.6:
 # above it every dataset here splits stories into near-singletons.
 STORYLINE_GRID: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(2, 13))
+# Entity-cue weights tried with each threshold (cluster/features.py); 0 = cues off, so the
+# held-out choice can also decide that cues do not help on a dataset.
+STORYLINE_ENTITY_GRID: tuple[float, ...] = (0.0, 0.3, 0.5)
 COLUMNS = (
     "bcubed_p",
     "bcubed_r",
@@ -165,11 +169,11 @@ def tuned_ratios(units: Sequence[Unit], seed: int, show_progress: bool = False) 
 
 def _storyline_tuning(
     units: Sequence[Unit], cluster_stream: Callable, show_progress: bool
-) -> tuple[list[float], list[list[int]], float, str | None]:
-    """Held-out threshold per unit and the labels at that threshold (see module doc).
+) -> tuple[list[tuple[float, float]], list[list[int]], float, str | None]:
+    """Held-out (entity weight, threshold) per unit and the labels there (module doc).
 
-    Returns (thresholds, labels per unit, seconds of embedding + the scored runs,
-    embedder name or None).
+    Returns ((entity weight, threshold) per unit, labels per unit, seconds of embedding +
+    the scored runs, embedder name or None).
     """
     from storyline.cluster import resolve_embedder
 
@@ -181,13 +185,14 @@ def _storyline_tuning(
         texts = [i.text for i in unit.items]
         vectors.append(embedder.embed(texts) if embedder is not None and texts else None)
         seconds += time.perf_counter() - start
+    grid = [(w, t) for w in STORYLINE_ENTITY_GRID for t in STORYLINE_GRID]
     runs: list[list[list[int]]] = []
     run_seconds: list[list[float]] = []
     for unit, unit_vectors in progress(
         list(zip(units, vectors, strict=True)), "tuning storyline", show_progress, len(units)
     ):
         labels_per_t, seconds_per_t = [], []
-        for threshold in STORYLINE_GRID:
+        for entity_weight, threshold in grid:
             start = time.perf_counter()
             labels_per_t.append(
                 list(
@@ -197,6 +202,7 @@ def _storyline_tuning(
                         threshold=threshold,
                         embedder=embedder,
                         vectors=unit_vectors,
+                        entity_weight=entity_weight,
                     )
                 )
             )
@@ -207,9 +213,9 @@ def _storyline_tuning(
     thresholds, chosen = [], []
     for i in range(len(units)):
         others = [s for j, s in enumerate(scores) if j != i] or [scores[i]]
-        threshold = baselines.best_threshold(others, STORYLINE_GRID)
-        k = STORYLINE_GRID.index(threshold)
-        thresholds.append(threshold)
+        # first best on ties: the lowest entity weight, then the lowest threshold
+        k = int(np.argmax(np.mean(np.asarray(others, dtype=float), axis=0)))
+        thresholds.append(grid[k])
         chosen.append(runs[i][k])
         seconds += run_seconds[i][k]
     return thresholds, chosen, seconds, getattr(embedder, "name", None)
@@ -245,7 +251,7 @@ def evaluate_cluster(
 
     notes: list[str] = []
     functions: dict[str, Callable[[Unit, int], list[int]]] = {}
-    tuned: list[float] = []
+    tuned: list[tuple[float, float]] = []
     tuned_seconds = 0.0
     embedder_name = None
     if {"storyline", "storyline-default"} & set(chosen):
@@ -350,10 +356,12 @@ def evaluate_cluster(
         more = " ..." if len(ratios) > 12 else ""
         notes.append(f"tfidf-kmeans clusters per item, per unit (held-out tuned): {shown}{more}")
     if tuned:
-        shown = ", ".join(f"{t:g}" for t in tuned[:12])
+        shown = ", ".join(f"{t:g}/{w:g}" for w, t in tuned[:12])
         more = " ..." if len(tuned) > 12 else ""
         notes.append(
-            f"storyline join thresholds per unit (held-out tuned, embedder "
+            f"storyline join threshold/entity weight per unit (held-out tuned on the other "
+            f"units over thresholds {STORYLINE_GRID[0]:g}-{STORYLINE_GRID[-1]:g} x entity "
+            f"weights {', '.join(f'{w:g}' for w in STORYLINE_ENTITY_GRID)}; embedder "
             f"{embedder_name or 'none: TF-IDF only'}): {shown}{more}"
         )
     settings = {
@@ -369,7 +377,8 @@ def evaluate_cluster(
         "in seconds_per_item)",
         "thresholds": thresholds,
         "median_threshold": float(np.median(thresholds)) if thresholds else None,
-        "storyline_thresholds": tuned,
+        "storyline_thresholds": [t for _, t in tuned],
+        "storyline_entity_weights": [w for w, _ in tuned],
         "storyline_embedder": embedder_name,
         "systems": list(chosen),
         "data_sha256": file_sha256(path),
