@@ -8,7 +8,8 @@ concatenated bytes of a batch:
 1. words: bytes in [a-z0-9] of the casefolded UTF-8 text, exactly the words of
    `normalized_words` (a non-ASCII byte separates words as the regex does);
 2. a word's hash: a polynomial hash of its bytes modulo 2^64 (prefix sums times inverse
-   powers; Karp and Rabin 1987) mixed by the MurmurHash3 64-bit finaliser;
+   powers of the position in its text; Karp and Rabin 1987) mixed by the MurmurHash3
+   64-bit finaliser;
 3. a shingle's hash: the finalised weighted sum of its word hashes, kept to 32 bits.
    Two 500-shingle sets then share a false match with probability 500²/2³² ≈ 6e-5, far
    below what moves a containment of 0.7;
@@ -99,10 +100,15 @@ def hash_batch(texts: Sequence[str], shingle_words: int) -> HashedBatch:
     np.cumsum(words_of, out=word_offsets[1:])
 
     if word_start.size:
-        span = int(word_end[-1])
-        weighted = buffer[:span].astype(np.uint64) * _powers(_BASE, span)
+        # Powers are indexed by the position in the text, not in the batch, so the cached
+        # tables are as long as the longest text (2 MB for 200,000 characters).
+        text_length = np.diff(starts)
+        position = np.arange(buffer.size, dtype=np.int64) - np.repeat(starts[:-1], text_length)
+        longest = int(text_length.max())
+        weighted = buffer.astype(np.uint64) * _powers(_BASE, longest)[position]
         prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
-        raw = (prefix[word_end] - prefix[word_start]) * _powers(_BASE_INVERSE, span)[word_start]
+        inverse = _powers(_BASE_INVERSE, longest)[position[word_start]]
+        raw = (prefix[word_end] - prefix[word_start]) * inverse
         lengths = (word_end - word_start).astype(np.uint64)
         word_hash = mix64(raw + lengths * _LENGTH_MIX)
     else:
