@@ -6,6 +6,7 @@ Every list answers {"data": [...], "count": total, "limit", "offset"}; every sin
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from storyline.records import Article, Story
+from storyline.serve.briefings import ServedBriefing
 from storyline.serve.catalog import Snapshot, StoryFilter
 from storyline.serve.errors import ApiError
 from storyline.serve.services import Services, services
@@ -84,14 +86,18 @@ def check_range(start: date | None, end: date | None) -> None:
         raise ApiError(422, "invalid", f"from ({start}) is after to ({end})")
 
 
+# Read endpoints are async: their store work is an indexed look-up or in memory, cheaper
+# than a hop to the thread pool. Anything that may take long (a cold briefing) is sent there.
+
+
 @router.get("/health")
-def health(s: ServicesDep) -> dict:
+async def health(s: ServicesDep) -> dict:
     snapshot = s.catalog.snapshot()
     store = s.stores()
     return {
         "data": {
             "status": "ok",
-            "articles": store.count(),
+            "articles": snapshot.article_count,
             "stories": len(snapshot.stories),
             "clustered_articles": snapshot.clustered_count,
             "schema_version": store.schema_version,
@@ -101,7 +107,7 @@ def health(s: ServicesDep) -> dict:
 
 
 @router.get("/stories")
-def list_stories(
+async def list_stories(
     s: ServicesDep,
     q: Annotated[str | None, Query(description="Full-text query over the articles.")] = None,
     entity: Annotated[str | None, Query(description="A person, place or organisation.")] = None,
@@ -112,7 +118,11 @@ def list_stories(
     offset: Offset = 0,
 ) -> dict:
     check_range(start, end)
-    found = s.catalog.search(s.stores(), StoryFilter(q, entity, outlet, start, end))
+    story_filter = StoryFilter(q, entity, outlet, start, end)
+    if q or entity:  # a full-text query can take a while on a large store
+        found = await run_in_threadpool(lambda: s.catalog.search(s.stores(), story_filter))
+    else:
+        found = s.catalog.search(s.stores(), story_filter)
     page = found[offset : offset + limit]
     return {
         "data": [story_summary(story) for story in page],
@@ -123,12 +133,20 @@ def list_stories(
 
 
 @router.get("/stories/{story_id}")
-def one_story(s: ServicesDep, story_id: int) -> dict:
+async def one_story(s: ServicesDep, story_id: int) -> Response:
     story = get_story(s.catalog.snapshot(), story_id)
+    body = s.responses.get(story) or s.responses.put(
+        story, await run_in_threadpool(_story_body, s, story)
+    )
+    return Response(body, media_type="application/json")
+
+
+def _story_body(s: Services, story: Story) -> bytes:
     store = s.stores()
     articles = [a for a in map(store.get_article, story.article_ids) if a is not None]
     articles.sort(key=lambda a: (a.published_at is None, a.published_at and a.published_at))
-    return {
+    story_id = story.story_id
+    data = {
         "data": {
             **story_summary(story),
             "articles": [article_summary(a) for a in articles],
@@ -138,33 +156,37 @@ def one_story(s: ServicesDep, story_id: int) -> dict:
             },
         }
     }
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 @router.get("/stories/{story_id}/briefing")
 async def story_briefing(s: ServicesDep, story_id: int, since: Since = None) -> Response:
     """The cited briefing (an update briefing with `since`); built on first read, then cached."""
-    story = get_story(s.catalog.snapshot(), story_id)
-    served = s.briefings.in_memory(story, since) or await run_in_threadpool(
-        s.briefings.get, story, since
-    )
+    served = await _briefing(s, story_id, since)
     return Response(served.body, media_type="application/json")
 
 
+async def _briefing(s: Services, story_id: int, since: date | None) -> ServedBriefing:
+    story = get_story(s.catalog.snapshot(), story_id)
+    return s.briefings.in_memory(story, since) or await run_in_threadpool(
+        s.briefings.get, story, since
+    )
+
+
 @router.get("/stories/{story_id}/{part}")
-def story_part(s: ServicesDep, story_id: int, part: str, since: Since = None) -> dict:
+async def story_part(s: ServicesDep, story_id: int, part: str, since: Since = None) -> dict:
     if part not in PARTS:
         raise ApiError(
             404, "not_found", f"no story part {part!r}; parts: briefing, {', '.join(PARTS)}"
         )
-    story = get_story(s.catalog.snapshot(), story_id)
-    value = s.briefings.get(story, since).data[PARTS[part]]
+    value = (await _briefing(s, story_id, since)).data[PARTS[part]]
     if isinstance(value, list):
         return {"data": value, "count": len(value)}
     return {"data": value}
 
 
 @router.get("/articles/{article_id}")
-def one_article(s: ServicesDep, article_id: str) -> dict:
+async def one_article(s: ServicesDep, article_id: str) -> dict:
     article = get_article(s, article_id)
     raw = s.stores().get_raw(article_id)
     return {

@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,13 +20,13 @@ from datetime import date
 from storyline.pipeline import brief_articles
 from storyline.records import Article, Story
 from storyline.render.json import briefing_to_dict
+from storyline.serve.cache import LruCache
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.tracking import story_articles
 
 # Bump when the served briefing's shape or the pipeline's output changes.
 BRIEFING_VERSION = 1
-_MEMORY_ITEMS = 512
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+")
 _WORD = re.compile(r"\w+")
 
@@ -90,18 +89,15 @@ class BriefingService:
     def __init__(self, store: Callable[[], Store], max_articles: int = 60) -> None:
         self._store = store
         self._max_articles = max_articles
-        self._memory: OrderedDict[tuple, ServedBriefing] = OrderedDict()
-        self._memory_lock = threading.Lock()
+        self._memory: LruCache[ServedBriefing] = LruCache()
+        self._build_locks_lock = threading.Lock()
         self._build_locks: dict[tuple, threading.Lock] = {}
 
     def in_memory(self, story: Story, since: date | None) -> ServedBriefing | None:
         """The briefing if this process holds it; touches neither the store nor spaCy."""
-        key = (story.story_id, since, fingerprint(story, since, self._max_articles))
-        with self._memory_lock:
-            served = self._memory.get(key)
-            if served is not None:
-                self._memory.move_to_end(key)
-            return served
+        return self._memory.get(
+            (story.story_id, since, fingerprint(story, since, self._max_articles))
+        )
 
     def cached(self, story: Story, since: date | None) -> ServedBriefing | None:
         """The briefing if it is already built (memory or store); never builds."""
@@ -119,7 +115,7 @@ class BriefingService:
         if served is not None:
             return served
         key = (story.story_id, since, fingerprint(story, since, self._max_articles))
-        with self._memory_lock:
+        with self._build_locks_lock:
             lock = self._build_locks.setdefault(key, threading.Lock())
         with lock:
             served = self.cached(story, since)
@@ -132,17 +128,13 @@ class BriefingService:
                 _state_key(story.story_id, since), {"fingerprint": key[2], "briefing": data}
             )
             served = self._remember(key, data)
-        with self._memory_lock:
+        with self._build_locks_lock:
             self._build_locks.pop(key, None)
         return served
 
     def _remember(self, key: tuple, data: dict) -> ServedBriefing:
-        served = ServedBriefing(data, json.dumps({"data": data}, ensure_ascii=False).encode())
-        with self._memory_lock:
-            self._memory[key] = served
-            while len(self._memory) > _MEMORY_ITEMS:
-                self._memory.popitem(last=False)
-        return served
+        body = json.dumps({"data": data}, ensure_ascii=False).encode()
+        return self._memory.put(key, ServedBriefing(data, body))
 
 
 def _state_key(story_id: int, since: date | None) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from storyline.serve.briefings import BriefingService
+from storyline.serve.cache import LruCache
 from storyline.serve.catalog import StoryCatalog
 from storyline.serve.config import ServeConfig
 from storyline.serve.ratelimit import RateLimiter
@@ -48,6 +49,10 @@ class Services:
     uploads: RateLimiter
     # Uploads write and re-cluster: one at a time in this process.
     write_lock: threading.Lock
+    # Ready-to-send story pages and story JSON, keyed by the Story (its articles included),
+    # so a story that changes is simply a new key.
+    pages: LruCache[bytes]
+    responses: LruCache[bytes]
 
     @classmethod
     def start(cls, config: ServeConfig) -> Services:
@@ -63,6 +68,8 @@ class Services:
             briefings=BriefingService(stores, config.max_briefing_articles),
             uploads=RateLimiter(config.uploads_per_minute),
             write_lock=threading.Lock(),
+            pages=LruCache(256),
+            responses=LruCache(1024),
         )
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
@@ -431,39 +430,6 @@ def _get_story(s: Services, story_id: int) -> Story:
     return story
 
 
-class _PageCache:
-    """Rendered story pages by (story, since): a story page only changes with its story.
-
-    Rendering a large briefing takes ~20 ms of CPU; a cached page is sent as it is, so
-    story pages are as cheap to serve as the briefing JSON.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> bytes | None:
-        with self._lock:
-            body = self._pages.get(key)
-            if body is not None:
-                self._pages.move_to_end(key)
-            return body
-
-    def put(self, key: tuple, body: bytes) -> None:
-        with self._lock:
-            self._pages[key] = body
-            while len(self._pages) > self._size:
-                self._pages.popitem(last=False)
-
-
-def _page_cache(request: Request) -> _PageCache:
-    cache = getattr(request.app.state, "story_pages", None)
-    if cache is None:
-        cache = request.app.state.story_pages = _PageCache()
-    return cache
-
-
 def _render_story(request: Request, s: Services, story: Story, since: date | None) -> bytes:
     data = s.briefings.get(story, since).data
     response = page(
@@ -484,11 +450,10 @@ def _render_story(request: Request, s: Services, story: Story, since: date | Non
 async def story_page(request: Request, s: ServicesDep, story_id: int, since: str = ""):
     story = _get_story(s, story_id)
     since_day = parse_day(since, "since")
-    cache = _page_cache(request)
-    body = cache.get((story, since_day))
+    body = s.pages.get((story, since_day))
     if body is None:
         body = await run_in_threadpool(_render_story, request, s, story, since_day)
-        cache.put((story, since_day), body)
+        s.pages.put((story, since_day), body)
     return HTMLResponse(body, headers=SECURITY_HEADERS)
 
 
