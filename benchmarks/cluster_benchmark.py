@@ -10,14 +10,27 @@ beside the same-run baseline: batch TF-IDF + average-link agglomerative clusteri
 (evaluate/baselines.py) at distance 0.9 (its held-out choice on ECB+), which must hold an
 n x n distance matrix.
 
+Scale (`--scale 10000 100000`): the same stream replicated with perturbation (each copy
+drops about one word in ten, shifts every number by the copy index and is dated three days
+after the previous copy, so the 7-day window slides over about three copies), run in a fresh
+process per row so peak RSS is that row's own. Rows: the shipped online clusterer without
+an embedder (TF-IDF + entity cues + window re-clustering) beside the same-run baseline,
+single-pass TF-IDF as before entity cues and re-clustering (entity_weight=0,
+recluster_every=0). MiniLM is left out at scale: embedding dominates and is the same for
+both (see the first table's MiniLM row for its rate).
+
     python benchmarks/cluster_benchmark.py             # a few minutes (MiniLM embeds)
     python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
+    python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 100000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import random
+import re
 import resource
 import time
 from datetime import timedelta
@@ -60,10 +73,65 @@ def run(name, clusterer, texts, dates, gold, batch) -> None:
     )
 
 
+def replicated_stream(n: int, seed: int = 0):
+    """`n` items: copies of the real stream, perturbed and dated later (module doc)."""
+    texts, dates, gold = load_stream()
+    rng = random.Random(seed)
+    out_texts, out_dates, out_gold = [], [], []
+    copy = 0
+    while len(out_texts) < n:
+        for text, when, story in zip(texts, dates, gold, strict=True):
+            if len(out_texts) == n:
+                break
+            if copy:
+                words = [w for w in text.split(" ") if rng.random() > 0.1] or [text]
+                text = re.sub(r"\d+", lambda m, c=copy: str(int(m.group()) + c), " ".join(words))
+            out_texts.append(text)
+            out_dates.append(when + timedelta(days=3 * copy))
+            out_gold.append(f"{copy}:{story}")
+        copy += 1
+    return out_texts, out_dates, out_gold
+
+
+def _scale_row(n: int, config: str, batch: int) -> tuple[float, float, int, float]:
+    """Articles/s, peak RSS MB, stories and BCubed F1 of one configuration (own process)."""
+    texts, dates, gold = replicated_stream(n)
+    if config == "shipped":
+        clusterer = OnlineClusterer(embedder=None, threshold=0.25)
+    else:
+        clusterer = OnlineClusterer(
+            embedder=None, threshold=0.25, entity_weight=0.0, recluster_every=0
+        )
+    start = time.perf_counter()
+    for offset in range(0, n, batch):
+        clusterer.partial_fit(texts[offset : offset + batch], dates[offset : offset + batch])
+    seconds = time.perf_counter() - start
+    labels = clusterer.resolved_labels()
+    return n / seconds, peak_rss_mb(), len(set(labels)), bcubed(labels, gold).f1
+
+
+def scale_table(sizes: list[int], batch: int) -> None:
+    print()
+    print("Scale: replicated stream, no embedder, threshold 0.25, batches of", batch)
+    print("| system | n | articles/s | peak RSS MB | stories | BCubed F1 |")
+    print("|---|---|---|---|---|---|")
+    names = {
+        "shipped": "online TF-IDF + entity cues + window re-clustering",
+        "single-pass": "baseline: single-pass TF-IDF (no cues, no re-clustering)",
+    }
+    context = multiprocessing.get_context("spawn")
+    for n in sizes:
+        for config, name in names.items():
+            with context.Pool(1) as pool:
+                rate, rss, stories, f1 = pool.apply(_scale_row, (n, config, batch))
+            print(f"| {name} | {n} | {rate:.0f} | {rss:.0f} | {stories} | {f1:.3f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-minilm", action="store_true")
+    parser.add_argument("--scale", type=int, nargs="*", default=[], metavar="N")
     args = parser.parse_args()
     texts, dates, gold = load_stream()
     print(f"stream: {len(texts)} items, {len(set(gold))} gold stories")
@@ -82,6 +150,8 @@ def main() -> None:
         f"| batch TF-IDF + agglomerative (0.9) | {len(texts)} | {len(texts) / seconds:.0f} | "
         f"{peak_rss_mb():.0f} | {len(set(labels))} | - | - | {bcubed(labels, gold).f1:.3f} |"
     )
+    if args.scale:
+        scale_table(args.scale, args.batch)
 
 
 if __name__ == "__main__":

@@ -51,12 +51,13 @@ ARTICLES = [
 ]
 
 
+MERGE_ONLY = {"threshold": 0.5, "merge_threshold": 0.3, "recluster_every": 0, "entity_weight": 0}
+
+
 def merging_clusterer() -> OnlineClusterer:
-    # Joining needs 0.5; stories whose centroids reach 0.3 are merged (window
-    # re-clustering off, so the merge is the only change).
-    return OnlineClusterer(threshold=0.5, merge_threshold=0.3, recluster_every=0).partial_fit(
-        STRIKE, [None] * 3
-    )
+    # Joining needs 0.5; stories whose centroids reach 0.3 are merged (entity cues and
+    # window re-clustering off, so the merge is the only change).
+    return OnlineClusterer(**MERGE_ONLY).partial_fit(STRIKE, [None] * 3)
 
 
 def test_stories_merge_event_recorded():
@@ -77,11 +78,7 @@ def test_stories_state_round_trips_through_json():
     first, rest = STRIKE[:2], STRIKE[2:]
     whole = merging_clusterer()
     state = json.loads(
-        json.dumps(
-            OnlineClusterer(threshold=0.5, merge_threshold=0.3, recluster_every=0)
-            .partial_fit(first, [None] * 2)
-            .to_state()
-        )
+        json.dumps(OnlineClusterer(**MERGE_ONLY).partial_fit(first, [None] * 2).to_state())
     )
     resumed = OnlineClusterer.from_state(state).partial_fit(rest, [None])
     assert resumed.labels_ == whole.labels_ and resumed.events_ == whole.events_

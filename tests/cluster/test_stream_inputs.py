@@ -33,8 +33,13 @@ def test_stream_late_article_joins_its_story_not_the_latest():
 def test_stream_empty_and_one_word_texts_start_their_own_stories():
     texts = [STRIKE[0], "", "Ferry", "   ", STRIKE[1]]
     labels = cluster_stream(texts, [None] * len(texts), threshold=0.2, embedder=None)
-    assert labels[0] == labels[4]
     assert len(labels) == len(texts)
+    assert labels[1] not in (labels[0],) and labels[3] not in (labels[0],)
+    # without entity cues the two strike reports share one story
+    labels = cluster_stream(
+        texts, [None] * len(texts), threshold=0.2, embedder=None, entity_weight=0
+    )
+    assert labels[0] == labels[4]
     assert labels[1] not in (labels[0],) and labels[3] not in (labels[0],)
 
 
