@@ -96,3 +96,14 @@ def test_cluster_storyline_row_on_shared_data(require_data, require_attribute):
     require_attribute("storyline.cluster", "cluster_stream")
     result = evaluate_cluster(dataset="ecbplus", within_topic=True, limit=2, systems=["storyline"])
     assert 0 < result.row("storyline")["bcubed_f1"] <= 1
+
+
+def test_cluster_storyline_entity_weight_tuned_on_other_units(topics_file):
+    from storyline.evaluate.cluster import STORYLINE_ENTITY_GRID, STORYLINE_GRID
+
+    result = evaluate_cluster(data_path=topics_file, within_topic=True, systems=["storyline"])
+    weights = result.settings["storyline_entity_weights"]
+    thresholds = result.settings["storyline_thresholds"]
+    assert len(weights) == len(thresholds) == 2
+    assert set(weights) <= set(STORYLINE_ENTITY_GRID) and set(thresholds) <= set(STORYLINE_GRID)
+    assert any("entity weight" in note for note in result.notes)
