@@ -13,7 +13,7 @@ Speed: shingling, MinHash and the LSH look-ups run as numpy passes over a whole 
 A candidate already in the article's group is not checked again. Memory: shingle sets are
 32-bit hashes in flat arrays, the LSH table is two flat arrays, and with `window` only the
 latest `window` articles stay candidates (older ones keep their group, id and ranking
-fields, about 300 bytes each, but drop their shingles and LSH entries).
+fields, about 0.8 KB each at 1M articles, but drop their shingles and LSH entries).
 
 Learned state lives in attributes ending in `_` and round-trips through a JSON-able dict
 (`to_state` / `from_state`), so a store can keep it in a key-value table. Without a
