@@ -73,5 +73,6 @@ class Services:
         )
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    """FastAPI dependency; async so FastAPI does not hop to the thread pool to call it."""
     return request.app.state.services

@@ -104,6 +104,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
             updated_at TEXT NOT NULL
         )""",
     ),
+    # 4: when each state key was saved, readable without the value: the clusterer's state
+    # runs to tens of MB and SQLite would walk its overflow pages to reach a later column.
+    ("CREATE INDEX state_saved ON state(key, updated_at)",),
 ]
 
 _ARTICLE_COLUMNS = (
@@ -390,7 +393,9 @@ class SqliteStore:
         return json.loads(row[0]) if row else None
 
     def state_updated_at(self, key: str) -> str | None:
-        row = self._db.execute("SELECT updated_at FROM state WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute(
+            "SELECT updated_at FROM state INDEXED BY state_saved WHERE key = ?", (key,)
+        ).fetchone()
         return row[0] if row else None
 
 
