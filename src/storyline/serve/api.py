@@ -144,7 +144,7 @@ async def one_story(s: ServicesDep, story_id: int) -> Response:
 def _story_body(s: Services, story: Story) -> bytes:
     store = s.stores()
     articles = [a for a in map(store.get_article, story.article_ids) if a is not None]
-    articles.sort(key=lambda a: (a.published_at is None, a.published_at and a.published_at))
+    articles.sort(key=lambda a: a.published_at.timestamp() if a.published_at else float("inf"))
     story_id = story.story_id
     data = {
         "data": {
