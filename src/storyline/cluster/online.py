@@ -210,7 +210,9 @@ class OnlineClusterer:
         """Assign each text, in the order given (sort by date first), to a story.
 
         `vectors` are precomputed embedder rows for `texts` (to reuse them across runs);
-        without them the embedder is called once for the whole batch.
+        without them the embedder is called once for the whole batch. With re-clustering
+        on, the call ends with a window re-clustering (quadratic in `recluster_size`), so
+        feed batches rather than one article per call.
         """
         n = len(texts)
         if len(dates) != n:
