@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from storyline.cluster import OnlineClusterer, cluster_stream
@@ -44,3 +45,30 @@ def test_online_dormant_story_not_joined_after_window():
 def test_online_bad_settings_raise_config_error(kwargs):
     with pytest.raises(ConfigError):
         OnlineClusterer(**kwargs)
+
+
+def test_online_candidates_match_full_scan(monkeypatch):
+    """Scoring only stories that share a term or cue assigns as scoring every story."""
+    from storyline.cluster import online
+
+    class FullScan(OnlineClusterer):
+        def _candidates(self, active, indices, cue_indices, vector):
+            return [self.stories_[i] for i in np.flatnonzero(active)]
+
+    texts = [
+        "Earthquake of magnitude 6.1 hits Napa in California",
+        "Napa earthquake damages wineries",
+        "Tara Reid enters rehab at Promises in Malibu",
+        "Lindsay Lohan enters rehab again",
+        "Magnitude 5.2 earthquake shakes Iran",
+        "Iran quake toll rises to 33",
+        "Promises Malibu rehab center confirms Tara Reid stay",
+        "California wineries count earthquake losses in Napa",
+    ] * 3
+    monkeypatch.setattr(online, "_REBUILD_DIRTY", 2)  # use the indexes, not just dirty stories
+    for kwargs in ({}, {"merge_threshold": 0.3, "recluster_every": 5}):
+        fast = OnlineClusterer(threshold=0.2, **kwargs).partial_fit(texts, [None] * len(texts))
+        full = FullScan(threshold=0.2, **kwargs).partial_fit(texts, [None] * len(texts))
+        assert fast.labels_ == full.labels_
+        assert fast.resolved_labels() == full.resolved_labels()
+        assert fast.events_ == full.events_

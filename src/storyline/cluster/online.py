@@ -71,6 +71,9 @@ DEFAULT_RECLUSTER_SIZE = _SETTINGS.cluster_recluster_size
 # eval-harness units with cached MiniLM vectors); 0.2 scored as merging off does, and
 # keeps merges for stories that really converge.
 DEFAULT_MERGE_MARGIN = 0.2
+# Stories changed since the inverted indexes were built are scored without them; past this
+# many the indexes are rebuilt (O(all stories' non-zeros), so amortised over as many joins).
+_REBUILD_DIRTY = 256
 # Stories keep their first articles' headlines to label them (see cluster/label.py).
 LABEL_POOL = 5
 
@@ -195,6 +198,12 @@ class OnlineClusterer:
         self._merged = np.zeros(0, dtype=bool)
         self._last_s = np.zeros(0)
         self._vectors: np.ndarray | None = None
+        # Inverted indexes (hashed term -> stories holding it) for finding the stories an
+        # article can score above zero with; stories changed since the last rebuild are
+        # kept in _dirty and always scored (see _candidates).
+        self._term_index: sp.csr_matrix | None = None
+        self._cue_index: sp.csr_matrix | None = None
+        self._dirty: set[int] = set()
 
     # --- fitting ------------------------------------------------------------------------
 
@@ -273,13 +282,17 @@ class OnlineClusterer:
         self.documents_seen_ += 1
         indices, values = self._unit_row(terms, self.document_frequency_)
         cue_indices, cue_values = self._unit_row(cues, self.cue_frequency_)
-        active = self._active(when)
+        active = self._active_mask(when)
         story = None
-        if active and indices.size:
-            similarity = self._similarity(indices, values, vector, active, cue_indices, cue_values)
-            best = int(np.argmax(similarity))
-            if similarity[best] >= self.threshold:
-                story = active[best]
+        if indices.size:
+            candidates = self._candidates(active, indices, cue_indices, vector)
+            if candidates:
+                similarity = self._similarity(
+                    indices, values, vector, candidates, cue_indices, cue_values
+                )
+                best = int(np.argmax(similarity))
+                if similarity[best] >= self.threshold:
+                    story = candidates[best]
         if story is None:
             story = _StoryState(
                 story_id=len(self.stories_),
@@ -330,19 +343,54 @@ class OnlineClusterer:
                 )
             )
         if story.size > 1:
-            self._merge_into(story, [s for s in active if s is not story], when, article_id)
+            active[story.story_id] = False
+            others = self._candidates(active, story.term_indices, story.cue_indices, story.vector)
+            self._merge_into(story, others, when, article_id)
 
-    def _active(self, when: datetime | None) -> list[_StoryState]:
+    def _active_mask(self, when: datetime | None) -> np.ndarray:
+        """Per story id: not merged away and (undated or) inside the window of `when`."""
         n = len(self.stories_)
         keep = ~self._merged[:n]
         if when is not None:
             gap = np.abs(self._last_s[:n] - when.timestamp())
             keep &= np.isnan(gap) | (gap <= self.window_days * 86400)
-        return [self.stories_[i] for i in np.flatnonzero(keep)]
+        return keep
+
+    def _candidates(self, active, indices, cue_indices, vector) -> list[_StoryState]:
+        """Active stories, in id order, whose similarity to a query can be above zero.
+
+        Without embedder vectors a story sharing no hashed term and no entity cue with the
+        query scores exactly 0 (its dot products are sums of zeros), and join and merge
+        thresholds are positive, so only stories that share one need scoring: the rest
+        can neither be chosen nor tie a chosen one. Scoring them with `_similarity` gives
+        the same numbers as scoring all active stories (each story's sums run over its own
+        entries in the same order), so assignments are unchanged; the cost falls from all
+        active stories' non-zeros to the sharing stories' (the issue's brute-force scan).
+        """
+        if vector is not None and self.text_weight < 1:
+            ids = np.flatnonzero(active)
+        else:
+            if len(self._dirty) > _REBUILD_DIRTY:
+                self._rebuild_index()
+            found = [np.fromiter(self._dirty, dtype=np.int64, count=len(self._dirty))]
+            found.append(_postings(self._term_index, indices))
+            if self.entity_weight > 0 and cue_indices.size:
+                found.append(_postings(self._cue_index, cue_indices))
+            ids = np.unique(np.concatenate(found))
+            ids = ids[active[ids]]
+        return [self.stories_[i] for i in ids]
+
+    def _rebuild_index(self) -> None:
+        """Term-major inverted indexes over every story (merged ones are masked later)."""
+        stories = self.stories_
+        self._term_index = _inverted([s.term_indices for s in stories], self.n_features)
+        self._cue_index = _inverted([s.cue_indices for s in stories], self.n_features)
+        self._dirty.clear()
 
     def _sync(self, story: _StoryState) -> None:
         """Copy a story's vector, newest time and merge flag into the lookup arrays."""
         i = story.story_id
+        self._dirty.add(i)
         if i >= self._merged.size:
             grow = max(64, 2 * self._merged.size)
             self._merged = np.concatenate([self._merged, np.zeros(grow, dtype=bool)])
@@ -798,6 +846,30 @@ def _add_sparse(a_indices, a_values, b_indices, b_values) -> tuple[np.ndarray, n
     values = np.bincount(inverse, weights=np.concatenate([a_values, b_values]))
     keep = np.abs(values) > 1e-9
     return indices[keep].astype(np.int64), values[keep]
+
+
+def _inverted(story_indices: list[np.ndarray], n_features: int) -> sp.csr_matrix:
+    """CSR matrix whose row t lists the ids of the stories holding hashed index t."""
+    lengths = np.fromiter((i.size for i in story_indices), dtype=np.int64)
+    terms = np.concatenate(story_indices) if story_indices else np.zeros(0, dtype=np.int64)
+    ids = np.repeat(np.arange(len(story_indices)), lengths)
+    order = np.argsort(terms, kind="stable")
+    indptr = np.zeros(n_features + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms, minlength=n_features), out=indptr[1:])
+    data = np.ones(order.size, dtype=np.int8)
+    return sp.csr_matrix((data, ids[order], indptr), shape=(n_features, len(story_indices)))
+
+
+def _postings(index: sp.csr_matrix | None, indices: np.ndarray) -> np.ndarray:
+    """Story ids (with repeats) in `index` rows `indices`; none before the first build."""
+    if index is None or not indices.size:
+        return np.zeros(0, dtype=np.int64)
+    starts, ends = index.indptr[indices], index.indptr[indices + 1]
+    lengths = ends - starts
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return index.indices[offsets + np.arange(lengths.sum())].astype(np.int64)
 
 
 def _parse(value: str | None) -> datetime | None:
