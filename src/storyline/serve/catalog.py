@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from storyline.records import Story
 from storyline.store import Store
@@ -152,7 +152,3 @@ class StoryCatalog:
         if story_filter.end:
             stories = [s for s in stories if s.first_at and s.first_at.date() <= story_filter.end]
         return stories
-
-
-def day(when: datetime | None) -> str | None:
-    return when.date().isoformat() if when else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.errors import InputError, StorylineError
@@ -85,6 +85,3 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError):
         return _respond(request, ApiError(500, "storyline_error", str(exc)))
-
-
-__all__ = ["ApiError", "HTMLResponse", "error_body", "install_error_handlers"]
