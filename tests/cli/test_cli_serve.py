@@ -98,3 +98,12 @@ def test_serve_refuses_a_file_that_is_not_a_store(tmp_path):
     assert server.returncode == 1
     assert "not a Storyline store" in stderr
     assert not_a_store.read_bytes().startswith(b"these are my notes")
+
+
+def test_serve_config_travels_whole_to_worker_processes(tmp_path):
+    from storyline.serve.config import ServeConfig
+
+    config = ServeConfig(
+        db_path=tmp_path / "s.db", token="t", requests_per_minute=7, uploads_per_minute=2
+    )
+    assert ServeConfig.from_json(config.to_json()) == config

@@ -54,19 +54,11 @@ def serve_command(
 
 def _serve_workers(config, host: str, port: int, workers: int) -> None:
     """Several processes need an import string; the config travels in the environment."""
-    import json
     import os
 
     import uvicorn
 
-    os.environ["STORYLINE_SERVE_CONFIG"] = json.dumps(
-        {
-            "db_path": str(config.db_path),
-            "token": config.token,
-            "requests_per_minute": config.requests_per_minute,
-            "max_upload_bytes": config.max_upload_bytes,
-        }
-    )
+    os.environ["STORYLINE_SERVE_CONFIG"] = config.to_json()
     uvicorn.run(
         "storyline.serve.app:app_from_env",
         factory=True,

@@ -48,9 +48,6 @@ def create_app(config: ServeConfig) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """App factory for multi-process serving: the config is JSON in $STORYLINE_SERVE_CONFIG."""
-    import json
     import os
-    from pathlib import Path
 
-    options = json.loads(os.environ["STORYLINE_SERVE_CONFIG"])
-    return create_app(ServeConfig(db_path=Path(options.pop("db_path")), **options))
+    return create_app(ServeConfig.from_json(os.environ["STORYLINE_SERVE_CONFIG"]))

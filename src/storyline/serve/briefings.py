@@ -93,32 +93,33 @@ class BriefingService:
         self._build_locks_lock = threading.Lock()
         self._build_locks: dict[tuple, threading.Lock] = {}
 
+    def _key(self, story: Story, since: date | None) -> tuple:
+        return (story.story_id, since, fingerprint(story, since, self._max_articles))
+
     def in_memory(self, story: Story, since: date | None) -> ServedBriefing | None:
         """The briefing if this process holds it; touches neither the store nor spaCy."""
-        return self._memory.get(
-            (story.story_id, since, fingerprint(story, since, self._max_articles))
-        )
+        return self._memory.get(self._key(story, since))
 
-    def cached(self, story: Story, since: date | None) -> ServedBriefing | None:
+    def _cached(self, key: tuple) -> ServedBriefing | None:
         """The briefing if it is already built (memory or store); never builds."""
-        served = self.in_memory(story, since)
+        served = self._memory.get(key)
         if served is not None:
             return served
-        key = (story.story_id, since, fingerprint(story, since, self._max_articles))
-        stored = self._store().get_state(_state_key(story.story_id, since))
-        if stored and stored.get("fingerprint") == key[2]:
+        story_id, since, version = key
+        stored = self._store().get_state(_state_key(story_id, since))
+        if stored and stored.get("fingerprint") == version:
             return self._remember(key, stored["briefing"])
         return None
 
     def get(self, story: Story, since: date | None = None) -> ServedBriefing:
-        served = self.cached(story, since)
+        key = self._key(story, since)
+        served = self._cached(key)
         if served is not None:
             return served
-        key = (story.story_id, since, fingerprint(story, since, self._max_articles))
         with self._build_locks_lock:
             lock = self._build_locks.setdefault(key, threading.Lock())
         with lock:
-            served = self.cached(story, since)
+            served = self._cached(key)
             if served is not None:
                 return served
             store = self._store()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 TOKEN_ENV = "STORYLINE_TOKEN"
@@ -35,3 +36,12 @@ class ServeConfig:
     def from_env(cls, db_path: Path, token: str | None = None, **options) -> ServeConfig:
         """`token` falls back to $STORYLINE_TOKEN; an empty token counts as none."""
         return cls(db_path=db_path, token=token or os.environ.get(TOKEN_ENV) or None, **options)
+
+    def to_json(self) -> str:
+        """Every field, for server processes that are started by import string."""
+        return json.dumps({**asdict(self), "db_path": str(self.db_path)})
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeConfig:
+        options = json.loads(text)
+        return cls(**{**options, "db_path": Path(options["db_path"])})

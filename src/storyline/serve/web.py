@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from storyline.records import Story, TimelineEvent
+from storyline.serve.api import check_range
 from storyline.serve.briefings import source_sentence
 from storyline.serve.catalog import StoryFilter
 from storyline.serve.errors import ApiError
@@ -141,8 +142,7 @@ def story_list(
     page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ):
     start_day, end_day = parse_day(start, "from"), parse_day(end, "to")
-    if start_day and end_day and start_day > end_day:
-        raise ApiError(422, "invalid", f"from ({start_day}) is after to ({end_day})")
+    check_range(start_day, end_day)
     story_filter = StoryFilter(
         q.strip() or None, entity.strip() or None, outlet.strip() or None, start_day, end_day
     )
