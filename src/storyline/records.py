@@ -324,7 +324,7 @@ class StoryEvent:
     moved to the new stories `to_ids` (batch re-clustering after a settings change).
     """
 
-    kind: Literal["merge", "split"]
+    kind: Literal["merge", "split", "revive"]
     story_id: int
     from_ids: tuple[int, ...] = ()
     to_ids: tuple[int, ...] = ()

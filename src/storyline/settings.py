@@ -93,6 +93,10 @@ class Settings:
     # aggregator's gold, ../shared/data/uci-news-aggregator-stories) span under two days in
     # the window we have; 7 days keeps a slow week-long story open (TDT practice).
     cluster_window_days: float = 7.0
+    # Dormant stories kept revivable by a clear continuation (cluster/online.py _revive):
+    # each keeps a signature of 64 terms and 32 cues (about 1 KB), so the archive stays under
+    # about 100 MB however long the stream runs; older ones keep only their metadata.
+    cluster_archive_limit: int = 100_000
     # Embedder backend name (storyline.embed registry) or "auto": the packaged MiniLM
     # when its packages are installed (core dependencies), else TF-IDF alone.
     cluster_embedder: str = "auto"

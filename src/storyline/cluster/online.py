@@ -46,6 +46,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from storyline.cluster.features import hash_cues
+from storyline.cluster.index import ArchiveIndex, PostingIndex
 from storyline.cluster.label import story_label
 from storyline.cluster.window import average_link_groups, name_groups
 from storyline.embed.base import Embedder
@@ -56,7 +57,9 @@ from storyline.settings import Settings
 # 2: stories keep entity cues (cue_indices/cue_values); the state keeps the re-clustering
 # window and each article's current story; params carry entity_weight and recluster_*.
 # Version-1 states load with entity_weight 0 and re-clustering off, i.e. as they were built.
-STATE_VERSION = 2
+# 3: stories carry `archived` (their sums cut to a signature); params carry
+# revive_threshold and archive_limit. Version-2 states load unchanged (none archived yet).
+STATE_VERSION = 3
 
 # Defaults live in Settings, with where each value came from (settings.py).
 _SETTINGS = Settings()
@@ -71,9 +74,20 @@ DEFAULT_RECLUSTER_SIZE = _SETTINGS.cluster_recluster_size
 # eval-harness units with cached MiniLM vectors); 0.2 scored as merging off does, and
 # keeps merges for stories that really converge.
 DEFAULT_MERGE_MARGIN = 0.2
-# Stories changed since the inverted indexes were built are scored without them; past this
-# many the indexes are rebuilt (O(all stories' non-zeros), so amortised over as many joins).
-_REBUILD_DIRTY = 256
+# A continuation of a dormant story must be clearer than a join within the window: it is
+# scored against a truncated signature and bridges a gap of weeks or months.
+DEFAULT_REVIVE_MARGIN = 0.15
+DEFAULT_ARCHIVE_LIMIT = _SETTINGS.cluster_archive_limit
+# A story leaves the posting indexes (and is archived) once its newest article is this many
+# windows older than the newest arrival; the slack keeps late arrivals joinable.
+DORMANT_AFTER_WINDOWS = 2
+# Archived signature sizes: a story's most heavily weighted terms and cues.
+SIGNATURE_TERMS = 64
+SIGNATURE_CUES = 32
+# Posting-index deltas below this many entries never trigger a rebuild on their own.
+_MIN_DELTA = 4096
+_EMPTY_INDICES = np.zeros(0, dtype=np.int64)
+_EMPTY_VALUES = np.zeros(0)
 # Stories keep their first articles' headlines to label them (see cluster/label.py).
 LABEL_POOL = 5
 
@@ -96,6 +110,10 @@ class _StoryState:
     # Sum of members' unit entity-cue vectors (features.py), as the terms.
     cue_indices: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cue_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # Articles added since the sums above were last needed (folded in by _materialise).
+    pending: list[_WindowRow] = field(default_factory=list)
+    # Dormant: out of the posting indexes, sums cut to a signature (see _archive).
+    archived: bool = False
 
 
 @dataclass(slots=True)
@@ -124,8 +142,8 @@ class OnlineClusterer:
 
     Args:
         threshold: similarity (0-1) an article needs to join a story.
-        window_days: a story is dormant (never joined again) once its newest article is
-            this much older than the incoming one; undated articles see every story.
+        window_days: a story is dormant once its newest article is this much older than
+            the incoming one; undated articles see every story that is not archived.
         embedder: an `Embedder` for the semantic half of the similarity, or None for
             TF-IDF alone (then `text_weight` is forced to 1).
         text_weight: weight of the TF-IDF cosine; the embedder cosine gets the rest.
@@ -137,6 +155,10 @@ class OnlineClusterer:
             also ends with one); 0 turns re-clustering off.
         recluster_size: how many of the newest articles a re-clustering looks at (its cost
             is quadratic in this).
+        revive_threshold: similarity an article needs to a dormant story's signature to
+            continue it after a gap (default: threshold + 0.15); 1.0 or more turns it off.
+        archive_limit: dormant stories kept revivable; past it the longest-dormant ones
+            keep only their metadata.
 
     >>> clusterer = OnlineClusterer(threshold=0.3)
     >>> clusterer.partial_fit(["Fire at port", "Port fire spreads"], [None, None]).labels_
@@ -154,6 +176,8 @@ class OnlineClusterer:
         entity_weight: float = DEFAULT_ENTITY_WEIGHT,
         recluster_every: int = DEFAULT_RECLUSTER_EVERY,
         recluster_size: int = DEFAULT_RECLUSTER_SIZE,
+        revive_threshold: float | None = None,
+        archive_limit: int = DEFAULT_ARCHIVE_LIMIT,
     ) -> None:
         if not 0 < threshold < 1:
             raise ConfigError(f"threshold must be in (0, 1), got {threshold!r}")
@@ -171,6 +195,10 @@ class OnlineClusterer:
             raise ConfigError(f"recluster_every must be 0 (off) or more, got {recluster_every!r}")
         if recluster_size < 2:
             raise ConfigError(f"recluster_size must be 2 or more, got {recluster_size!r}")
+        if revive_threshold is not None and revive_threshold <= 0:
+            raise ConfigError(f"revive_threshold must be positive, got {revive_threshold!r}")
+        if archive_limit < 0:
+            raise ConfigError(f"archive_limit must be 0 or more, got {archive_limit!r}")
         self.threshold = threshold
         self.window_days = window_days
         self.embedder = embedder
@@ -180,6 +208,8 @@ class OnlineClusterer:
         self.entity_weight = entity_weight
         self.recluster_every = recluster_every
         self.recluster_size = recluster_size
+        self.revive_threshold = revive_threshold
+        self.archive_limit = archive_limit
         self._hasher = HashingVectorizer(
             n_features=n_features, alternate_sign=False, norm=None, stop_words="english"
         )
@@ -193,17 +223,32 @@ class OnlineClusterer:
         self.assignments_: list[int] = []
         self.window_: deque[_WindowRow] = deque(maxlen=recluster_size)
         self.since_recluster_ = 0
-        # Derived from stories_ (rebuilt by from_state): arrays for vectorised look-ups.
-        self._lookup = np.zeros(n_features)
-        self._merged = np.zeros(0, dtype=bool)
+        # Derived state, rebuilt by `_rebuild` (and so by from_state): the live stories
+        # (not merged away, not archived) sit in slots 0..n_slots-1 of the posting indexes
+        # and of these per-slot arrays.
+        self._scratch = np.zeros(n_features)
+        self._terms = PostingIndex(n_features)
+        self._cues = PostingIndex(n_features)
+        self._idf_terms = np.ones(n_features)
+        self._idf_cues = np.ones(n_features)
+        self._built_at_documents = 0
+        self._slot_story = np.zeros(0, dtype=np.int64)
+        self._slot_of: dict[int, int] = {}
+        self._n_slots = 0
+        self._live = np.zeros(0, dtype=bool)
         self._last_s = np.zeros(0)
+        self._term_norm2 = np.zeros(0)
+        self._cue_norm2 = np.zeros(0)
         self._vectors: np.ndarray | None = None
-        # Inverted indexes (hashed term -> stories holding it) for finding the stories an
-        # article can score above zero with; stories changed since the last rebuild are
-        # kept in _dirty and always scored (see _candidates).
-        self._term_index: sp.csr_matrix | None = None
-        self._cue_index: sp.csr_matrix | None = None
-        self._dirty: set[int] = set()
+        self._newest_s = -np.inf
+        # stories joined or created since the last build: checked for merges at the next
+        self._changed: set[int] = set()
+        # dormant stories' signatures (see _archive): entry -> story id, story id -> entry
+        self._archive_terms = ArchiveIndex(n_features)
+        self._archive_cues = ArchiveIndex(n_features)
+        self._entry_story: list[int] = []
+        self._entry_of: dict[int, int] = {}
+        self._entry_vectors: dict[int, np.ndarray] = {}
 
     # --- fitting ------------------------------------------------------------------------
 
@@ -219,9 +264,9 @@ class OnlineClusterer:
         """Assign each text, in the order given (sort by date first), to a story.
 
         `vectors` are precomputed embedder rows for `texts` (to reuse them across runs);
-        without them the embedder is called once for the whole batch. With re-clustering
-        on, the call ends with a window re-clustering (quadratic in `recluster_size`), so
-        feed batches rather than one article per call.
+        without them the embedder is called once for the whole batch. The call ends with
+        a window re-clustering when that is on (quadratic in `recluster_size`) and with
+        the pending merge checks, so feed batches rather than one article per call.
         """
         n = len(texts)
         if len(dates) != n:
@@ -247,9 +292,9 @@ class OnlineClusterer:
         cues = hash_cues(list(texts), self.n_features) if self.entity_weight > 0 else None
         for row in range(n):
             self._add_one(
-                counts[row],
-                None if cues is None else cues[row],
-                None if vectors is None else vectors[row],
+                _row(counts, row),
+                None if cues is None else _row(cues, row),
+                None if vectors is None else np.asarray(vectors[row], dtype=np.float64),
                 _utc(dates[row]),
                 article_ids[row],
                 headlines[row],
@@ -260,6 +305,8 @@ class OnlineClusterer:
                 self.recluster_window()
         if self.recluster_every and self.since_recluster_:
             self.recluster_window()
+        elif self._changed:
+            self._rebuild()
         return self
 
     def _idf(self, indices: np.ndarray, frequency: np.ndarray | None = None) -> np.ndarray:
@@ -271,9 +318,7 @@ class OnlineClusterer:
         """Sorted indices and values of a count row, scaled to unit IDF-weighted norm."""
         if row is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        indices = row.indices.astype(np.int64)
-        order = np.argsort(indices)
-        indices, values = indices[order], row.data[order]
+        indices, values = row
         frequency[indices] += 1
         norm = float(np.sqrt(np.sum((values * self._idf(indices, frequency)) ** 2)))
         return indices, values / norm if norm else values
@@ -282,215 +327,244 @@ class OnlineClusterer:
         self.documents_seen_ += 1
         indices, values = self._unit_row(terms, self.document_frequency_)
         cue_indices, cue_values = self._unit_row(cues, self.cue_frequency_)
-        active = self._active_mask(when)
-        story = None
+        if self._needs_rebuild():
+            self._rebuild()
+        row = _WindowRow(
+            position=len(self.labels_),
+            term_indices=indices,
+            term_values=values,
+            cue_indices=cue_indices,
+            cue_values=cue_values,
+            vector=vector,
+            at=when,
+            headline=headline,
+            outlet=outlet,
+        )
+        query = _Query.of(row, self._idf_terms, self._idf_cues)
+        story, term_dot, cue_dot = None, 0.0, 0.0
         if indices.size:
-            candidates = self._candidates(active, indices, cue_indices, vector)
-            if candidates:
-                similarity = self._similarity(
-                    indices, values, vector, candidates, cue_indices, cue_values
-                )
+            slots, similarity, term_dots, cue_dots = self._score(query, when)
+            if slots.size:
                 best = int(np.argmax(similarity))
                 if similarity[best] >= self.threshold:
-                    story = candidates[best]
+                    story = self.stories_[int(self._slot_story[slots[best]])]
+                    term_dot, cue_dot = term_dots[best], cue_dots[best]
+            if story is None:
+                story = self._revive(query, when, article_id)
         if story is None:
-            story = _StoryState(
-                story_id=len(self.stories_),
-                term_indices=indices,
-                term_values=values,
-                vector=None if vector is None else np.array(vector, dtype=np.float64),
-                size=1,
-                first_at=when,
-                last_at=when,
-                cue_indices=cue_indices,
-                cue_values=cue_values,
-            )
-            self.stories_.append(story)
-        else:
-            story.term_indices, story.term_values = _add_sparse(
-                story.term_indices, story.term_values, indices, values
-            )
-            story.cue_indices, story.cue_values = _add_sparse(
-                story.cue_indices, story.cue_values, cue_indices, cue_values
-            )
-            if vector is not None:
-                story.vector = story.vector + vector
-            story.size += 1
-            if when is not None:
-                story.first_at = when if story.first_at is None else min(story.first_at, when)
-                story.last_at = when if story.last_at is None else max(story.last_at, when)
-        self._sync(story)
+            story = self._new_empty_story()
+            self._open_slot(story)
+        self._join(story, row, query, term_dot, cue_dot)
         story.article_ids.append(article_id)
-        if headline and len(story.headlines) < LABEL_POOL:
-            story.headlines.append(headline)
-        if outlet and outlet not in story.outlets:
-            story.outlets.append(outlet)
         self.labels_.append(story.story_id)
         self.assignments_.append(story.story_id)
         self.article_ids_.append(article_id)
+        if when is not None:
+            self._newest_s = max(self._newest_s, when.timestamp())
         if self.recluster_every:
-            self.window_.append(
-                _WindowRow(
-                    position=len(self.labels_) - 1,
-                    term_indices=indices,
-                    term_values=values,
-                    cue_indices=cue_indices,
-                    cue_values=cue_values,
-                    vector=None if vector is None else np.array(vector, dtype=np.float64),
-                    at=when,
-                    headline=headline,
-                    outlet=outlet,
-                )
-            )
-        if story.size > 1:
-            active[story.story_id] = False
-            others = self._candidates(active, story.term_indices, story.cue_indices, story.vector)
-            self._merge_into(story, others, when, article_id)
+            self.window_.append(row)
 
-    def _active_mask(self, when: datetime | None) -> np.ndarray:
-        """Per story id: not merged away and (undated or) inside the window of `when`."""
-        n = len(self.stories_)
-        keep = ~self._merged[:n]
+    def _join(self, story, row: _WindowRow, query: _Query, term_dot, cue_dot) -> None:
+        """Add one article to a live story: its sums (lazily), slot, norms and metadata."""
+        slot = self._slot_of[story.story_id]
+        story.pending.append(row)
+        # |s + a|^2 = |s|^2 + 2 s.a + |a|^2 under the built IDF; s.a was just scored
+        self._term_norm2[slot] += 2 * term_dot + query.term_norm**2
+        self._cue_norm2[slot] += 2 * cue_dot + query.cue_norm**2
+        self._terms.add(slot, query.terms, query.term_weights)
+        self._cues.add(slot, query.cues, query.cue_weights)
+        if row.vector is not None:
+            story.vector = row.vector.copy() if story.vector is None else story.vector + row.vector
+            self._slot_vector(slot, story.vector)
+        story.size += 1
+        when = row.at
+        if when is not None:
+            story.first_at = when if story.first_at is None else min(story.first_at, when)
+            story.last_at = when if story.last_at is None else max(story.last_at, when)
+            self._last_s[slot] = story.last_at.timestamp()
+        if row.headline and len(story.headlines) < LABEL_POOL:
+            story.headlines.append(row.headline)
+        if row.outlet and row.outlet not in story.outlets:
+            story.outlets.append(row.outlet)
+        self._changed.add(story.story_id)
+
+    # --- scoring ------------------------------------------------------------------------
+
+    def _score(self, query: _Query, when: datetime | None, exclude: int | None = None):
+        """Slots that can be joined at `when` and their similarities to `query`.
+
+        Returns (slots, similarity, term dot products, cue dot products). Without embedder
+        vectors a story sharing no term and no cue with the query scores exactly 0, below
+        any threshold, so only slots with a posting are kept; with vectors, every active
+        slot is.
+        """
+        n = self._n_slots
+        term_dots = self._terms.dots(query.terms, query.term_weights, n, self._scratch)
+        use_cues = self.entity_weight > 0 and query.cues.size > 0
+        cue_dots = (
+            self._cues.dots(query.cues, query.cue_weights, n, self._scratch)
+            if use_cues
+            else np.zeros(n)
+        )
+        keep = self._live[:n].copy()
         if when is not None:
             gap = np.abs(self._last_s[:n] - when.timestamp())
             keep &= np.isnan(gap) | (gap <= self.window_days * 86400)
-        return keep
+        if exclude is not None:
+            keep[exclude] = False
+        semantic = query.vector is not None and self.text_weight < 1
+        if not semantic:
+            keep &= (term_dots > 0) | (cue_dots > 0)
+        slots = np.flatnonzero(keep)
+        term_dots, cue_dots = term_dots[slots], cue_dots[slots]
+        text = term_dots / np.maximum(np.sqrt(self._term_norm2[slots]), 1e-12)
+        text /= query.term_norm or 1.0
+        if semantic:
+            centroids = (
+                self._vectors[slots]
+                if self._vectors is not None
+                else np.zeros((slots.size, query.vector.size))
+            )
+            cosine = centroids @ query.vector
+            cosine /= np.maximum(np.sqrt(np.einsum("ij,ij->i", centroids, centroids)), 1e-12)
+            cosine /= max(float(np.sqrt(query.vector @ query.vector)), 1e-12)
+            text = self.text_weight * text + (1 - self.text_weight) * cosine
+        if use_cues:
+            cue_norm2 = self._cue_norm2[slots]
+            entity = cue_dots / np.maximum(np.sqrt(cue_norm2), 1e-12) / query.cue_norm
+            weight = np.where(cue_norm2 > 1e-18, self.entity_weight, 0.0)
+            text = (1 - weight) * text + weight * entity
+        return slots, text, term_dots, cue_dots
 
-    def _candidates(self, active, indices, cue_indices, vector) -> list[_StoryState]:
-        """Active stories, in id order, whose similarity to a query can be above zero.
+    # --- index maintenance --------------------------------------------------------------
 
-        Without embedder vectors a story sharing no hashed term and no entity cue with the
-        query scores exactly 0 (its dot products are sums of zeros), and join and merge
-        thresholds are positive, so only stories that share one need scoring: the rest
-        can neither be chosen nor tie a chosen one. Scoring them with `_similarity` gives
-        the same numbers as scoring all active stories (each story's sums run over its own
-        entries in the same order), so assignments are unchanged; the cost falls from all
-        active stories' non-zeros to the sharing stories' (the issue's brute-force scan).
-        """
-        if vector is not None and self.text_weight < 1:
-            ids = np.flatnonzero(active)
-        else:
-            if len(self._dirty) > _REBUILD_DIRTY:
-                self._rebuild_index()
-            found = [np.fromiter(self._dirty, dtype=np.int64, count=len(self._dirty))]
-            found.append(_postings(self._term_index, indices))
-            if self.entity_weight > 0 and cue_indices.size:
-                found.append(_postings(self._cue_index, cue_indices))
-            ids = np.unique(np.concatenate(found))
-            ids = ids[active[ids]]
-        return [self.stories_[i] for i in ids]
+    def _needs_rebuild(self) -> bool:
+        """Rebuild when IDF has drifted (documents seen grew by a tenth) or the deltas
+        cost more per query than a rebuild amortised over them would (module doc)."""
+        if self.documents_seen_ > 1.1 * self._built_at_documents + 1:
+            return True
+        deltas = self._terms.delta_size + self._cues.delta_size
+        built = self._terms.size + self._cues.size
+        return deltas > max(_MIN_DELTA, 0.5 * np.sqrt(built * max(deltas, 1)))
 
-    def _rebuild_index(self) -> None:
-        """Term-major inverted indexes over every story (merged ones are masked later)."""
-        stories = self.stories_
-        self._term_index = _inverted([s.term_indices for s in stories], self.n_features)
-        self._cue_index = _inverted([s.cue_indices for s in stories], self.n_features)
-        self._dirty.clear()
+    def _rebuild(self) -> None:
+        """Re-weight with the current IDF, archive dormant stories, rebuild the posting
+        indexes over the live stories, then run the pending merge checks."""
+        self._idf_terms = self._idf(np.arange(self.n_features))
+        self._idf_cues = self._idf(np.arange(self.n_features), self.cue_frequency_)
+        self._built_at_documents = self.documents_seen_
+        horizon = self._newest_s - DORMANT_AFTER_WINDOWS * self.window_days * 86400
+        live, dormant = [], []
+        for story in self.stories_:
+            if story.merged_into is not None or story.archived:
+                continue
+            _materialise(story)
+            stamp = story.last_at.timestamp() if story.last_at else np.nan
+            (dormant if stamp < horizon else live).append(story)
+        self._archive(dormant)
+        count = len(live)
+        self._slot_story = np.fromiter((s.story_id for s in live), dtype=np.int64, count=count)
+        self._slot_of = {s.story_id: i for i, s in enumerate(live)}
+        self._n_slots = count
+        self._live = np.ones(count, dtype=bool)
+        self._last_s = np.array(
+            [s.last_at.timestamp() if s.last_at else np.nan for s in live], dtype=float
+        )
+        self._term_norm2 = self._build(self._terms, live, "term", self._idf_terms)
+        self._cue_norm2 = self._build(self._cues, live, "cue", self._idf_cues)
+        vectors = [s.vector for s in live]
+        self._vectors = None
+        if any(v is not None for v in vectors):
+            size = next(v.size for v in vectors if v is not None)
+            self._vectors = np.stack([np.zeros(size) if v is None else v for v in vectors])
+        changed, self._changed = sorted(self._changed), set()
+        for story_id in changed:
+            self._check_merge(self.stories_[story_id])
 
-    def _sync(self, story: _StoryState) -> None:
-        """Copy a story's vector, newest time and merge flag into the lookup arrays."""
-        i = story.story_id
-        self._dirty.add(i)
-        if i >= self._merged.size:
-            grow = max(64, 2 * self._merged.size)
-            self._merged = np.concatenate([self._merged, np.zeros(grow, dtype=bool)])
-            self._last_s = np.concatenate([self._last_s, np.full(grow, np.nan)])
+    def _build(self, index: PostingIndex, stories, kind: str, idf: np.ndarray) -> np.ndarray:
+        """Build one posting index over `stories` (slot = position); their squared norms."""
+        indices = [getattr(s, f"{kind}_indices") for s in stories]
+        lengths = np.fromiter((i.size for i in indices), dtype=np.int64, count=len(indices))
+        terms = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+        values = [getattr(s, f"{kind}_values") for s in stories]
+        weights = (np.concatenate(values) if values else np.zeros(0)) * idf[terms]
+        slots = np.repeat(np.arange(len(stories)), lengths)
+        index.build(terms, slots, weights, len(stories))
+        return np.bincount(slots, weights=weights**2, minlength=len(stories))
+
+    def _open_slot(self, story: _StoryState) -> int:
+        """Give a story created (or revived) since the last build a slot of its own."""
+        slot = self._n_slots
+        if slot >= self._live.size:
+            grow = max(64, 2 * self._live.size)
+            self._slot_story = np.resize(self._slot_story, grow)
+            self._live = np.concatenate([self._live, np.zeros(grow - self._live.size, bool)])
+            pad = grow - self._last_s.size
+            self._last_s = np.concatenate([self._last_s, np.full(pad, np.nan)])
+            self._term_norm2 = np.concatenate([self._term_norm2, np.zeros(pad)])
+            self._cue_norm2 = np.concatenate([self._cue_norm2, np.zeros(pad)])
             if self._vectors is not None:
-                extra = np.zeros((grow, self._vectors.shape[1]))
-                self._vectors = np.concatenate([self._vectors, extra])
-        self._merged[i] = story.merged_into is not None
-        self._last_s[i] = story.last_at.timestamp() if story.last_at else np.nan
+                self._vectors = np.concatenate(
+                    [self._vectors, np.zeros((pad, self._vectors.shape[1]))]
+                )
+        self._n_slots += 1
+        self._slot_story[slot] = story.story_id
+        self._slot_of[story.story_id] = slot
+        self._live[slot] = True
+        self._last_s[slot] = story.last_at.timestamp() if story.last_at else np.nan
+        _materialise(story)
+        for kind, index, idf, norms in (
+            ("term", self._terms, self._idf_terms, self._term_norm2),
+            ("cue", self._cues, self._idf_cues, self._cue_norm2),
+        ):
+            indices = getattr(story, f"{kind}_indices")
+            weights = getattr(story, f"{kind}_values") * idf[indices]
+            index.add(slot, indices, weights)
+            norms[slot] = float(weights @ weights)
         if story.vector is not None:
-            if self._vectors is None:
-                self._vectors = np.zeros((self._merged.size, story.vector.size))
-            self._vectors[i] = story.vector
+            self._slot_vector(slot, story.vector)
+        elif self._vectors is not None:
+            self._vectors[slot] = 0.0
+        return slot
 
-    def _cosines(self, indices, values, frequency, story_indices, story_values) -> np.ndarray:
-        """IDF-weighted cosines of one sparse vector to each stories' sparse vector.
+    def _slot_vector(self, slot: int, vector: np.ndarray) -> None:
+        if self._vectors is None:
+            self._vectors = np.zeros((self._live.size, vector.size))
+        self._vectors[slot] = vector
 
-        Computed on the stories' concatenated rows with the current IDF (O(total
-        non-zeros), no matrix is rebuilt per article).
-        """
-        lengths = np.array([i.size for i in story_indices])
-        all_indices = np.concatenate(story_indices)
-        all_values = np.concatenate(story_values)
-        weighted = all_values * self._idf(all_indices, frequency)
-        query = values * self._idf(indices, frequency)
-        query_norm = float(np.linalg.norm(query)) or 1.0
-        lookup = self._lookup
-        lookup[indices] = query
-        rows = np.repeat(np.arange(len(story_indices)), lengths)
-        count = len(story_indices)
-        dots = np.bincount(rows, weights=weighted * lookup[all_indices], minlength=count)
-        lookup[indices] = 0.0
-        norms = np.sqrt(np.bincount(rows, weights=weighted**2, minlength=count))
-        return dots / np.maximum(norms, 1e-12) / query_norm
+    # --- merges -------------------------------------------------------------------------
 
-    def _similarity(
-        self, indices, values, vector, stories: list[_StoryState], cue_indices=None, cue_values=None
-    ) -> np.ndarray:
-        """Weighted cosines of one article or story to each of `stories` (module doc)."""
-        text = self._cosines(
-            indices,
-            values,
-            self.document_frequency_,
-            [s.term_indices for s in stories],
-            [s.term_values for s in stories],
-        )
-        if vector is None or self.text_weight >= 1:
-            mixed = text
-        else:
-            ids = np.fromiter((s.story_id for s in stories), dtype=np.int64, count=len(stories))
-            centroids = self._vectors[ids]
-            semantic = centroids @ vector
-            semantic /= np.maximum(np.sqrt(np.einsum("ij,ij->i", centroids, centroids)), 1e-12)
-            semantic /= max(float(np.sqrt(vector @ vector)), 1e-12)
-            mixed = self.text_weight * text + (1 - self.text_weight) * semantic
-        if self.entity_weight <= 0 or cue_indices is None or not cue_indices.size:
-            return mixed
-        story_cues = [s.cue_indices for s in stories]
-        has_cues = np.array([c.size > 0 for c in story_cues])
-        if not has_cues.any():
-            return mixed
-        entity = self._cosines(
-            cue_indices,
-            cue_values,
-            self.cue_frequency_,
-            story_cues,
-            [s.cue_values for s in stories],
-        )
-        weight = np.where(has_cues, self.entity_weight, 0.0)
-        return (1 - weight) * mixed + weight * entity
-
-    def _merge_into(self, story, others, when, article_id) -> None:
+    def _check_merge(self, story: _StoryState) -> None:
+        """Merge a story that grew with the most similar other active story, if at the
+        merge threshold; the older id is kept and a `StoryEvent("merge")` recorded."""
         limit = (
             self.merge_threshold
             if self.merge_threshold is not None
             else self.threshold + DEFAULT_MERGE_MARGIN
         )
-        if not others or limit >= 1:
+        slot = self._slot_of.get(story.story_id)
+        if limit >= 1 or slot is None or story.merged_into is not None or story.size < 2:
             return
-        similarity = self._similarity(
-            story.term_indices,
-            story.term_values,
-            story.vector,
-            others,
-            story.cue_indices,
-            story.cue_values,
-        )
+        _materialise(story)
+        query = _Query.of(story, self._idf_terms, self._idf_cues)
+        slots, similarity, _, _ = self._score(query, story.last_at, exclude=slot)
+        if not slots.size:
+            return
         best = int(np.argmax(similarity))
         if similarity[best] < limit:
             return
-        other = others[best]
+        other = self.stories_[int(self._slot_story[slots[best]])]
         keep, gone = (story, other) if story.story_id < other.story_id else (other, story)
+        _materialise(keep)
+        _materialise(gone)
         keep.term_indices, keep.term_values = _add_sparse(
             keep.term_indices, keep.term_values, gone.term_indices, gone.term_values
         )
         keep.cue_indices, keep.cue_values = _add_sparse(
             keep.cue_indices, keep.cue_values, gone.cue_indices, gone.cue_values
         )
-        if keep.vector is not None and gone.vector is not None:
-            keep.vector = keep.vector + gone.vector
+        if gone.vector is not None:
+            keep.vector = gone.vector.copy() if keep.vector is None else keep.vector + gone.vector
         keep.size += gone.size
         keep.article_ids.extend(gone.article_ids)
         for headline in gone.headlines:
@@ -502,18 +576,122 @@ class OnlineClusterer:
         stamps = [t for t in (keep.last_at, gone.last_at) if t is not None]
         keep.last_at = max(stamps) if stamps else None
         gone.merged_into = keep.story_id
-        self._sync(keep)
-        self._sync(gone)
+        self._live[self._slot_of.pop(gone.story_id)] = False
+        # the kept story moves to a fresh slot holding its merged sums
+        self._live[self._slot_of.pop(keep.story_id)] = False
+        self._open_slot(keep)
         self.events_.append(
             StoryEvent(
                 kind="merge",
                 story_id=keep.story_id,
                 from_ids=(gone.story_id,),
+                at=story.last_at,
+                article_id=story.article_ids[-1] if story.article_ids else None,
+                similarity=round(float(similarity[best]), 4),
+            )
+        )
+
+    # --- dormant stories ----------------------------------------------------------------
+
+    def _archive(self, stories: list[_StoryState]) -> None:
+        """Keep a small signature of each newly dormant story so a clear continuation can
+        revive it (`_revive`); past `archive_limit` the oldest signatures are dropped."""
+        if not stories:
+            return
+        entries, term_rows, cue_rows = [], [], []
+        for story in stories:
+            story.archived = True
+            story.term_indices, story.term_values = _top(
+                story.term_indices, story.term_values, self._idf_terms, SIGNATURE_TERMS
+            )
+            story.cue_indices, story.cue_values = _top(
+                story.cue_indices, story.cue_values, self._idf_cues, SIGNATURE_CUES
+            )
+            entry = len(self._entry_story)
+            self._entry_story.append(story.story_id)
+            self._entry_of[story.story_id] = entry
+            entries.append(entry)
+            term_rows.append(_unit(story.term_indices, story.term_values, self._idf_terms))
+            cue_rows.append(_unit(story.cue_indices, story.cue_values, self._idf_cues))
+            if story.vector is not None:
+                norm = float(np.linalg.norm(story.vector)) or 1.0
+                self._entry_vectors[entry] = (story.vector / norm).astype(np.float32)
+        self._archive_terms.add(entries, term_rows)
+        self._archive_cues.add(entries, cue_rows)
+        while self._archive_terms.entries > self.archive_limit:
+            first = self._archive_terms.chunks[0][1]
+            self._archive_terms.drop_oldest()
+            self._archive_cues.drop_oldest()
+            for entry in first.tolist():
+                story = self.stories_[self._entry_story[entry]]
+                if self._entry_of.get(story.story_id) == entry:
+                    del self._entry_of[story.story_id]
+                    story.term_indices, story.term_values = _EMPTY_INDICES, _EMPTY_VALUES
+                    story.cue_indices, story.cue_values = _EMPTY_INDICES, _EMPTY_VALUES
+                    story.vector = None
+                self._entry_vectors.pop(entry, None)
+
+    def _revive(self, query: _Query, when, article_id) -> _StoryState | None:
+        """The dormant story this article clearly continues (its signature scores at
+        `revive_threshold`), moved back into the live slots; None if there is none."""
+        limit = (
+            self.revive_threshold
+            if self.revive_threshold is not None
+            else self.threshold + DEFAULT_REVIVE_MARGIN
+        )
+        if limit >= 1 or not self._entry_of:
+            return None
+        term_unit, cue_unit = query.unit_weights()
+        entries, term_dots = self._archive_terms.search(query.terms, term_unit)
+        cue_dots = np.zeros(entries.size)
+        use_cues = self.entity_weight > 0 and query.cues.size > 0
+        if use_cues:
+            cue_entries, found = self._archive_cues.search(query.cues, cue_unit)
+            both = np.concatenate([entries, cue_entries])
+            entries, inverse = np.unique(both, return_inverse=True)
+            split = term_dots.size
+            term_dots = np.bincount(inverse[:split], term_dots, entries.size)
+            cue_dots = np.bincount(inverse[split:], found, entries.size)
+        valid = np.array(
+            [self._entry_of.get(self._entry_story[e]) == e for e in entries.tolist()], dtype=bool
+        )
+        if not valid.any():
+            return None
+        entries, similarity, cue_dots = entries[valid], term_dots[valid], cue_dots[valid]
+        if query.vector is not None and self.text_weight < 1:
+            norm = float(np.linalg.norm(query.vector)) or 1.0
+            semantic = np.array(
+                [
+                    float(self._entry_vectors[e] @ query.vector) / norm
+                    if e in self._entry_vectors
+                    else 0.0
+                    for e in entries.tolist()
+                ]
+            )
+            similarity = self.text_weight * similarity + (1 - self.text_weight) * semantic
+        if use_cues:
+            has_cues = np.array(
+                [self.stories_[self._entry_story[e]].cue_indices.size > 0 for e in entries.tolist()]
+            )
+            weight = np.where(has_cues, self.entity_weight, 0.0)
+            similarity = (1 - weight) * similarity + weight * cue_dots
+        best = int(np.argmax(similarity))
+        if similarity[best] < limit:
+            return None
+        story = self.stories_[self._entry_story[int(entries[best])]]
+        del self._entry_of[story.story_id]
+        story.archived = False
+        self._open_slot(story)
+        self.events_.append(
+            StoryEvent(
+                kind="revive",
+                story_id=story.story_id,
                 at=when,
                 article_id=article_id,
                 similarity=round(float(similarity[best]), 4),
             )
         )
+        return story
 
     # --- window re-clustering -------------------------------------------------------------
 
@@ -530,6 +708,7 @@ class OnlineClusterer:
                 if r.at is None or (newest - r.at).total_seconds() <= self.window_days * 86400
             ]
         if len(rows) < 2:
+            self._rebuild()
             return []
         groups = average_link_groups(self._row_similarity(rows), self.threshold)
         current = [self.story_of(self.assignments_[r.position]) for r in rows]
@@ -559,10 +738,8 @@ class OnlineClusterer:
                 events.append(
                     StoryEvent("split", story_id=source, to_ids=tuple(sorted(counts)), at=at)
                 )
-            self._sync(story)
-        for story_id in set(targets.values()):
-            self._sync(self.stories_[story_id])
         self.events_.extend(events)
+        self._rebuild()
         return events
 
     def _row_similarity(self, rows: list[_WindowRow]) -> np.ndarray:
@@ -612,6 +789,8 @@ class OnlineClusterer:
 
     def _move(self, row: _WindowRow, source: _StoryState, target: _StoryState) -> None:
         """Take one window article out of `source` and add it to `target`."""
+        _materialise(source)
+        _materialise(target)
         source.term_indices, source.term_values = _add_sparse(
             source.term_indices, source.term_values, row.term_indices, -row.term_values
         )
@@ -694,6 +873,8 @@ class OnlineClusterer:
     def to_state(self) -> dict:
         """Settings and learned state as a JSON-able dict (the embedder is not stored)."""
         frequencies = np.flatnonzero(self.document_frequency_)
+        for story in self.stories_:
+            _materialise(story)
         return {
             "version": STATE_VERSION,
             "params": {
@@ -705,6 +886,8 @@ class OnlineClusterer:
                 "entity_weight": self.entity_weight,
                 "recluster_every": self.recluster_every,
                 "recluster_size": self.recluster_size,
+                "revive_threshold": self.revive_threshold,
+                "archive_limit": self.archive_limit,
                 "embedder": getattr(self.embedder, "name", None),
             },
             "documents_seen": self.documents_seen_,
@@ -746,6 +929,7 @@ class OnlineClusterer:
                     "outlets": list(s.outlets),
                     "merged_into": s.merged_into,
                     "label": s.label,
+                    "archived": s.archived,
                 }
                 for s in self.stories_
             ],
@@ -767,10 +951,10 @@ class OnlineClusterer:
     def from_state(cls, state: dict, embedder: Embedder | None = None) -> OnlineClusterer:
         """Rebuild a clusterer from `to_state()`; pass the same embedder it was built with."""
         version = state.get("version")
-        if version not in (1, STATE_VERSION):
+        if version not in (1, 2, STATE_VERSION):
             raise ConfigError(
                 f"clusterer state version {version!r} is not supported "
-                f"(expected 1 or {STATE_VERSION}); re-cluster with recluster()"
+                f"(expected 1 to {STATE_VERSION}); re-cluster with recluster()"
             )
         params = dict(state["params"])
         # version 1 had no entity cues: keep scoring its stories the way they were built
@@ -821,10 +1005,21 @@ class OnlineClusterer:
                     label=record["label"],
                     cue_indices=np.asarray(record.get("cue_indices", []), dtype=np.int64),
                     cue_values=np.asarray(record.get("cue_values", []), dtype=float),
+                    archived=record.get("archived", False),
                 )
             )
-        for story in clusterer.stories_:
-            clusterer._sync(story)
+        stamps = [s.last_at.timestamp() for s in clusterer.stories_ if s.last_at is not None]
+        clusterer._newest_s = max(stamps, default=-np.inf)
+        clusterer._archive(
+            [
+                s
+                for s in clusterer.stories_
+                if s.archived
+                and s.merged_into is None
+                and (s.term_indices.size or s.cue_indices.size)
+            ]
+        )
+        clusterer._rebuild()
         clusterer.events_ = [
             StoryEvent(
                 kind=e["kind"],
@@ -840,36 +1035,86 @@ class OnlineClusterer:
         return clusterer
 
 
+@dataclass(slots=True)
+class _Query:
+    """An article or story as a query: IDF-weighted terms and cues (built IDF), norms."""
+
+    terms: np.ndarray
+    term_weights: np.ndarray
+    term_norm: float
+    cues: np.ndarray
+    cue_weights: np.ndarray
+    cue_norm: float
+    vector: np.ndarray | None
+
+    @classmethod
+    def of(cls, item, idf_terms: np.ndarray, idf_cues: np.ndarray) -> _Query:
+        """From anything with term/cue indices and values and a vector (row or story)."""
+        term_weights = item.term_values * idf_terms[item.term_indices]
+        cue_weights = item.cue_values * idf_cues[item.cue_indices]
+        return cls(
+            terms=item.term_indices,
+            term_weights=term_weights,
+            term_norm=float(np.sqrt(term_weights @ term_weights)),
+            cues=item.cue_indices,
+            cue_weights=cue_weights,
+            cue_norm=float(np.sqrt(cue_weights @ cue_weights)),
+            vector=item.vector,
+        )
+
+    def unit_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.term_weights / (self.term_norm or 1.0), self.cue_weights / (
+            self.cue_norm or 1.0
+        )
+
+
+def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted column indices and values of one CSR row (without scipy's row slicing)."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    indices = matrix.indices[start:end].astype(np.int64)
+    order = np.argsort(indices)
+    return indices[order], matrix.data[start:end][order]
+
+
+def _materialise(story: _StoryState) -> None:
+    """Fold the articles added since the story's sums were last needed into them."""
+    if not story.pending:
+        return
+    rows, story.pending = story.pending, []
+    story.term_indices, story.term_values = _sum_sparse(
+        [story.term_indices, *(r.term_indices for r in rows)],
+        [story.term_values, *(r.term_values for r in rows)],
+    )
+    story.cue_indices, story.cue_values = _sum_sparse(
+        [story.cue_indices, *(r.cue_indices for r in rows)],
+        [story.cue_values, *(r.cue_values for r in rows)],
+    )
+
+
+def _top(indices, values, idf, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `k` entries with the largest IDF-weighted values, in index order."""
+    if indices.size <= k:
+        return indices, values
+    keep = np.sort(np.argpartition(-(values * idf[indices]), k)[:k])
+    return indices[keep], values[keep]
+
+
+def _unit(indices, values, idf) -> tuple[np.ndarray, np.ndarray]:
+    weights = values * idf[indices]
+    return indices, weights / (float(np.sqrt(weights @ weights)) or 1.0)
+
+
+def _sum_sparse(indices: list[np.ndarray], values: list[np.ndarray]):
+    """Sum of sparse vectors given as sorted indices and values (zeros dropped)."""
+    merged, inverse = np.unique(np.concatenate(indices), return_inverse=True)
+    sums = np.bincount(inverse, weights=np.concatenate(values), minlength=merged.size)
+    keep = np.abs(sums) > 1e-9
+    return merged[keep].astype(np.int64), sums[keep]
+
+
 def _add_sparse(a_indices, a_values, b_indices, b_values) -> tuple[np.ndarray, np.ndarray]:
     """Sum of two sparse vectors given as sorted indices and values (zeros dropped)."""
-    indices, inverse = np.unique(np.concatenate([a_indices, b_indices]), return_inverse=True)
-    values = np.bincount(inverse, weights=np.concatenate([a_values, b_values]))
-    keep = np.abs(values) > 1e-9
-    return indices[keep].astype(np.int64), values[keep]
-
-
-def _inverted(story_indices: list[np.ndarray], n_features: int) -> sp.csr_matrix:
-    """CSR matrix whose row t lists the ids of the stories holding hashed index t."""
-    lengths = np.fromiter((i.size for i in story_indices), dtype=np.int64)
-    terms = np.concatenate(story_indices) if story_indices else np.zeros(0, dtype=np.int64)
-    ids = np.repeat(np.arange(len(story_indices)), lengths)
-    order = np.argsort(terms, kind="stable")
-    indptr = np.zeros(n_features + 1, dtype=np.int64)
-    np.cumsum(np.bincount(terms, minlength=n_features), out=indptr[1:])
-    data = np.ones(order.size, dtype=np.int8)
-    return sp.csr_matrix((data, ids[order], indptr), shape=(n_features, len(story_indices)))
-
-
-def _postings(index: sp.csr_matrix | None, indices: np.ndarray) -> np.ndarray:
-    """Story ids (with repeats) in `index` rows `indices`; none before the first build."""
-    if index is None or not indices.size:
-        return np.zeros(0, dtype=np.int64)
-    starts, ends = index.indptr[indices], index.indptr[indices + 1]
-    lengths = ends - starts
-    if not lengths.sum():
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return index.indices[offsets + np.arange(lengths.sum())].astype(np.int64)
+    return _sum_sparse([a_indices, b_indices], [a_values, b_values])
 
 
 def _parse(value: str | None) -> datetime | None:
