@@ -22,6 +22,8 @@ both (see the first table's MiniLM row for its rate).
     python benchmarks/cluster_benchmark.py             # a few minutes (MiniLM embeds)
     python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
     python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 100000
+    git worktree add /tmp/prev da3f00b   # the code before the posting indexes
+    python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 --previous /tmp/prev
 """
 
 from __future__ import annotations
@@ -29,16 +31,20 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import random
 import re
 import resource
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from storyline.cluster import OnlineClusterer, resolve_embedder
 from storyline.evaluate import baselines
 from storyline.evaluate.cluster import _stream_order
-from storyline.evaluate.datasets import dataset_path, load_cluster_items
+from storyline.evaluate.datasets import dataset_path, find_data_dir, load_cluster_items
 from storyline.evaluate.metrics import bcubed
 
 
@@ -119,7 +125,16 @@ def _scale_row(n: int, config: str, batch: int) -> tuple[float, float, int, floa
     return n / seconds, peak_rss_mb(), len(set(labels)), bcubed(labels, gold).f1
 
 
-def scale_table(sizes: list[int], batch: int) -> None:
+def _previous_row(source: str, n: int, batch: int) -> tuple[float, float, int, float]:
+    """The shipped row run by another checkout's code (its src/ first on the path)."""
+    env = dict(os.environ, PYTHONPATH=str(Path(source) / "src"))
+    env.setdefault("STORYLINE_DATA", str(find_data_dir()))
+    command = [sys.executable, __file__, "--row", str(n), "--batch", str(batch)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def scale_table(sizes: list[int], batch: int, previous: str | None, previous_max: int) -> None:
     print()
     print("Scale: replicated stream, no embedder, threshold 0.25, batches of", batch)
     print("| system | n | articles/s | peak RSS MB | stories | BCubed F1 |")
@@ -134,6 +149,10 @@ def scale_table(sizes: list[int], batch: int) -> None:
             with context.Pool(1) as pool:
                 rate, rss, stories, f1 = pool.apply(_scale_row, (n, config, batch))
             print(f"| {name} | {n} | {rate:.0f} | {rss:.0f} | {stories} | {f1:.3f} |", flush=True)
+        if previous and n <= previous_max:
+            rate, rss, stories, f1 = _previous_row(previous, n, batch)
+            name = f"baseline: the same, previous code ({previous})"
+            print(f"| {name} | {n} | {rate:.0f} | {rss:.0f} | {stories} | {f1:.3f} |", flush=True)
 
 
 def main() -> None:
@@ -141,7 +160,20 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-minilm", action="store_true")
     parser.add_argument("--scale", type=int, nargs="*", default=[], metavar="N")
+    parser.add_argument(
+        "--previous",
+        metavar="DIR",
+        help="a checkout of earlier code (git worktree add DIR REV) to run the shipped "
+        "scale row with, as a same-run baseline",
+    )
+    parser.add_argument(
+        "--previous-max", type=int, default=10_000, help="largest n to run --previous at"
+    )
+    parser.add_argument("--row", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.row:  # one shipped scale row, as JSON, for --previous
+        print(json.dumps(_scale_row(args.row, "shipped", args.batch)))
+        return
     texts, dates, gold = load_stream()
     print(f"stream: {len(texts)} items, {len(set(gold))} gold stories")
     print("| system | n | articles/s | peak RSS MB | stories | merges | state MB | BCubed F1 |")
@@ -160,7 +192,7 @@ def main() -> None:
         f"{peak_rss_mb():.0f} | {len(set(labels))} | - | - | {bcubed(labels, gold).f1:.3f} |"
     )
     if args.scale:
-        scale_table(args.scale, args.batch)
+        scale_table(args.scale, args.batch, args.previous, args.previous_max)
 
 
 if __name__ == "__main__":

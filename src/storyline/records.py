@@ -321,7 +321,8 @@ class StoryEvent:
     """A change to story identity, recorded instead of renumbering stories.
 
     merge: stories `from_ids` were absorbed into `story_id`; split: articles of `story_id`
-    moved to the new stories `to_ids` (batch re-clustering after a settings change).
+    moved to the new stories `to_ids` (window or batch re-clustering); revive: dormant
+    story `story_id` was continued by `article_id` after a gap longer than the window.
     """
 
     kind: Literal["merge", "split", "revive"]

@@ -75,8 +75,8 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
     checked = []
 
     class Checked(OnlineClusterer):
-        def _score(self, query, when, exclude=None):
-            slots, similarity, term_dots, cue_dots = super()._score(query, when, exclude)
+        def _score(self, query, exclude=None):
+            slots, similarity, term_dots, cue_dots = super()._score(query, exclude)
             every = np.setdiff1d(np.flatnonzero(self._live[: self._n_slots]), [exclude])
             text = _direct_cosines(self, query, every, "term")
             cues = _direct_cosines(self, query, every, "cue")

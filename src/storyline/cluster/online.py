@@ -5,7 +5,7 @@ clustering as in Allan et al. 1998, "Topic Detection and Tracking pilot study").
 similarity to a story is a weighted mean of two centroid cosines:
 - TF-IDF: hashed words (Weinberger et al. 2009) weighted with document frequencies counted
   so far, so no batch fit and no stored vocabulary are needed; a story keeps the sum of its
-  members' sublinear term counts and is re-weighted with the current IDF at each query;
+  members' sublinear term counts, weighted with the IDF of the last index build;
 - an `Embedder` (packaged MiniLM sentence vectors by default in `cluster_stream` when
   installed; see `storyline.embed`), whose centroid is the sum of member vectors;
 - entity cues (cluster/features.py: capitalised names and numbers, hashed and
@@ -13,9 +13,25 @@ similarity to a story is a weighted mean of two centroid cosines:
   earthquakes share their words but not their places, dates and tolls). Their cosine gets
   `entity_weight` of the similarity when both sides have cues.
 The article joins the most similar story when the similarity reaches `threshold`, else it
-starts a new story. After a join, the grown story is compared with the other active
-stories; one at `merge_threshold` or more is merged into the older story and a
-`StoryEvent("merge")` is recorded.
+starts a new story.
+
+Speed (the issue asks >= 300 articles/s/core): IDF weights are frozen between index
+builds, so each story's weighted sums sit in term-major posting indexes
+(cluster/index.py) with running squared norms; an article's dot products with every
+story cost its terms' posting lists, and a join appends the article's entries as a delta
+instead of rewriting the story. A build re-weights everything with the current IDF when
+the documents seen have grown by a tenth, or when the deltas read per query outweigh a
+build. Each build also checks the stories that grew since the last one for merges: one
+at `merge_threshold` or more with another active story is merged into the older story
+and a `StoryEvent("merge")` is recorded.
+
+Long-running stories: a story outside the time window is dormant. A later article that
+clearly continues it (similarity at `revive_threshold`, above the join threshold) joins
+it again and a `StoryEvent("revive")` is recorded, so a story survives gaps of months.
+Dormant stories leave the posting indexes at the next build and keep a signature (their
+64 heaviest terms, 32 heaviest cues and the embedder centroid) in an archive index; past
+`archive_limit` archived stories the oldest keep only their metadata, so working memory
+follows the active window, not the stream's length.
 
 Every `recluster_every` arrivals, and at the end of each `partial_fit` call, the last
 `recluster_size` articles still inside the time window are re-clustered with average-link
@@ -76,7 +92,7 @@ DEFAULT_RECLUSTER_SIZE = _SETTINGS.cluster_recluster_size
 DEFAULT_MERGE_MARGIN = 0.2
 # A continuation of a dormant story must be clearer than a join within the window: it is
 # scored against a truncated signature and bridges a gap of weeks or months.
-DEFAULT_REVIVE_MARGIN = 0.15
+DEFAULT_REVIVE_MARGIN = 0.05
 DEFAULT_ARCHIVE_LIMIT = _SETTINGS.cluster_archive_limit
 # A story leaves the posting indexes (and is archived) once its newest article is this many
 # windows older than the newest arrival; the slack keeps late arrivals joinable.
@@ -343,12 +359,20 @@ class OnlineClusterer:
         query = _Query.of(row, self._idf_terms, self._idf_cues)
         story, term_dot, cue_dot = None, 0.0, 0.0
         if indices.size:
-            slots, similarity, term_dots, cue_dots = self._score(query, when)
-            if slots.size:
-                best = int(np.argmax(similarity))
-                if similarity[best] >= self.threshold:
+            slots, similarity, term_dots, cue_dots = self._score(query)
+            near = self._in_window(slots, when)
+            # a story inside the window is joined at the threshold; a dormant one that is
+            # still live (not yet archived) only by a clear continuation
+            for mask, limit in ((near, self.threshold), (~near, self._revive_limit())):
+                if not mask.any():
+                    continue
+                best = np.flatnonzero(mask)[int(np.argmax(similarity[mask]))]
+                if similarity[best] >= limit:
                     story = self.stories_[int(self._slot_story[slots[best]])]
                     term_dot, cue_dot = term_dots[best], cue_dots[best]
+                    if mask is not near:
+                        self._record_revive(story, when, article_id, similarity[best])
+                    break
             if story is None:
                 story = self._revive(query, when, article_id)
         if story is None:
@@ -390,8 +414,15 @@ class OnlineClusterer:
 
     # --- scoring ------------------------------------------------------------------------
 
-    def _score(self, query: _Query, when: datetime | None, exclude: int | None = None):
-        """Slots that can be joined at `when` and their similarities to `query`.
+    def _in_window(self, slots: np.ndarray, when: datetime | None) -> np.ndarray:
+        """Which of `slots` hold a story inside the time window of `when` (undated: all)."""
+        if when is None:
+            return np.ones(slots.size, dtype=bool)
+        gap = np.abs(self._last_s[slots] - when.timestamp())
+        return np.isnan(gap) | (gap <= self.window_days * 86400)
+
+    def _score(self, query: _Query, exclude: int | None = None):
+        """Live slots that can score above zero and their similarities to `query`.
 
         Returns (slots, similarity, term dot products, cue dot products). Without embedder
         vectors a story sharing no term and no cue with the query scores exactly 0, below
@@ -407,9 +438,6 @@ class OnlineClusterer:
             else np.zeros(n)
         )
         keep = self._live[:n].copy()
-        if when is not None:
-            gap = np.abs(self._last_s[:n] - when.timestamp())
-            keep &= np.isnan(gap) | (gap <= self.window_days * 86400)
         if exclude is not None:
             keep[exclude] = False
         semantic = query.vector is not None and self.text_weight < 1
@@ -547,7 +575,9 @@ class OnlineClusterer:
             return
         _materialise(story)
         query = _Query.of(story, self._idf_terms, self._idf_cues)
-        slots, similarity, _, _ = self._score(query, story.last_at, exclude=slot)
+        slots, similarity, _, _ = self._score(query, exclude=slot)
+        near = self._in_window(slots, story.last_at)
+        slots, similarity = slots[near], similarity[near]
         if not slots.size:
             return
         best = int(np.argmax(similarity))
@@ -634,11 +664,7 @@ class OnlineClusterer:
     def _revive(self, query: _Query, when, article_id) -> _StoryState | None:
         """The dormant story this article clearly continues (its signature scores at
         `revive_threshold`), moved back into the live slots; None if there is none."""
-        limit = (
-            self.revive_threshold
-            if self.revive_threshold is not None
-            else self.threshold + DEFAULT_REVIVE_MARGIN
-        )
+        limit = self._revive_limit()
         if limit >= 1 or not self._entry_of:
             return None
         term_unit, cue_unit = query.unit_weights()
@@ -682,16 +708,24 @@ class OnlineClusterer:
         del self._entry_of[story.story_id]
         story.archived = False
         self._open_slot(story)
+        self._record_revive(story, when, article_id, similarity[best])
+        return story
+
+    def _revive_limit(self) -> float:
+        if self.revive_threshold is not None:
+            return self.revive_threshold
+        return self.threshold + DEFAULT_REVIVE_MARGIN
+
+    def _record_revive(self, story, when, article_id, similarity) -> None:
         self.events_.append(
             StoryEvent(
                 kind="revive",
                 story_id=story.story_id,
                 at=when,
                 article_id=article_id,
-                similarity=round(float(similarity[best]), 4),
+                similarity=round(float(similarity), 4),
             )
         )
-        return story
 
     # --- window re-clustering -------------------------------------------------------------
 
