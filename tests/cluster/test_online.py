@@ -33,12 +33,13 @@ def test_online_story_ids_stable_as_articles_arrive():
     assert clusterer.labels_[:2] == first
 
 
-def test_online_dormant_story_not_joined_after_window():
+def test_online_dormant_story_needs_revive_threshold_not_join_threshold():
     texts = [STREAM[0][0], STREAM[2][0]]
-    labels = cluster_stream(
-        texts, [START, START + timedelta(days=30)], threshold=0.15, window_days=7
-    )
-    assert labels == [0, 1]
+    dates = [START, START + timedelta(days=30)]
+    clusterer = OnlineClusterer(threshold=0.15, window_days=7, revive_threshold=0.9)
+    assert clusterer.partial_fit(texts, dates).labels_ == [0, 1]
+    clusterer = OnlineClusterer(threshold=0.15, window_days=7, revive_threshold=0.16)
+    assert clusterer.partial_fit(texts, dates).labels_ == [0, 0]
 
 
 @pytest.mark.parametrize("kwargs", [{"threshold": 0}, {"threshold": 1.5}, {"window_days": 0}])
