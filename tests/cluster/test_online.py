@@ -50,22 +50,22 @@ def test_online_bad_settings_raise_config_error(kwargs):
 
 
 def _direct_cosines(clusterer, query, slots, kind):
-    """Cosines of `query` with the stories in `slots`, from their summed members."""
-    idf = clusterer._idf_terms if kind == "term" else clusterer._idf_cues
-    q_terms = query.terms if kind == "term" else query.cues
-    q_weights = query.term_weights if kind == "term" else query.cue_weights
+    """Cosines of `query` with the stories in `slots` from their summed members: current
+    IDF in the numerator and the query norm, the built IDF in the story norm."""
+    side = query.terms if kind == "term" else query.cues
+    frequency = clusterer.document_frequency_ if kind == "term" else clusterer.cue_frequency_
+    built = clusterer._idf_terms if kind == "term" else clusterer._idf_cues
+    current = clusterer._idf(np.arange(clusterer.n_features), frequency)
     dense_query = np.zeros(clusterer.n_features)
-    dense_query[q_terms] = q_weights
+    dense_query[side.indices] = side.unit * side.norm
     result = []
     for slot in slots:
         story = clusterer.stories_[int(clusterer._slot_story[slot])]
-        rows = [story, *story.pending]
         dense = np.zeros(clusterer.n_features)
-        for row in rows:
+        for row in [story, *story.pending]:
             np.add.at(dense, getattr(row, f"{kind}_indices"), getattr(row, f"{kind}_values"))
-        dense *= idf
-        norms = np.linalg.norm(dense) * np.linalg.norm(dense_query)
-        result.append(dense @ dense_query / norms if norms else 0.0)
+        norms = np.linalg.norm(dense * built) * side.norm
+        result.append((dense * current) @ dense_query / norms if norms else 0.0)
     return np.array(result)
 
 
@@ -85,7 +85,7 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
             assert np.all(text[~np.isin(every, slots)] == 0)
             picked = np.searchsorted(every, slots)
             expected = text[picked]
-            if query.cues.size:
+            if query.cues.indices.size:
                 has_cues = np.array(
                     [
                         self.stories_[int(self._slot_story[s])].cue_indices.size > 0

@@ -56,26 +56,30 @@ class PostingIndex:
     def dots(
         self, terms: np.ndarray, weights: np.ndarray, n_slots: int, scratch: np.ndarray
     ) -> np.ndarray:
-        """Dot product of the query (`terms`, `weights`) with every slot below `n_slots`.
+        """Dot products of queries with every slot below `n_slots`: one row per row of
+        `weights` (each a weight per term of `terms`).
 
         `scratch` is a zeroed array of `n_features` floats, returned zeroed.
         """
-        result = np.zeros(n_slots)
+        weights = np.atleast_2d(weights)
+        result = np.zeros((weights.shape[0], n_slots))
         if not terms.size:
             return result
         slots, values, repeats = postings(self.matrix, terms)
-        if slots.size:
-            result += np.bincount(
-                slots, weights=values * np.repeat(weights, repeats), minlength=n_slots
-            )[:n_slots]
-        if self.delta_size:
-            scratch[terms] = weights
-            count = self.delta_size
-            products = scratch[self._delta_terms[:count]] * self._delta_weights[:count]
-            scratch[terms] = 0.0
-            result += np.bincount(self._delta_slots[:count], weights=products, minlength=n_slots)[
-                :n_slots
-            ]
+        count = self.delta_size
+        delta_terms = self._delta_terms[:count]
+        for row, query in zip(result, weights, strict=True):
+            if slots.size:
+                row += np.bincount(
+                    slots, weights=values * np.repeat(query, repeats), minlength=n_slots
+                )[:n_slots]
+            if count:
+                scratch[terms] = query
+                products = scratch[delta_terms] * self._delta_weights[:count]
+                scratch[terms] = 0.0
+                row += np.bincount(self._delta_slots[:count], weights=products, minlength=n_slots)[
+                    :n_slots
+                ]
         return result
 
 

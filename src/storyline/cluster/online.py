@@ -21,9 +21,10 @@ builds, so each story's weighted sums sit in term-major posting indexes
 story cost its terms' posting lists, and a join appends the article's entries as a delta
 instead of rewriting the story. A build re-weights everything with the current IDF when
 the documents seen have grown by a tenth, or when the deltas read per query outweigh a
-build. Each build also checks the stories that grew since the last one for merges: one
-at `merge_threshold` or more with another active story is merged into the older story
-and a `StoryEvent("merge")` is recorded.
+build. Cosine numerators use the current document frequencies exactly (see `_Side`);
+story norms are those of the last build, kept current as articles join. After a join,
+the grown story is compared with the other active stories; one at `merge_threshold` or
+more is merged into the older story and a `StoryEvent("merge")` is recorded.
 
 Long-running stories: a story outside the time window is dormant. A later article that
 clearly continues it (similarity at `revive_threshold`, above the join threshold) joins
@@ -257,8 +258,6 @@ class OnlineClusterer:
         self._cue_norm2 = np.zeros(0)
         self._vectors: np.ndarray | None = None
         self._newest_s = -np.inf
-        # stories joined or created since the last build: checked for merges at the next
-        self._changed: set[int] = set()
         # dormant stories' signatures (see _archive): entry -> story id, story id -> entry
         self._archive_terms = ArchiveIndex(n_features)
         self._archive_cues = ArchiveIndex(n_features)
@@ -281,8 +280,8 @@ class OnlineClusterer:
 
         `vectors` are precomputed embedder rows for `texts` (to reuse them across runs);
         without them the embedder is called once for the whole batch. The call ends with
-        a window re-clustering when that is on (quadratic in `recluster_size`) and with
-        the pending merge checks, so feed batches rather than one article per call.
+        a window re-clustering when that is on (quadratic in `recluster_size`), so feed
+        batches rather than one article per call.
         """
         n = len(texts)
         if len(dates) != n:
@@ -321,8 +320,6 @@ class OnlineClusterer:
                 self.recluster_window()
         if self.recluster_every and self.since_recluster_:
             self.recluster_window()
-        elif self._changed:
-            self._rebuild()
         return self
 
     def _idf(self, indices: np.ndarray, frequency: np.ndarray | None = None) -> np.ndarray:
@@ -356,7 +353,7 @@ class OnlineClusterer:
             headline=headline,
             outlet=outlet,
         )
-        query = _Query.of(row, self._idf_terms, self._idf_cues)
+        query = self._query(row)
         story, term_dot, cue_dot = None, 0.0, 0.0
         if indices.size:
             slots, similarity, term_dots, cue_dots = self._score(query)
@@ -387,16 +384,33 @@ class OnlineClusterer:
             self._newest_s = max(self._newest_s, when.timestamp())
         if self.recluster_every:
             self.window_.append(row)
+        self._check_merge(story)
+
+    def _query(self, item) -> _Query:
+        """A row or story as a query, weighted with the built and the current IDF."""
+        terms = _Side.of(
+            item.term_indices,
+            item.term_values,
+            self._idf_terms,
+            self._idf(item.term_indices),
+        )
+        cues = _Side.of(
+            item.cue_indices,
+            item.cue_values,
+            self._idf_cues,
+            self._idf(item.cue_indices, self.cue_frequency_),
+        )
+        return _Query(terms=terms, cues=cues, vector=item.vector)
 
     def _join(self, story, row: _WindowRow, query: _Query, term_dot, cue_dot) -> None:
         """Add one article to a live story: its sums (lazily), slot, norms and metadata."""
         slot = self._slot_of[story.story_id]
         story.pending.append(row)
         # |s + a|^2 = |s|^2 + 2 s.a + |a|^2 under the built IDF; s.a was just scored
-        self._term_norm2[slot] += 2 * term_dot + query.term_norm**2
-        self._cue_norm2[slot] += 2 * cue_dot + query.cue_norm**2
-        self._terms.add(slot, query.terms, query.term_weights)
-        self._cues.add(slot, query.cues, query.cue_weights)
+        self._term_norm2[slot] += 2 * term_dot + query.terms.built_norm**2
+        self._cue_norm2[slot] += 2 * cue_dot + query.cues.built_norm**2
+        self._terms.add(slot, query.terms.indices, query.terms.built)
+        self._cues.add(slot, query.cues.indices, query.cues.built)
         if row.vector is not None:
             story.vector = row.vector.copy() if story.vector is None else story.vector + row.vector
             self._slot_vector(slot, story.vector)
@@ -410,7 +424,6 @@ class OnlineClusterer:
             story.headlines.append(row.headline)
         if row.outlet and row.outlet not in story.outlets:
             story.outlets.append(row.outlet)
-        self._changed.add(story.story_id)
 
     # --- scoring ------------------------------------------------------------------------
 
@@ -424,19 +437,21 @@ class OnlineClusterer:
     def _score(self, query: _Query, exclude: int | None = None):
         """Live slots that can score above zero and their similarities to `query`.
 
-        Returns (slots, similarity, term dot products, cue dot products). Without embedder
+        Returns (slots, similarity, term and cue dot products under the built IDF, for
+        the running norms). Cosine numerators use the current IDF (see `_Side`), story
+        norms the built one, kept current as articles join. Without embedder
         vectors a story sharing no term and no cue with the query scores exactly 0, below
         any threshold, so only slots with a posting are kept; with vectors, every active
         slot is.
         """
         n = self._n_slots
-        term_dots = self._terms.dots(query.terms, query.term_weights, n, self._scratch)
-        use_cues = self.entity_weight > 0 and query.cues.size > 0
-        cue_dots = (
-            self._cues.dots(query.cues, query.cue_weights, n, self._scratch)
-            if use_cues
-            else np.zeros(n)
-        )
+        weights = np.vstack([query.terms.probe, query.terms.built])
+        term_dots, term_built = self._terms.dots(query.terms.indices, weights, n, self._scratch)
+        use_cues = self.entity_weight > 0 and query.cues.indices.size > 0
+        cue_dots, cue_built = np.zeros(n), np.zeros(n)
+        if use_cues:
+            weights = np.vstack([query.cues.probe, query.cues.built])
+            cue_dots, cue_built = self._cues.dots(query.cues.indices, weights, n, self._scratch)
         keep = self._live[:n].copy()
         if exclude is not None:
             keep[exclude] = False
@@ -444,9 +459,8 @@ class OnlineClusterer:
         if not semantic:
             keep &= (term_dots > 0) | (cue_dots > 0)
         slots = np.flatnonzero(keep)
-        term_dots, cue_dots = term_dots[slots], cue_dots[slots]
-        text = term_dots / np.maximum(np.sqrt(self._term_norm2[slots]), 1e-12)
-        text /= query.term_norm or 1.0
+        text = term_dots[slots] / np.maximum(np.sqrt(self._term_norm2[slots]), 1e-12)
+        text /= query.terms.norm or 1.0
         if semantic:
             centroids = (
                 self._vectors[slots]
@@ -459,10 +473,10 @@ class OnlineClusterer:
             text = self.text_weight * text + (1 - self.text_weight) * cosine
         if use_cues:
             cue_norm2 = self._cue_norm2[slots]
-            entity = cue_dots / np.maximum(np.sqrt(cue_norm2), 1e-12) / query.cue_norm
+            entity = cue_dots[slots] / np.maximum(np.sqrt(cue_norm2), 1e-12) / query.cues.norm
             weight = np.where(cue_norm2 > 1e-18, self.entity_weight, 0.0)
             text = (1 - weight) * text + weight * entity
-        return slots, text, term_dots, cue_dots
+        return slots, text, term_built[slots], cue_built[slots]
 
     # --- index maintenance --------------------------------------------------------------
 
@@ -477,7 +491,7 @@ class OnlineClusterer:
 
     def _rebuild(self) -> None:
         """Re-weight with the current IDF, archive dormant stories, rebuild the posting
-        indexes over the live stories, then run the pending merge checks."""
+        indexes over the live stories."""
         self._idf_terms = self._idf(np.arange(self.n_features))
         self._idf_cues = self._idf(np.arange(self.n_features), self.cue_frequency_)
         self._built_at_documents = self.documents_seen_
@@ -505,9 +519,6 @@ class OnlineClusterer:
         if any(v is not None for v in vectors):
             size = next(v.size for v in vectors if v is not None)
             self._vectors = np.stack([np.zeros(size) if v is None else v for v in vectors])
-        changed, self._changed = sorted(self._changed), set()
-        for story_id in changed:
-            self._check_merge(self.stories_[story_id])
 
     def _build(self, index: PostingIndex, stories, kind: str, idf: np.ndarray) -> np.ndarray:
         """Build one posting index over `stories` (slot = position); their squared norms."""
@@ -574,7 +585,7 @@ class OnlineClusterer:
         if limit >= 1 or slot is None or story.merged_into is not None or story.size < 2:
             return
         _materialise(story)
-        query = _Query.of(story, self._idf_terms, self._idf_cues)
+        query = self._query(story)
         slots, similarity, _, _ = self._score(query, exclude=slot)
         near = self._in_window(slots, story.last_at)
         slots, similarity = slots[near], similarity[near]
@@ -667,12 +678,11 @@ class OnlineClusterer:
         limit = self._revive_limit()
         if limit >= 1 or not self._entry_of:
             return None
-        term_unit, cue_unit = query.unit_weights()
-        entries, term_dots = self._archive_terms.search(query.terms, term_unit)
+        entries, term_dots = self._archive_terms.search(query.terms.indices, query.terms.unit)
         cue_dots = np.zeros(entries.size)
-        use_cues = self.entity_weight > 0 and query.cues.size > 0
+        use_cues = self.entity_weight > 0 and query.cues.indices.size > 0
         if use_cues:
-            cue_entries, found = self._archive_cues.search(query.cues, cue_unit)
+            cue_entries, found = self._archive_cues.search(query.cues.indices, query.cues.unit)
             both = np.concatenate([entries, cue_entries])
             entries, inverse = np.unique(both, return_inverse=True)
             split = term_dots.size
@@ -1070,36 +1080,45 @@ class OnlineClusterer:
 
 
 @dataclass(slots=True)
-class _Query:
-    """An article or story as a query: IDF-weighted terms and cues (built IDF), norms."""
+class _Side:
+    """The terms (or cues) of a query, weighted for the posting indexes.
 
-    terms: np.ndarray
-    term_weights: np.ndarray
-    term_norm: float
-    cues: np.ndarray
-    cue_weights: np.ndarray
-    cue_norm: float
-    vector: np.ndarray | None
+    The indexes hold story sums weighted with the IDF of their last build. `built` weighs
+    the query the same way (for the deltas and running norms); `probe` is weighted with
+    the current IDF squared over the built one, so its dot product with an index row is
+    the dot product under the current IDF: the numerator of the cosine stays exact as
+    document frequencies move, and only story norms wait for the next build.
+    """
+
+    indices: np.ndarray
+    built: np.ndarray
+    probe: np.ndarray
+    unit: np.ndarray  # unit vector under the current IDF (for archived signatures)
+    built_norm: float
+    norm: float
 
     @classmethod
-    def of(cls, item, idf_terms: np.ndarray, idf_cues: np.ndarray) -> _Query:
-        """From anything with term/cue indices and values and a vector (row or story)."""
-        term_weights = item.term_values * idf_terms[item.term_indices]
-        cue_weights = item.cue_values * idf_cues[item.cue_indices]
+    def of(cls, indices, values, built_idf: np.ndarray, current_idf: np.ndarray) -> _Side:
+        built = values * built_idf[indices]
+        current = values * current_idf
+        norm = float(np.sqrt(current @ current))
         return cls(
-            terms=item.term_indices,
-            term_weights=term_weights,
-            term_norm=float(np.sqrt(term_weights @ term_weights)),
-            cues=item.cue_indices,
-            cue_weights=cue_weights,
-            cue_norm=float(np.sqrt(cue_weights @ cue_weights)),
-            vector=item.vector,
+            indices=indices,
+            built=built,
+            probe=current * current_idf / built_idf[indices],
+            unit=current / (norm or 1.0),
+            built_norm=float(np.sqrt(built @ built)),
+            norm=norm,
         )
 
-    def unit_weights(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.term_weights / (self.term_norm or 1.0), self.cue_weights / (
-            self.cue_norm or 1.0
-        )
+
+@dataclass(slots=True)
+class _Query:
+    """An article or a story as a query: its terms, its cues, its embedder vector."""
+
+    terms: _Side
+    cues: _Side
+    vector: np.ndarray | None
 
 
 def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
