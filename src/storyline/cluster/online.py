@@ -414,16 +414,9 @@ class OnlineClusterer:
         if row.vector is not None:
             story.vector = row.vector.copy() if story.vector is None else story.vector + row.vector
             self._slot_vector(slot, story.vector)
-        story.size += 1
-        when = row.at
-        if when is not None:
-            story.first_at = when if story.first_at is None else min(story.first_at, when)
-            story.last_at = when if story.last_at is None else max(story.last_at, when)
+        _add_member(story, row)
+        if story.last_at is not None:
             self._last_s[slot] = story.last_at.timestamp()
-        if row.headline and len(story.headlines) < LABEL_POOL:
-            story.headlines.append(row.headline)
-        if row.outlet and row.outlet not in story.outlets:
-            story.outlets.append(row.outlet)
 
     # --- scoring ------------------------------------------------------------------------
 
@@ -489,15 +482,19 @@ class OnlineClusterer:
         built = self._terms.size + self._cues.size
         return deltas > max(_MIN_DELTA, 0.5 * np.sqrt(built * max(deltas, 1)))
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, stories: list[_StoryState] | None = None) -> None:
         """Re-weight with the current IDF, archive dormant stories, rebuild the posting
-        indexes over the live stories."""
+        indexes over the live stories (those in live slots, or `stories`)."""
         self._idf_terms = self._idf(np.arange(self.n_features))
         self._idf_cues = self._idf(np.arange(self.n_features), self.cue_frequency_)
         self._built_at_documents = self.documents_seen_
         horizon = self._newest_s - DORMANT_AFTER_WINDOWS * self.window_days * 86400
+        if stories is None:
+            n = self._n_slots
+            stories = [self.stories_[i] for i in self._slot_story[:n][self._live[:n]].tolist()]
         live, dormant = [], []
-        for story in self.stories_:
+        # in id order, so ties between equal scores go to the older story
+        for story in sorted(stories, key=lambda s: s.story_id):
             if story.merged_into is not None or story.archived:
                 continue
             _materialise(story)
@@ -759,7 +756,9 @@ class OnlineClusterer:
         targets: dict[int, int] = {}
         for group, story_id in sorted(name_groups(groups, current).items()):
             if story_id is None:
-                story_id = self._new_empty_story().story_id
+                story = self._new_empty_story()
+                self._open_slot(story)
+                story_id = story.story_id
             targets[group] = story_id
         moved: dict[int, Counter] = {}
         for row, group, source in zip(rows, groups.tolist(), current, strict=True):
@@ -857,15 +856,8 @@ class OnlineClusterer:
         source.size -= 1
         if article_id in source.article_ids:
             source.article_ids.remove(article_id)
-        target.size += 1
+        _add_member(target, row)
         target.article_ids.append(article_id)
-        if row.headline and len(target.headlines) < LABEL_POOL:
-            target.headlines.append(row.headline)
-        if row.outlet and row.outlet not in target.outlets:
-            target.outlets.append(row.outlet)
-        if row.at is not None:
-            target.first_at = row.at if target.first_at is None else min(target.first_at, row.at)
-            target.last_at = row.at if target.last_at is None else max(target.last_at, row.at)
         self.assignments_[row.position] = target.story_id
 
     # --- results ------------------------------------------------------------------------
@@ -1063,7 +1055,7 @@ class OnlineClusterer:
                 and (s.term_indices.size or s.cue_indices.size)
             ]
         )
-        clusterer._rebuild()
+        clusterer._rebuild(clusterer.stories_)
         clusterer.events_ = [
             StoryEvent(
                 kind=e["kind"],
@@ -1127,6 +1119,18 @@ def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
     indices = matrix.indices[start:end].astype(np.int64)
     order = np.argsort(indices)
     return indices[order], matrix.data[start:end][order]
+
+
+def _add_member(story: _StoryState, row: _WindowRow) -> None:
+    """Count one more article in a story's size, dates, label pool and outlets."""
+    story.size += 1
+    if row.at is not None:
+        story.first_at = row.at if story.first_at is None else min(story.first_at, row.at)
+        story.last_at = row.at if story.last_at is None else max(story.last_at, row.at)
+    if row.headline and len(story.headlines) < LABEL_POOL:
+        story.headlines.append(row.headline)
+    if row.outlet and row.outlet not in story.outlets:
+        story.outlets.append(row.outlet)
 
 
 def _materialise(story: _StoryState) -> None:
