@@ -65,7 +65,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from storyline.cluster.features import hash_cues
 from storyline.cluster.index import ArchiveIndex, PostingIndex
 from storyline.cluster.label import story_label
-from storyline.cluster.window import average_link_groups, name_groups
+from storyline.cluster.window import name_groups, window_groups
 from storyline.embed.base import Embedder
 from storyline.errors import ConfigError
 from storyline.records import Story, StoryEvent
@@ -751,7 +751,7 @@ class OnlineClusterer:
         if len(rows) < 2:
             self._rebuild()
             return []
-        groups = average_link_groups(self._row_similarity(rows), self.threshold)
+        groups = window_groups(self._row_similarity(rows), self.threshold)
         current = [self.story_of(self.assignments_[r.position]) for r in rows]
         targets: dict[int, int] = {}
         for group, story_id in sorted(name_groups(groups, current).items()):

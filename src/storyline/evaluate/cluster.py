@@ -367,10 +367,11 @@ def evaluate_cluster(
     if "storyline" in functions or "storyline-default" in functions:
         notes.append(
             "storyline = online assignment + window re-clustering: each unit is one "
-            "partial_fit call, which ends with average-link re-clustering of the newest "
+            "partial_fit call, which ends with a re-clustering of the newest "
             "cluster_recluster_size (1,000) articles inside the time window; a unit that fits "
             "(every ECB+ and multinews-mix unit, undated ECB+ items never leave the window) "
-            "therefore ends as average-link over the whole unit with our similarity"
+            "therefore ends as that re-clustering over the whole unit with our similarity "
+            "(cluster/window.py: average link, coarse topic cut, contrast cut, stray passes)"
         )
     if "storyline-default" in functions:
         notes.append(
