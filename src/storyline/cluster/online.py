@@ -35,8 +35,9 @@ Dormant stories leave the posting indexes at the next build and keep a signature
 follows the active window, not the stream's length.
 
 Every `recluster_every` arrivals, and at the end of each `partial_fit` call, the last
-`recluster_size` articles still inside the time window are re-clustered with average-link
-on the same similarity, cut at the join threshold (cluster/window.py): an article whose
+`recluster_size` articles still inside the time window are re-clustered on the same
+similarity (cluster/window.py: average-link topics, then the events inside each topic, cut
+at the join threshold): an article whose
 group sits in another story moves there, a group no story holds most of becomes a new
 story (`StoryEvent("split")`), and a story left empty is marked merged into the story
 that took its articles (`StoryEvent("merge")`). This undoes the order effects of single
