@@ -118,7 +118,8 @@ def main() -> None:
         "Clustering thresholds of every tuned row are chosen on held-out units (see each "
         "section's notes), but the constants of the window re-clustering "
         "(cluster/window.py: coarse cut, contrast share, regrouping share) were set by hand "
-        "while looking at all ECB+ and multinews-mix units; the timeline defaults were chosen on these 7 topics (the "
+        "while looking at all ECB+ and multinews-mix units; the timeline defaults were "
+        "chosen on these 7 topics (the "
         "leave-one-topic-out estimate is printed by `benchmarks/timeline_tune.py`).\n\n"
         + "\n".join(sections)
     )
