@@ -78,7 +78,7 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
 
     class Checked(OnlineClusterer):
         def _score(self, query, exclude=None):
-            slots, similarity, term_dots, cue_dots = super()._score(query, exclude)
+            slots, similarity = super()._score(query, exclude)
             every = np.setdiff1d(np.flatnonzero(self._live[: self._n_slots]), [exclude])
             text = _direct_cosines(self, query, every, "term")
             cues = _direct_cosines(self, query, every, "cue")
@@ -100,7 +100,7 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
                 expected = (1 - weight) * expected + weight * cues[picked]
             np.testing.assert_allclose(similarity, expected, atol=1e-9)
             checked.append(slots.size)
-            return slots, similarity, term_dots, cue_dots
+            return slots, similarity
 
     texts = [
         "Earthquake of magnitude 6.1 hits Napa in California",

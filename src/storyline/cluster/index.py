@@ -56,30 +56,27 @@ class PostingIndex:
     def dots(
         self, terms: np.ndarray, weights: np.ndarray, n_slots: int, scratch: np.ndarray
     ) -> np.ndarray:
-        """Dot products of queries with every slot below `n_slots`: one row per row of
-        `weights` (each a weight per term of `terms`).
+        """Dot products of a query (a weight per term of `terms`) with every slot below
+        `n_slots`.
 
         `scratch` is a zeroed array of `n_features` floats, returned zeroed.
         """
-        weights = np.atleast_2d(weights)
-        result = np.zeros((weights.shape[0], n_slots))
+        result = np.zeros(n_slots)
         if not terms.size:
             return result
         slots, values, repeats = postings(self.matrix, terms)
+        if slots.size:
+            result += np.bincount(
+                slots, weights=values * np.repeat(weights, repeats), minlength=n_slots
+            )[:n_slots]
         count = self.delta_size
-        delta_terms = self._delta_terms[:count]
-        for row, query in zip(result, weights, strict=True):
-            if slots.size:
-                row += np.bincount(
-                    slots, weights=values * np.repeat(query, repeats), minlength=n_slots
-                )[:n_slots]
-            if count:
-                scratch[terms] = query
-                products = scratch[delta_terms] * self._delta_weights[:count]
-                scratch[terms] = 0.0
-                row += np.bincount(self._delta_slots[:count], weights=products, minlength=n_slots)[
-                    :n_slots
-                ]
+        if count:
+            scratch[terms] = weights
+            products = scratch[self._delta_terms[:count]] * self._delta_weights[:count]
+            scratch[terms] = 0.0
+            result += np.bincount(self._delta_slots[:count], weights=products, minlength=n_slots)[
+                :n_slots
+            ]
         return result
 
 

@@ -355,9 +355,9 @@ class OnlineClusterer:
             outlet=outlet,
         )
         query = self._query(row)
-        story, term_dot, cue_dot = None, 0.0, 0.0
+        story = None
         if indices.size:
-            slots, similarity, term_dots, cue_dots = self._score(query)
+            slots, similarity = self._score(query)
             near = self._in_window(slots, when)
             # a story inside the window is joined at the threshold; a dormant one that is
             # still live (not yet archived) only by a clear continuation
@@ -367,7 +367,6 @@ class OnlineClusterer:
                 best = np.flatnonzero(mask)[int(np.argmax(similarity[mask]))]
                 if similarity[best] >= limit:
                     story = self.stories_[int(self._slot_story[slots[best]])]
-                    term_dot, cue_dot = term_dots[best], cue_dots[best]
                     if mask is not near:
                         self._record_revive(story, when, article_id, similarity[best])
                     break
@@ -376,7 +375,7 @@ class OnlineClusterer:
         if story is None:
             story = self._new_empty_story()
             self._open_slot(story)
-        self._join(story, row, query, term_dot, cue_dot)
+        self._join(story, row, query)
         story.article_ids.append(article_id)
         self.labels_.append(story.story_id)
         self.assignments_.append(story.story_id)
@@ -403,11 +402,25 @@ class OnlineClusterer:
         )
         return _Query(terms=terms, cues=cues, vector=item.vector)
 
-    def _join(self, story, row: _WindowRow, query: _Query, term_dot, cue_dot) -> None:
+    def _join(self, story, row: _WindowRow, query: _Query) -> None:
         """Add one article to a live story: its sums (lazily), slot, norms and metadata."""
         slot = self._slot_of[story.story_id]
+        # |s + a|^2 = |s|^2 + 2 s.a + |a|^2 under the built IDF (the index holds s weighted
+        # so: its raw sums times the built IDF)
+        _materialise(story)
+        term_dot = _dot(
+            story.term_indices,
+            story.term_values * self._idf_terms[story.term_indices],
+            query.terms.indices,
+            query.terms.built,
+        )
+        cue_dot = _dot(
+            story.cue_indices,
+            story.cue_values * self._idf_cues[story.cue_indices],
+            query.cues.indices,
+            query.cues.built,
+        )
         story.pending.append(row)
-        # |s + a|^2 = |s|^2 + 2 s.a + |a|^2 under the built IDF; s.a was just scored
         self._term_norm2[slot] += 2 * term_dot + query.terms.built_norm**2
         self._cue_norm2[slot] += 2 * cue_dot + query.cues.built_norm**2
         self._terms.add(slot, query.terms.indices, query.terms.built)
@@ -431,21 +444,18 @@ class OnlineClusterer:
     def _score(self, query: _Query, exclude: int | None = None):
         """Live slots that can score above zero and their similarities to `query`.
 
-        Returns (slots, similarity, term and cue dot products under the built IDF, for
-        the running norms). Cosine numerators use the current IDF (see `_Side`), story
+        Returns (slots, similarity). Cosine numerators use the current IDF (see `_Side`), story
         norms the built one, kept current as articles join. Without embedder
         vectors a story sharing no term and no cue with the query scores exactly 0, below
         any threshold, so only slots with a posting are kept; with vectors, every active
         slot is.
         """
         n = self._n_slots
-        weights = np.vstack([query.terms.probe, query.terms.built])
-        term_dots, term_built = self._terms.dots(query.terms.indices, weights, n, self._scratch)
+        term_dots = self._terms.dots(query.terms.indices, query.terms.probe, n, self._scratch)
         use_cues = self.entity_weight > 0 and query.cues.indices.size > 0
-        cue_dots, cue_built = np.zeros(n), np.zeros(n)
+        cue_dots = np.zeros(n)
         if use_cues:
-            weights = np.vstack([query.cues.probe, query.cues.built])
-            cue_dots, cue_built = self._cues.dots(query.cues.indices, weights, n, self._scratch)
+            cue_dots = self._cues.dots(query.cues.indices, query.cues.probe, n, self._scratch)
         keep = self._live[:n].copy()
         if exclude is not None:
             keep[exclude] = False
@@ -470,7 +480,7 @@ class OnlineClusterer:
             entity = cue_dots[slots] / np.maximum(np.sqrt(cue_norm2), 1e-12) / query.cues.norm
             weight = np.where(cue_norm2 > 1e-18, self.entity_weight, 0.0)
             text = (1 - weight) * text + weight * entity
-        return slots, text, term_built[slots], cue_built[slots]
+        return slots, text
 
     # --- index maintenance --------------------------------------------------------------
 
@@ -584,7 +594,7 @@ class OnlineClusterer:
             return
         _materialise(story)
         query = self._query(story)
-        slots, similarity, _, _ = self._score(query, exclude=slot)
+        slots, similarity = self._score(query, exclude=slot)
         near = self._in_window(slots, story.last_at)
         slots, similarity = slots[near], similarity[near]
         if not slots.size:
@@ -1147,6 +1157,12 @@ def _materialise(story: _StoryState) -> None:
         [story.cue_indices, *(r.cue_indices for r in rows)],
         [story.cue_values, *(r.cue_values for r in rows)],
     )
+
+
+def _dot(a_indices, a_values, b_indices, b_values) -> float:
+    """Dot product of two sparse vectors given as sorted unique indices and values."""
+    _, a, b = np.intersect1d(a_indices, b_indices, assume_unique=True, return_indices=True)
+    return float(a_values[a] @ b_values[b])
 
 
 def _top(indices, values, idf, k: int) -> tuple[np.ndarray, np.ndarray]:
