@@ -15,17 +15,19 @@ word for one of about the same frequency, as in dedupe_benchmark.py, so a copy i
 of stories with the real ones' shape rather than a reprint of them; drops about one word in
 ten; and is dated three days after the previous copy, so the 7-day window holds about three
 copies). BCubed F1 against "copy:story" gold is then a quality figure at scale too. Each row
-runs in a fresh process so peak RSS is that row's own. Rows: the shipped online clusterer without
-an embedder (TF-IDF + entity cues + window re-clustering) beside the same-run baseline,
-single-pass TF-IDF as before entity cues and re-clustering (entity_weight=0,
-recluster_every=0). MiniLM is left out at scale: embedding dominates and is the same for
-both (see the first table's MiniLM row for its rate).
+runs in a fresh process, so peak RSS is that row's own; the two rows of one n run side by
+side, one per core, and articles/CPU-s is the single-core rate. Rows: the shipped online
+clusterer without an embedder (TF-IDF + entity cues + window re-clustering) beside the
+same-run baseline, single-pass TF-IDF as before entity cues and re-clustering
+(entity_weight=0, recluster_every=0), both at SCALE_THRESHOLD. MiniLM is left out at
+scale: embedding dominates and is the same for both (see the first table's MiniLM row for
+its rate). `--previous DIR` adds the shipped row run by an earlier checkout's code.
 
     python benchmarks/cluster_benchmark.py             # a few minutes (MiniLM embeds)
     python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
-    python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 100000
-    git worktree add /tmp/prev da3f00b   # the code before the posting indexes
-    python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 --previous /tmp/prev
+    git worktree add /tmp/prev 3e60976   # the code before the two-level re-clustering
+    python benchmarks/cluster_benchmark.py --no-minilm --scale 1000000 10000 100000 \
+        --previous /tmp/prev --previous-max 100000    # about 75 minutes on 2 cores
 """
 
 from __future__ import annotations
