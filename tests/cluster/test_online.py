@@ -50,7 +50,7 @@ def test_online_bad_settings_raise_config_error(kwargs):
 
 
 def _direct_cosines(clusterer, query, slots, kind):
-    """Cosines of `query` with the stories in `slots` from their summed members: current
+    """Cosines of `query` with the stories in `slots` from their member sums: current
     IDF in the numerator and the query norm, the built IDF in the story norm."""
     side = query.terms if kind == "term" else query.cues
     frequency = clusterer.document_frequency_ if kind == "term" else clusterer.cue_frequency_
@@ -62,8 +62,7 @@ def _direct_cosines(clusterer, query, slots, kind):
     for slot in slots:
         story = clusterer.stories_[int(clusterer._slot_story[slot])]
         dense = np.zeros(clusterer.n_features)
-        for row in [story, *story.pending]:
-            np.add.at(dense, getattr(row, f"{kind}_indices"), getattr(row, f"{kind}_values"))
+        np.add.at(dense, getattr(story, f"{kind}_indices"), getattr(story, f"{kind}_values"))
         norms = np.linalg.norm(dense * built) * side.norm
         result.append((dense * current) @ dense_query / norms if norms else 0.0)
     return np.array(result)
@@ -87,14 +86,7 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
             expected = text[picked]
             if query.cues.indices.size:
                 has_cues = np.array(
-                    [
-                        self.stories_[int(self._slot_story[s])].cue_indices.size > 0
-                        or any(
-                            r.cue_indices.size
-                            for r in self.stories_[int(self._slot_story[s])].pending
-                        )
-                        for s in slots
-                    ]
+                    [self.stories_[int(self._slot_story[s])].cue_indices.size > 0 for s in slots]
                 )
                 weight = np.where(has_cues, self.entity_weight, 0.0)
                 expected = (1 - weight) * expected + weight * cues[picked]

@@ -128,8 +128,6 @@ class _StoryState:
     # Sum of members' unit entity-cue vectors (features.py), as the terms.
     cue_indices: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cue_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    # Articles added since the sums above were last needed (folded in by _materialise).
-    pending: list[_WindowRow] = field(default_factory=list)
     # Dormant: out of the posting indexes, sums cut to a signature (see _archive).
     archived: bool = False
 
@@ -403,11 +401,10 @@ class OnlineClusterer:
         return _Query(terms=terms, cues=cues, vector=item.vector)
 
     def _join(self, story, row: _WindowRow, query: _Query) -> None:
-        """Add one article to a live story: its sums (lazily), slot, norms and metadata."""
+        """Add one article to a live story: its sums, slot, norms and metadata."""
         slot = self._slot_of[story.story_id]
         # |s + a|^2 = |s|^2 + 2 s.a + |a|^2 under the built IDF (the index holds s weighted
         # so: its raw sums times the built IDF)
-        _materialise(story)
         term_dot = _dot(
             story.term_indices,
             story.term_values * self._idf_terms[story.term_indices],
@@ -420,7 +417,12 @@ class OnlineClusterer:
             query.cues.indices,
             query.cues.built,
         )
-        story.pending.append(row)
+        story.term_indices, story.term_values = _add_sparse(
+            story.term_indices, story.term_values, row.term_indices, row.term_values
+        )
+        story.cue_indices, story.cue_values = _add_sparse(
+            story.cue_indices, story.cue_values, row.cue_indices, row.cue_values
+        )
         self._term_norm2[slot] += 2 * term_dot + query.terms.built_norm**2
         self._cue_norm2[slot] += 2 * cue_dot + query.cues.built_norm**2
         self._terms.add(slot, query.terms.indices, query.terms.built)
@@ -508,7 +510,6 @@ class OnlineClusterer:
         for story in sorted(stories, key=lambda s: s.story_id):
             if story.merged_into is not None or story.archived:
                 continue
-            _materialise(story)
             stamp = story.last_at.timestamp() if story.last_at else np.nan
             (dormant if stamp < horizon else live).append(story)
         self._archive(dormant)
@@ -559,7 +560,6 @@ class OnlineClusterer:
         self._slot_of[story.story_id] = slot
         self._live[slot] = True
         self._last_s[slot] = story.last_at.timestamp() if story.last_at else np.nan
-        _materialise(story)
         for kind, index, idf, norms in (
             ("term", self._terms, self._idf_terms, self._term_norm2),
             ("cue", self._cues, self._idf_cues, self._cue_norm2),
@@ -592,7 +592,6 @@ class OnlineClusterer:
         slot = self._slot_of.get(story.story_id)
         if limit >= 1 or slot is None or story.merged_into is not None or story.size < 2:
             return
-        _materialise(story)
         query = self._query(story)
         slots, similarity = self._score(query, exclude=slot)
         near = self._in_window(slots, story.last_at)
@@ -604,8 +603,6 @@ class OnlineClusterer:
             return
         other = self.stories_[int(self._slot_story[slots[best]])]
         keep, gone = (story, other) if story.story_id < other.story_id else (other, story)
-        _materialise(keep)
-        _materialise(gone)
         keep.term_indices, keep.term_values = _add_sparse(
             keep.term_indices, keep.term_values, gone.term_indices, gone.term_values
         )
@@ -843,8 +840,6 @@ class OnlineClusterer:
 
     def _move(self, row: _WindowRow, source: _StoryState, target: _StoryState) -> None:
         """Take one window article out of `source` and add it to `target`."""
-        _materialise(source)
-        _materialise(target)
         source.term_indices, source.term_values = _add_sparse(
             source.term_indices, source.term_values, row.term_indices, -row.term_values
         )
@@ -920,8 +915,6 @@ class OnlineClusterer:
     def to_state(self) -> dict:
         """Settings and learned state as a JSON-able dict (the embedder is not stored)."""
         frequencies = np.flatnonzero(self.document_frequency_)
-        for story in self.stories_:
-            _materialise(story)
         return {
             "version": STATE_VERSION,
             "params": {
@@ -1142,21 +1135,6 @@ def _add_member(story: _StoryState, row: _WindowRow) -> None:
         story.headlines.append(row.headline)
     if row.outlet and row.outlet not in story.outlets:
         story.outlets.append(row.outlet)
-
-
-def _materialise(story: _StoryState) -> None:
-    """Fold the articles added since the story's sums were last needed into them."""
-    if not story.pending:
-        return
-    rows, story.pending = story.pending, []
-    story.term_indices, story.term_values = _sum_sparse(
-        [story.term_indices, *(r.term_indices for r in rows)],
-        [story.term_values, *(r.term_values for r in rows)],
-    )
-    story.cue_indices, story.cue_values = _sum_sparse(
-        [story.cue_indices, *(r.cue_indices for r in rows)],
-        [story.cue_values, *(r.cue_values for r in rows)],
-    )
 
 
 def _dot(a_indices, a_values, b_indices, b_values) -> float:
