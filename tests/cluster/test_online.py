@@ -105,7 +105,60 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
         "California wineries count earthquake losses in Napa",
     ] * 4
     # rebuild only on IDF drift, so later arrivals are scored through the deltas
-    monkeypatch.setattr(online, "_MIN_DELTA", 10**9)
+    monkeypatch.setattr(online, "_BUILD_READS_FIXED", 10**12)
     for kwargs in ({}, {"merge_threshold": 0.3, "recluster_every": 5}):
         Checked(threshold=0.2, n_features=2**12, **kwargs).partial_fit(texts, [None] * len(texts))
     assert sum(checked) > 50
+
+
+def test_online_sparse_sums_and_dots_match_dense_vectors():
+    """Joins, merges and moves add sorted sparse vectors by binary search; check them
+    against dense arithmetic, cancellations (a move undoing a join) included."""
+    from storyline.cluster.online import _add_sparse, _dot
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        a = np.unique(rng.integers(0, 60, rng.integers(0, 40)))
+        b = np.unique(rng.integers(0, 60, rng.integers(0, 40)))
+        a_values, b_values = rng.normal(size=a.size), rng.normal(size=b.size)
+        if rng.random() < 0.3:
+            b, b_values = a.copy(), -a_values
+        dense_a, dense_b = np.zeros(60), np.zeros(60)
+        dense_a[a], dense_b[b] = a_values, b_values
+        indices, values = _add_sparse(a, a_values, b, b_values)
+        total = np.zeros(60)
+        total[indices] = values
+        np.testing.assert_allclose(total, dense_a + dense_b)
+        assert np.all(np.diff(indices) > 0) and np.all(values != 0)
+        assert _dot(a, a_values, b, b_values) == pytest.approx(dense_a @ dense_b)
+
+
+def test_online_merge_check_queries_a_big_story_by_its_heaviest_terms(monkeypatch):
+    """A story that has gathered many terms is merge-checked by its MERGE_QUERY_TERMS
+    heaviest ones (bounded cost); a small story by all of them."""
+    from storyline.cluster import online
+
+    monkeypatch.setattr(online, "MERGE_QUERY_TERMS", 12)
+    sizes = []
+
+    class Spy(OnlineClusterer):
+        def _check_merge(self, story):
+            self._checking = story
+            super()._check_merge(story)
+            self._checking = None
+
+        def _score(self, query, exclude=None):
+            story = getattr(self, "_checking", None)
+            if story is not None:
+                sizes.append((story.term_indices.size, query.terms.indices.size))
+            return super()._score(query, exclude)
+
+    texts = [
+        "Ferry crews strike over night-shift pay, stranding island commuters",
+        "Island ferry strike enters second day as pay talks stall",
+        "Ferry strike ends as crews accept new night-shift pay deal",
+        "Ferry union says strike pay deal covers overtime and weekend crossings",
+    ]
+    Spy(threshold=0.1, merge_threshold=0.99).partial_fit(texts, [START] * len(texts))
+    assert any(terms > 12 for terms, _ in sizes)
+    assert all(queried == min(terms, 12) for terms, queried in sizes)

@@ -29,6 +29,8 @@ class PostingIndex:
         self._delta_slots = np.zeros(1024, dtype=np.int64)
         self._delta_weights = np.zeros(1024)
         self.delta_size = 0
+        # delta entries read by queries since the build (the clusterer's rebuild rule)
+        self.delta_read = 0
 
     @property
     def size(self) -> int:
@@ -39,6 +41,7 @@ class PostingIndex:
         """Index the entries (term, slot, weight) of slots 0..n_slots-1; drop the deltas."""
         self.matrix = term_major(terms, slots, weights, self.n_features, n_slots)
         self.delta_size = 0
+        self.delta_read = 0
 
     def add(self, slot: int, terms: np.ndarray, weights: np.ndarray) -> None:
         """Add `weights` at `terms` to slot `slot` (a new story or a grown one)."""
@@ -70,6 +73,7 @@ class PostingIndex:
                 slots, weights=values * np.repeat(weights, repeats), minlength=n_slots
             )[:n_slots]
         count = self.delta_size
+        self.delta_read += count
         if count:
             scratch[terms] = weights
             products = scratch[self._delta_terms[:count]] * self._delta_weights[:count]
