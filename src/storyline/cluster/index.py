@@ -64,24 +64,19 @@ class PostingIndex:
 
         `scratch` is a zeroed array of `n_features` floats, returned zeroed.
         """
-        result = np.zeros(n_slots)
         if not terms.size:
-            return result
+            return np.zeros(n_slots)
         slots, values, repeats = postings(self.matrix, terms)
-        if slots.size:
-            result += np.bincount(
-                slots, weights=values * np.repeat(weights, repeats), minlength=n_slots
-            )[:n_slots]
+        values = values * np.repeat(weights, repeats)
         count = self.delta_size
         self.delta_read += count
         if count:
             scratch[terms] = weights
             products = scratch[self._delta_terms[:count]] * self._delta_weights[:count]
             scratch[terms] = 0.0
-            result += np.bincount(self._delta_slots[:count], weights=products, minlength=n_slots)[
-                :n_slots
-            ]
-        return result
+            slots = np.concatenate([slots, self._delta_slots[:count]])
+            values = np.concatenate([values, products])
+        return np.bincount(slots, weights=values, minlength=n_slots)[:n_slots]
 
 
 class ArchiveIndex:

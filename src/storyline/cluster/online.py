@@ -1193,8 +1193,17 @@ def _add_sparse(a_indices, a_values, b_indices, b_values) -> tuple[np.ndarray, n
     values = a_values.copy()
     values[at[found]] += b_values[found]
     new = ~found
-    indices = np.insert(a_indices, at[new], b_indices[new])
-    values = np.insert(values, at[new], b_values[new])
+    if new.any():
+        # the new entries' places in the result: after the a-entries before them
+        placed = at[new] + np.arange(int(new.sum()))
+        old = np.ones(a_indices.size + placed.size, dtype=bool)
+        old[placed] = False
+        indices = np.empty(old.size, dtype=np.int64)
+        indices[old], indices[placed] = a_indices, b_indices[new]
+        values, summed = np.empty(old.size), values
+        values[old], values[placed] = summed, b_values[new]
+    else:
+        indices = a_indices
     keep = np.abs(values) > 1e-9
     if keep.all():
         return indices, values
