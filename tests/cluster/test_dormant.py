@@ -77,7 +77,7 @@ def test_dormant_archive_survives_state_round_trip():
     clusterer = _tfidf().partial_fit(RECALL, [START, START + timedelta(hours=5)])
     clusterer.partial_fit(UNRELATED, [START + timedelta(days=60 + h) for h in range(4)])
     state = json.loads(json.dumps(clusterer.to_state()))
-    assert state["version"] == 3 and state["stories"][0]["archived"]
+    assert state["version"] == 4 and state["stories"][0]["archived"]
     restored = OnlineClusterer.from_state(state)
     restored.partial_fit([CONTINUATION], [START + timedelta(days=92)])
     assert restored.labels_[-1] == 0

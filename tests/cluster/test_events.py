@@ -2,9 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from storyline.cluster import OnlineClusterer, cluster_stream
+from storyline.cluster.arrays import unpack
 
 # Two earthquakes told in the same words; only places, dates and figures differ.
 QUAKES = [
@@ -68,6 +70,27 @@ def test_events_window_recluster_state_round_trips():
     assert resumed.to_state() == clusterer.to_state()
     resumed.partial_fit(QUAKES[3:], [None] * 2)
     assert resumed.resolved_labels() == TWO_QUAKES
+
+
+def _as_lists(value):
+    """A version-4 state with its packed arrays written out as JSON lists (version 3)."""
+    if isinstance(value, dict):
+        return {key: _as_lists(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_lists(item) for item in value]
+    if isinstance(value, str) and value[:4] in ("<u1:", "<u2:", "<i4:", "<i8:", "<f8:"):
+        return unpack(value, float if value[1] == "f" else np.int64).tolist()
+    return value
+
+
+def test_events_version_3_state_with_list_arrays_loads_the_same():
+    clusterer = OnlineClusterer(threshold=0.25, entity_weight=0.3)
+    clusterer.partial_fit(QUAKES[:3], [None] * 3)
+    state = clusterer.to_state()
+    old = json.loads(json.dumps(_as_lists(state) | {"version": 3}))
+    assert isinstance(old["stories"][0]["term_values"], list)
+    assert len(json.dumps(state)) < 0.8 * len(json.dumps(old))
+    assert OnlineClusterer.from_state(old).to_state() == state
 
 
 def test_events_version_1_state_loads_as_built():

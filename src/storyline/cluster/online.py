@@ -65,6 +65,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from storyline.cluster.arrays import pack, unpack
 from storyline.cluster.features import hash_cues
 from storyline.cluster.index import ArchiveIndex, PostingIndex
 from storyline.cluster.label import story_label
@@ -79,7 +80,9 @@ from storyline.settings import Settings
 # Version-1 states load with entity_weight 0 and re-clustering off, i.e. as they were built.
 # 3: stories carry `archived` (their sums cut to a signature); params carry
 # revive_threshold and archive_limit. Version-2 states load unchanged (none archived yet).
-STATE_VERSION = 3
+# 4: arrays are packed strings (cluster/arrays.py), about half the size of JSON lists;
+# earlier versions' lists still load.
+STATE_VERSION = 4
 
 # Defaults live in Settings, with where each value came from (settings.py).
 _SETTINGS = Settings()
@@ -949,22 +952,22 @@ class OnlineClusterer:
                 "embedder": getattr(self.embedder, "name", None),
             },
             "documents_seen": self.documents_seen_,
-            "df_indices": frequencies.tolist(),
-            "df_counts": self.document_frequency_[frequencies].astype(int).tolist(),
-            "cue_df_indices": np.flatnonzero(self.cue_frequency_).tolist(),
-            "cue_df_counts": self.cue_frequency_[self.cue_frequency_ > 0].astype(int).tolist(),
-            "labels": list(self.labels_),
-            "assignments": list(self.assignments_),
+            "df_indices": pack(frequencies),
+            "df_counts": pack(self.document_frequency_[frequencies].astype(np.int64)),
+            "cue_df_indices": pack(np.flatnonzero(self.cue_frequency_)),
+            "cue_df_counts": pack(self.cue_frequency_[self.cue_frequency_ > 0].astype(np.int64)),
+            "labels": pack(np.asarray(self.labels_, dtype=np.int64)),
+            "assignments": pack(np.asarray(self.assignments_, dtype=np.int64)),
             "article_ids": list(self.article_ids_),
             "since_recluster": self.since_recluster_,
             "window": [
                 {
                     "position": r.position,
-                    "term_indices": r.term_indices.tolist(),
-                    "term_values": r.term_values.tolist(),
-                    "cue_indices": r.cue_indices.tolist(),
-                    "cue_values": r.cue_values.tolist(),
-                    "vector": None if r.vector is None else r.vector.tolist(),
+                    "term_indices": pack(r.term_indices),
+                    "term_values": pack(r.term_values),
+                    "cue_indices": pack(r.cue_indices),
+                    "cue_values": pack(r.cue_values),
+                    "vector": None if r.vector is None else pack(r.vector),
                     "at": r.at.isoformat() if r.at else None,
                     "headline": r.headline,
                     "outlet": r.outlet,
@@ -974,11 +977,11 @@ class OnlineClusterer:
             "stories": [
                 {
                     "id": s.story_id,
-                    "term_indices": s.term_indices.tolist(),
-                    "term_values": s.term_values.tolist(),
-                    "vector": None if s.vector is None else s.vector.tolist(),
-                    "cue_indices": s.cue_indices.tolist(),
-                    "cue_values": s.cue_values.tolist(),
+                    "term_indices": pack(s.term_indices),
+                    "term_values": pack(s.term_values),
+                    "vector": None if s.vector is None else pack(s.vector),
+                    "cue_indices": pack(s.cue_indices),
+                    "cue_values": pack(s.cue_values),
                     "size": s.size,
                     "first_at": s.first_at.isoformat() if s.first_at else None,
                     "last_at": s.last_at.isoformat() if s.last_at else None,
@@ -1009,7 +1012,7 @@ class OnlineClusterer:
     def from_state(cls, state: dict, embedder: Embedder | None = None) -> OnlineClusterer:
         """Rebuild a clusterer from `to_state()`; pass the same embedder it was built with."""
         version = state.get("version")
-        if version not in (1, 2, STATE_VERSION):
+        if version not in (1, 2, 3, STATE_VERSION):
             raise ConfigError(
                 f"clusterer state version {version!r} is not supported "
                 f"(expected 1 to {STATE_VERSION}); re-cluster with recluster()"
@@ -1026,20 +1029,26 @@ class OnlineClusterer:
             )
         clusterer = cls(embedder=embedder, **params)
         clusterer.documents_seen_ = state["documents_seen"]
-        clusterer.document_frequency_[state["df_indices"]] = state["df_counts"]
-        clusterer.cue_frequency_[state.get("cue_df_indices", [])] = state.get("cue_df_counts", [])
-        clusterer.labels_ = list(state["labels"])
-        clusterer.assignments_ = list(state.get("assignments", state["labels"]))
+        clusterer.document_frequency_[unpack(state["df_indices"], np.int64)] = unpack(
+            state["df_counts"], float
+        )
+        clusterer.cue_frequency_[unpack(state.get("cue_df_indices", []), np.int64)] = unpack(
+            state.get("cue_df_counts", []), float
+        )
+        clusterer.labels_ = unpack(state["labels"], np.int64).tolist()
+        clusterer.assignments_ = unpack(
+            state.get("assignments", state["labels"]), np.int64
+        ).tolist()
         clusterer.since_recluster_ = state.get("since_recluster", 0)
         for row in state.get("window", []):
             clusterer.window_.append(
                 _WindowRow(
                     position=row["position"],
-                    term_indices=np.asarray(row["term_indices"], dtype=np.int64),
-                    term_values=np.asarray(row["term_values"], dtype=float),
-                    cue_indices=np.asarray(row["cue_indices"], dtype=np.int64),
-                    cue_values=np.asarray(row["cue_values"], dtype=float),
-                    vector=None if row["vector"] is None else np.asarray(row["vector"]),
+                    term_indices=unpack(row["term_indices"], np.int64),
+                    term_values=unpack(row["term_values"], float),
+                    cue_indices=unpack(row["cue_indices"], np.int64),
+                    cue_values=unpack(row["cue_values"], float),
+                    vector=None if row["vector"] is None else unpack(row["vector"], float),
                     at=_parse(row["at"]),
                     headline=row["headline"],
                     outlet=row["outlet"],
@@ -1050,9 +1059,9 @@ class OnlineClusterer:
             clusterer.stories_.append(
                 _StoryState(
                     story_id=record["id"],
-                    term_indices=np.asarray(record["term_indices"], dtype=np.int64),
-                    term_values=np.asarray(record["term_values"], dtype=float),
-                    vector=None if record["vector"] is None else np.asarray(record["vector"]),
+                    term_indices=unpack(record["term_indices"], np.int64),
+                    term_values=unpack(record["term_values"], float),
+                    vector=None if record["vector"] is None else unpack(record["vector"], float),
                     size=record["size"],
                     first_at=_parse(record["first_at"]),
                     last_at=_parse(record["last_at"]),
@@ -1061,8 +1070,8 @@ class OnlineClusterer:
                     outlets=list(record["outlets"]),
                     merged_into=record["merged_into"],
                     label=record["label"],
-                    cue_indices=np.asarray(record.get("cue_indices", []), dtype=np.int64),
-                    cue_values=np.asarray(record.get("cue_values", []), dtype=float),
+                    cue_indices=unpack(record.get("cue_indices", []), np.int64),
+                    cue_values=unpack(record.get("cue_values", []), float),
                     archived=record.get("archived", False),
                 )
             )
