@@ -80,7 +80,7 @@ from storyline.settings import Settings
 # Version-1 states load with entity_weight 0 and re-clustering off, i.e. as they were built.
 # 3: stories carry `archived` (their sums cut to a signature); params carry
 # revive_threshold and archive_limit. Version-2 states load unchanged (none archived yet).
-# 4: arrays are packed strings (cluster/arrays.py), about half the size of JSON lists;
+# 4: arrays are packed strings (cluster/arrays.py), about 40% smaller than JSON lists;
 # earlier versions' lists still load.
 STATE_VERSION = 4
 
