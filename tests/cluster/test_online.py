@@ -135,7 +135,8 @@ def test_online_sparse_sums_and_dots_match_dense_vectors():
 
 def test_online_merge_check_queries_a_big_story_by_its_heaviest_terms(monkeypatch):
     """A story that has gathered many terms is merge-checked by its MERGE_QUERY_TERMS
-    heaviest ones (bounded cost); a small story by all of them."""
+    heaviest ones (bounded cost), scoring at most its exact cosines; a small story by all
+    of them."""
     from storyline.cluster import online
 
     monkeypatch.setattr(online, "MERGE_QUERY_TERMS", 12)
@@ -148,17 +149,53 @@ def test_online_merge_check_queries_a_big_story_by_its_heaviest_terms(monkeypatc
             self._checking = None
 
         def _score(self, query, exclude=None):
+            slots, similarity = super()._score(query, exclude)
             story = getattr(self, "_checking", None)
             if story is not None:
                 sizes.append((story.term_indices.size, query.terms.indices.size))
-            return super()._score(query, exclude)
+                whole = self._query(
+                    (story.term_indices, story.term_values),
+                    (story.cue_indices, story.cue_values),
+                    story.vector,
+                )
+                exact_slots, exact = super()._score(whole, exclude)
+                assert np.all(similarity <= exact[np.isin(exact_slots, slots)] + 1e-12)
+            return slots, similarity
 
     texts = [
         "Ferry crews strike over night-shift pay, stranding island commuters",
+        "Bus drivers vote to strike over pay as city talks collapse",
         "Island ferry strike enters second day as pay talks stall",
+        "Bus strike halts city routes; drivers reject pay offer",
         "Ferry strike ends as crews accept new night-shift pay deal",
         "Ferry union says strike pay deal covers overtime and weekend crossings",
     ]
-    Spy(threshold=0.1, merge_threshold=0.99).partial_fit(texts, [START] * len(texts))
+    Spy(threshold=0.3, merge_threshold=0.99).partial_fit(texts, [START] * len(texts))
     assert any(terms > 12 for terms, _ in sizes)
     assert all(queried == min(terms, 12) for terms, queried in sizes)
+
+
+def test_online_rebuilds_once_queries_have_read_a_builds_worth_of_deltas(monkeypatch):
+    """Besides IDF drift, a build is due when queries have read deltas worth a build."""
+    from storyline.cluster import online
+
+    def builds(per_entry: int, fixed: int) -> int:
+        monkeypatch.setattr(online, "_BUILD_READS_PER_ENTRY", per_entry)
+        monkeypatch.setattr(online, "_BUILD_READS_FIXED", fixed)
+        clusterer = OnlineClusterer(threshold=0.2, recluster_every=0)
+        count = 0
+        build = clusterer._rebuild
+
+        def counted(*args):
+            nonlocal count
+            count += 1
+            build(*args)
+
+        clusterer._rebuild = counted
+        texts = [text for text, _ in STREAM] * 12
+        clusterer.partial_fit(texts, [START] * len(texts))
+        return count
+
+    # 60 articles: IDF drift alone builds 16 times; with a cheap build, reading deltas
+    # triggers more
+    assert builds(0, 10**12) + 5 < builds(0, 40)

@@ -109,7 +109,8 @@ SIGNATURE_TERMS = 64
 SIGNATURE_CUES = 32
 # A merge check queries with the grown story's heaviest terms and cues only, so its cost
 # stays bounded as a long-running story gathers thousands of terms (with its full sums the
-# check was the largest cost at 100k+ articles); smaller stories are scored exactly.
+# check was the largest cost at 100k+ articles); smaller stories are scored exactly, larger
+# ones from below (see `_check_merge`).
 MERGE_QUERY_TERMS = 256
 MERGE_QUERY_CUES = 64
 # A build costs about what queries spend reading this many delta entries per built entry,
@@ -613,6 +614,12 @@ class OnlineClusterer:
             _top(story.term_indices, story.term_values, self._idf_terms, MERGE_QUERY_TERMS),
             _top(story.cue_indices, story.cue_values, self._idf_cues, MERGE_QUERY_CUES),
             story.vector,
+        )
+        # divide by the whole story's norms: with non-negative weights the score is then a
+        # lower bound of the exact cosine, so the cut never adds a merge
+        query.terms.norm = _norm(story.term_values * self._idf(story.term_indices))
+        query.cues.norm = _norm(
+            story.cue_values * self._idf(story.cue_indices, self.cue_frequency_)
         )
         slots, similarity = self._score(query, exclude=slot)
         near = self._in_window(slots, story.last_at)
@@ -1124,13 +1131,13 @@ class _Side:
     def of(cls, indices, values, built_idf: np.ndarray, current_idf: np.ndarray) -> _Side:
         built = values * built_idf[indices]
         current = values * current_idf
-        norm = float(np.sqrt(current @ current))
+        norm = _norm(current)
         return cls(
             indices=indices,
             built=built,
             probe=current * current_idf / built_idf[indices],
             unit=current / (norm or 1.0),
-            built_norm=float(np.sqrt(built @ built)),
+            built_norm=_norm(built),
             norm=norm,
         )
 
@@ -1181,6 +1188,10 @@ def _locate(a_indices: np.ndarray, b_indices: np.ndarray) -> tuple[np.ndarray, n
     return at, found
 
 
+def _norm(weights: np.ndarray) -> float:
+    return float(np.sqrt(weights @ weights))
+
+
 def _top(indices, values, idf, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The `k` entries with the largest IDF-weighted values, in index order."""
     if indices.size <= k:
@@ -1191,7 +1202,7 @@ def _top(indices, values, idf, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _unit(indices, values, idf) -> tuple[np.ndarray, np.ndarray]:
     weights = values * idf[indices]
-    return indices, weights / (float(np.sqrt(weights @ weights)) or 1.0)
+    return indices, weights / (_norm(weights) or 1.0)
 
 
 def _add_sparse(a_indices, a_values, b_indices, b_values) -> tuple[np.ndarray, np.ndarray]:
