@@ -128,8 +128,19 @@ def _scale_row(n: int, config: str, batch: int) -> tuple[float, float, float, in
             embedder=None, threshold=SCALE_THRESHOLD, entity_weight=0.0, recluster_every=0
         )
     start, cpu = time.perf_counter(), time.process_time()
+    segment, segment_cpu = max(n // 10, batch), cpu
     for offset in range(0, n, batch):
         clusterer.partial_fit(texts[offset : offset + batch], dates[offset : offset + batch])
+        done = offset + batch
+        if done % segment == 0 and done < n:  # progress, and the rate along the stream
+            now = time.process_time()
+            print(
+                f"{config} {n}: {done} done, {segment / (now - segment_cpu):.0f} articles/CPU-s"
+                " over the last tenth",
+                file=sys.stderr,
+                flush=True,
+            )
+            segment_cpu = now
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     labels = clusterer.resolved_labels()
     return n / seconds, n / cpu, peak_rss_mb(), len(set(labels)), bcubed(labels, gold).f1
