@@ -25,9 +25,9 @@ its rate). `--previous DIR` adds the shipped row run by an earlier checkout's co
 
     python benchmarks/cluster_benchmark.py             # a few minutes (MiniLM embeds)
     python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
-    git worktree add /tmp/prev 3e60976   # the code before the two-level re-clustering
+    git worktree add /tmp/prev 3fe4482   # the code before the 1M speed work
     python benchmarks/cluster_benchmark.py --no-minilm --scale 1000000 10000 100000 \
-        --previous /tmp/prev --previous-max 100000    # about 75 minutes on 2 cores
+        --previous /tmp/prev --previous-max 100000    # about 80 minutes on 2 cores
 """
 
 from __future__ import annotations

@@ -338,12 +338,12 @@ class OnlineClusterer:
         return self
 
     def _idf(self, indices: np.ndarray, frequency: np.ndarray | None = None) -> np.ndarray:
-        seen = self.documents_seen_
         frequency = self.document_frequency_ if frequency is None else frequency
-        return np.log((seen + 1) / (frequency[indices] + 1)) + 1
+        return self._idf_of(frequency[indices])
 
-    def _idf_all(self, frequency: np.ndarray) -> np.ndarray:
-        """`_idf` of every feature, computed in place (a build's fixed cost)."""
+    def _idf_of(self, frequency: np.ndarray) -> np.ndarray:
+        """Smoothed IDF of document frequencies, computed in place on one copy (a build
+        takes it over all features)."""
         idf = frequency + 1
         np.divide(self.documents_seen_ + 1, idf, out=idf)
         np.log(idf, out=idf)
@@ -516,8 +516,8 @@ class OnlineClusterer:
     def _rebuild(self, stories: list[_StoryState] | None = None) -> None:
         """Re-weight with the current IDF, archive dormant stories, rebuild the posting
         indexes over the live stories (those in live slots, or `stories`)."""
-        self._idf_terms = self._idf_all(self.document_frequency_)
-        self._idf_cues = self._idf_all(self.cue_frequency_)
+        self._idf_terms = self._idf_of(self.document_frequency_)
+        self._idf_cues = self._idf_of(self.cue_frequency_)
         self._built_at_documents = self.documents_seen_
         horizon = self._newest_s - DORMANT_AFTER_WINDOWS * self.window_days * 86400
         if stories is None:
