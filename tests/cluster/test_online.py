@@ -112,9 +112,11 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
 
 
 def test_online_sparse_sums_and_dots_match_dense_vectors():
-    """Joins, merges and moves add sorted sparse vectors by binary search; check them
-    against dense arithmetic, cancellations (a move undoing a join) included."""
-    from storyline.cluster.online import _add_sparse, _dot
+    """Joins, merges and moves add sorted sparse vectors (a compiled merge walk) and dot
+    them by binary search; check them against dense arithmetic, cancellations (a move
+    undoing a join) included."""
+    from storyline.cluster.online import _dot
+    from storyline.cluster.sparse import add_sparse
 
     rng = np.random.default_rng(7)
     for _ in range(300):
@@ -125,7 +127,7 @@ def test_online_sparse_sums_and_dots_match_dense_vectors():
             b, b_values = a.copy(), -a_values
         dense_a, dense_b = np.zeros(60), np.zeros(60)
         dense_a[a], dense_b[b] = a_values, b_values
-        indices, values = _add_sparse(a, a_values, b, b_values)
+        indices, values = add_sparse(a, a_values, b, b_values)
         total = np.zeros(60)
         total[indices] = values
         np.testing.assert_allclose(total, dense_a + dense_b)

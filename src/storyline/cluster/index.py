@@ -4,9 +4,10 @@ Cosine similarity of an article to a story centroid needs, per story, the dot pr
 the terms they share. `PostingIndex` stores, for every hashed term, the slots of the
 stories holding it and their IDF-weighted values (a term-major CSR matrix), so the dot
 products of one query with every story cost the length of the query terms' posting lists,
-not the stories' total size. Stories that grow between builds append their new entries to
-a delta buffer that every query also reads; a build folds the deltas in (the clusterer
-decides when, trading the per-query delta cost against the build cost).
+not the stories' total size. A compiled loop sums them: the numpy version's gathered copies
+were a third of clustering time at 150k articles. Stories that grow between builds append
+their new entries to a delta buffer that every query also reads; a build folds the deltas
+in (the clusterer decides when, trading the per-query delta cost against the build cost).
 
 `ArchiveIndex` holds small signatures of dormant stories in a few `PostingIndex` chunks
 whose sizes roughly double (a log-structured merge), so archiving a story costs amortised
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
 
 class PostingIndex:
@@ -64,19 +66,47 @@ class PostingIndex:
 
         `scratch` is a zeroed array of `n_features` floats, returned zeroed.
         """
+        out = np.zeros(n_slots)
         if not terms.size:
-            return np.zeros(n_slots)
-        slots, values, repeats = postings(self.matrix, terms)
-        values = values * np.repeat(weights, repeats)
+            return out
         count = self.delta_size
         self.delta_read += count
-        if count:
-            scratch[terms] = weights
-            products = scratch[self._delta_terms[:count]] * self._delta_weights[:count]
-            scratch[terms] = 0.0
-            slots = np.concatenate([slots, self._delta_slots[:count]])
-            values = np.concatenate([values, products])
-        return np.bincount(slots, weights=values, minlength=n_slots)[:n_slots]
+        matrix = self.matrix
+        _add_dots(
+            matrix.indptr,
+            matrix.indices,
+            matrix.data,
+            terms,
+            weights,
+            self._delta_terms[:count],
+            self._delta_slots[:count],
+            self._delta_weights[:count],
+            scratch,
+            out,
+        )
+        return out
+
+
+@njit(cache=True, nogil=True)
+def _add_dots(
+    indptr, slots, values, terms, weights, delta_terms, delta_slots, delta_weights, scratch, out
+):
+    """Add to `out` the query's dot products: built postings, then deltas (whose terms are
+    looked up in `scratch`, set to the query weights and zeroed again)."""
+    for i in range(terms.size):
+        weight = weights[i]
+        for p in range(indptr[terms[i]], indptr[terms[i] + 1]):
+            if slots[p] < out.size:
+                out[slots[p]] += values[p] * weight
+    if delta_terms.size:
+        for i in range(terms.size):
+            scratch[terms[i]] = weights[i]
+        for p in range(delta_terms.size):
+            weight = scratch[delta_terms[p]]
+            if weight != 0.0 and delta_slots[p] < out.size:
+                out[delta_slots[p]] += weight * delta_weights[p]
+        for i in range(terms.size):
+            scratch[terms[i]] = 0.0
 
 
 class ArchiveIndex:
@@ -133,10 +163,22 @@ def term_major(
     terms: np.ndarray, slots: np.ndarray, weights: np.ndarray, n_features: int, n_slots: int
 ) -> sp.csr_matrix:
     """CSR matrix whose row t lists the slots holding term t, with their weights."""
-    order = np.argsort(terms, kind="stable")
     indptr = np.zeros(n_features + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms, minlength=n_features), out=indptr[1:])
+    order = _counting_order(terms, indptr)
     return sp.csr_matrix((weights[order], slots[order], indptr), shape=(n_features, n_slots))
+
+
+@njit(cache=True, nogil=True)
+def _counting_order(terms, indptr):
+    """The stable order that sorts `terms`, given each term's start in the sorted array: a
+    counting sort, linear where argsort is n log n (builds run every few hundred articles)."""
+    order = np.empty(terms.size, dtype=np.int64)
+    place = indptr[:-1].copy()
+    for position in range(terms.size):
+        order[place[terms[position]]] = position
+        place[terms[position]] += 1
+    return order
 
 
 def postings(matrix: sp.csr_matrix, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

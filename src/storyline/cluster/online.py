@@ -69,6 +69,7 @@ from storyline.cluster.arrays import pack, unpack
 from storyline.cluster.features import hash_cues
 from storyline.cluster.index import ArchiveIndex, PostingIndex
 from storyline.cluster.label import story_label
+from storyline.cluster.sparse import add_sparse
 from storyline.cluster.window import name_groups, window_groups
 from storyline.embed.base import Embedder
 from storyline.errors import ConfigError
@@ -319,7 +320,10 @@ class OnlineClusterer:
             vectors = None
         counts = self._hasher.transform(list(texts)).tocsr().astype(float)
         counts.data = 1 + np.log(counts.data)
+        counts.sort_indices()
         cues = hash_cues(list(texts), self.n_features) if self.entity_weight > 0 else None
+        if cues is not None:
+            cues.sort_indices()
         for row in range(n):
             self._add_one(
                 _row(counts, row),
@@ -434,10 +438,10 @@ class OnlineClusterer:
             query.cues.indices,
             query.cues.built,
         )
-        story.term_indices, story.term_values = _add_sparse(
+        story.term_indices, story.term_values = add_sparse(
             story.term_indices, story.term_values, row.term_indices, row.term_values
         )
-        story.cue_indices, story.cue_values = _add_sparse(
+        story.cue_indices, story.cue_values = add_sparse(
             story.cue_indices, story.cue_values, row.cue_indices, row.cue_values
         )
         self._term_norm2[slot] += 2 * term_dot + query.terms.built_norm**2
@@ -631,10 +635,10 @@ class OnlineClusterer:
             return
         other = self.stories_[int(self._slot_story[slots[best]])]
         keep, gone = (story, other) if story.story_id < other.story_id else (other, story)
-        keep.term_indices, keep.term_values = _add_sparse(
+        keep.term_indices, keep.term_values = add_sparse(
             keep.term_indices, keep.term_values, gone.term_indices, gone.term_values
         )
-        keep.cue_indices, keep.cue_values = _add_sparse(
+        keep.cue_indices, keep.cue_values = add_sparse(
             keep.cue_indices, keep.cue_values, gone.cue_indices, gone.cue_values
         )
         if gone.vector is not None:
@@ -868,16 +872,16 @@ class OnlineClusterer:
 
     def _move(self, row: _WindowRow, source: _StoryState, target: _StoryState) -> None:
         """Take one window article out of `source` and add it to `target`."""
-        source.term_indices, source.term_values = _add_sparse(
+        source.term_indices, source.term_values = add_sparse(
             source.term_indices, source.term_values, row.term_indices, -row.term_values
         )
-        source.cue_indices, source.cue_values = _add_sparse(
+        source.cue_indices, source.cue_values = add_sparse(
             source.cue_indices, source.cue_values, row.cue_indices, -row.cue_values
         )
-        target.term_indices, target.term_values = _add_sparse(
+        target.term_indices, target.term_values = add_sparse(
             target.term_indices, target.term_values, row.term_indices, row.term_values
         )
-        target.cue_indices, target.cue_values = _add_sparse(
+        target.cue_indices, target.cue_values = add_sparse(
             target.cue_indices, target.cue_values, row.cue_indices, row.cue_values
         )
         if row.vector is not None:
@@ -1152,11 +1156,10 @@ class _Query:
 
 
 def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted column indices and values of one CSR row (without scipy's row slicing)."""
+    """Column indices and values of one CSR row with sorted indices (without scipy's row
+    slicing)."""
     start, end = matrix.indptr[row], matrix.indptr[row + 1]
-    indices = matrix.indices[start:end].astype(np.int64)
-    order = np.argsort(indices)
-    return indices[order], matrix.data[start:end][order]
+    return matrix.indices[start:end].astype(np.int64), matrix.data[start:end]
 
 
 def _add_member(story: _StoryState, row: _WindowRow) -> None:
@@ -1172,20 +1175,14 @@ def _add_member(story: _StoryState, row: _WindowRow) -> None:
 
 
 def _dot(a_indices, a_values, b_indices, b_values) -> float:
-    """Dot product of two sparse vectors given as sorted unique indices and values."""
-    at, found = _locate(a_indices, b_indices)
-    return float(a_values[at[found]] @ b_values[found])
-
-
-def _locate(a_indices: np.ndarray, b_indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of `b_indices` sits in sorted `a_indices`, and whether it is there.
+    """Dot product of two sparse vectors given as sorted unique indices and values.
 
     A binary search per entry of b: a join costs the article's length times log of the
-    story's, not a sort of both (stories reach thousands of terms)."""
+    story's, not a pass over the story (stories reach thousands of terms)."""
     at = np.searchsorted(a_indices, b_indices)
     found = at < a_indices.size
     found[found] = a_indices[at[found]] == b_indices[found]
-    return at, found
+    return float(a_values[at[found]] @ b_values[found])
 
 
 def _norm(weights: np.ndarray) -> float:
@@ -1203,31 +1200,6 @@ def _top(indices, values, idf, k: int) -> tuple[np.ndarray, np.ndarray]:
 def _unit(indices, values, idf) -> tuple[np.ndarray, np.ndarray]:
     weights = values * idf[indices]
     return indices, weights / (_norm(weights) or 1.0)
-
-
-def _add_sparse(a_indices, a_values, b_indices, b_values) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of two sparse vectors given as sorted unique indices and values (zeros dropped)."""
-    if a_indices.size < b_indices.size:
-        a_indices, a_values, b_indices, b_values = b_indices, b_values, a_indices, a_values
-    at, found = _locate(a_indices, b_indices)
-    values = a_values.copy()
-    values[at[found]] += b_values[found]
-    new = ~found
-    if new.any():
-        # the new entries' places in the result: after the a-entries before them
-        placed = at[new] + np.arange(int(new.sum()))
-        old = np.ones(a_indices.size + placed.size, dtype=bool)
-        old[placed] = False
-        indices = np.empty(old.size, dtype=np.int64)
-        indices[old], indices[placed] = a_indices, b_indices[new]
-        values, summed = np.empty(old.size), values
-        values[old], values[placed] = summed, b_values[new]
-    else:
-        indices = a_indices
-    keep = np.abs(values) > 1e-9
-    if keep.all():
-        return indices, values
-    return indices[keep], values[keep]
 
 
 def _parse(value: str | None) -> datetime | None:
