@@ -15,19 +15,22 @@ word for one of about the same frequency, as in dedupe_benchmark.py, so a copy i
 of stories with the real ones' shape rather than a reprint of them; drops about one word in
 ten; and is dated three days after the previous copy, so the 7-day window holds about three
 copies). BCubed F1 against "copy:story" gold is then a quality figure at scale too. Each row
-runs in a fresh process, so peak RSS is that row's own; the two rows of one n run side by
-side, one per core, and articles/CPU-s is the single-core rate. Rows: the shipped online
-clusterer without an embedder (TF-IDF + entity cues + window re-clustering) beside the
-same-run baseline, single-pass TF-IDF as before entity cues and re-clustering
-(entity_weight=0, recluster_every=0), both at SCALE_THRESHOLD. MiniLM is left out at
-scale: embedding dominates and is the same for both (see the first table's MiniLM row for
-its rate). `--previous DIR` adds the shipped row run by an earlier checkout's code.
+runs in a fresh process, so peak RSS is that row's own; the rows of one n run side by side,
+one per core (a third waits for a free core), and articles/CPU-s is the single-core rate.
+Rows (`--configs`): the shipped online clusterer without an embedder (TF-IDF + entity cues
++ window re-clustering) beside the same-run baseline, single-pass TF-IDF as before entity
+cues and re-clustering (entity_weight=0, recluster_every=0), both at SCALE_THRESHOLD.
+MiniLM is left out at scale: embedding dominates and is the same for both (see the first
+table's MiniLM row for its rate). `--previous DIR` adds the shipped row run by an earlier
+checkout's code, up to `--previous-max` articles.
 
     python benchmarks/cluster_benchmark.py             # a few minutes (MiniLM embeds)
     python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
-    git worktree add /tmp/prev 3fe4482   # the code before the 1M speed work
-    python benchmarks/cluster_benchmark.py --no-minilm --scale 1000000 10000 100000 \
-        --previous /tmp/prev --previous-max 100000    # about 80 minutes on 2 cores
+    git worktree add /tmp/prev e327b7a   # the code before the compiled loops
+    python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 100000 \
+        --previous /tmp/prev --previous-max 100000    # about 15 minutes on 2 cores
+    python benchmarks/cluster_benchmark.py --no-minilm --scale 1000000 --configs shipped \
+        --previous /tmp/prev --previous-max 1000000   # about 70 minutes on 2 cores
 """
 
 from __future__ import annotations
@@ -155,7 +158,13 @@ def _previous_row(source: str, n: int, batch: int) -> tuple[float, float, float,
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def scale_table(sizes: list[int], batch: int, previous: str | None, previous_max: int) -> None:
+def _run_task(function, arguments):
+    return function(*arguments)
+
+
+def scale_table(
+    sizes: list[int], batch: int, configs: list[str], previous: str | None, previous_max: int
+) -> None:
     print()
     print(f"Scale: replicated stream, no embedder, threshold {SCALE_THRESHOLD}, batches of {batch}")
     print("| system | n | articles/s | articles/CPU-s | peak RSS MB | stories | BCubed F1 |")
@@ -166,14 +175,14 @@ def scale_table(sizes: list[int], batch: int, previous: str | None, previous_max
     }
     context = multiprocessing.get_context("spawn")
     for n in sizes:
-        # the two configurations side by side, one process (and core) each
-        with context.Pool(len(names)) as pool:
-            results = pool.starmap(_scale_row, [(n, config, batch) for config in names])
-        rows = list(zip(names.values(), results, strict=True))
+        rows = [(names[config], (_scale_row, (n, config, batch))) for config in configs]
         if previous and n <= previous_max:
             name = f"baseline: the same, previous code ({previous})"
-            rows.append((name, _previous_row(previous, n, batch)))
-        for name, (rate, cpu_rate, rss, stories, f1) in rows:
+            rows.append((name, (_previous_row, (previous, n, batch))))
+        # the rows side by side, one process (and core) each
+        with context.Pool(min(len(rows), os.cpu_count() or 1)) as pool:
+            results = pool.starmap(_run_task, [task for _, task in rows])
+        for (name, _), (rate, cpu_rate, rss, stories, f1) in zip(rows, results, strict=True):
             cells = f"{rate:.0f} | {cpu_rate:.0f} | {rss:.0f} | {stories} | {f1:.3f}"
             print(f"| {name} | {n} | {cells} |", flush=True)
 
@@ -191,6 +200,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--previous-max", type=int, default=10_000, help="largest n to run --previous at"
+    )
+    parser.add_argument(
+        "--configs",
+        nargs="+",
+        choices=["shipped", "single-pass"],
+        default=["shipped", "single-pass"],
+        help="which configurations to run at scale",
     )
     parser.add_argument("--row", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -215,7 +231,7 @@ def main() -> None:
         f"{peak_rss_mb():.0f} | {len(set(labels))} | - | - | {bcubed(labels, gold).f1:.3f} |"
     )
     if args.scale:
-        scale_table(args.scale, args.batch, args.previous, args.previous_max)
+        scale_table(args.scale, args.batch, args.configs, args.previous, args.previous_max)
 
 
 if __name__ == "__main__":
