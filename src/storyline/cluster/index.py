@@ -87,7 +87,7 @@ class PostingIndex:
         return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True)
 def _add_dots(
     indptr, slots, values, terms, weights, delta_terms, delta_slots, delta_weights, scratch, out
 ):
@@ -169,7 +169,7 @@ def term_major(
     return sp.csr_matrix((weights[order], slots[order], indptr), shape=(n_features, n_slots))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True)
 def _counting_order(terms, indptr):
     """The stable order that sorts `terms`, given each term's start in the sorted array: a
     counting sort, linear where argsort is n log n (builds run every few hundred articles)."""

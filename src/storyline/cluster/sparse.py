@@ -14,7 +14,7 @@ from numba import njit
 CANCELLED = 1e-9
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True)
 def add_sparse(a_indices, a_values, b_indices, b_values):
     """Sum of two sparse vectors (sorted unique indices, values); cancelled entries dropped."""
     indices = np.empty(a_indices.size + b_indices.size, dtype=np.int64)
