@@ -28,7 +28,7 @@ checkout's code, up to `--previous-max` articles.
     python benchmarks/cluster_benchmark.py --no-minilm # TF-IDF configurations only
     git worktree add /tmp/prev e327b7a   # the code before the compiled loops
     python benchmarks/cluster_benchmark.py --no-minilm --scale 10000 100000 \
-        --previous /tmp/prev --previous-max 100000    # about 15 minutes on 2 cores
+        --previous /tmp/prev --previous-max 100000    # about 10 minutes on 2 cores
     python benchmarks/cluster_benchmark.py --no-minilm --scale 1000000 --configs shipped \
         --previous /tmp/prev --previous-max 1000000   # about 70 minutes on 2 cores
 """
