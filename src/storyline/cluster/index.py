@@ -72,41 +72,43 @@ class PostingIndex:
         count = self.delta_size
         self.delta_read += count
         matrix = self.matrix
-        _add_dots(
-            matrix.indptr,
-            matrix.indices,
-            matrix.data,
-            terms,
-            weights,
-            self._delta_terms[:count],
-            self._delta_slots[:count],
-            self._delta_weights[:count],
-            scratch,
-            out,
-        )
+        _add_dots(matrix.indptr, matrix.indices, matrix.data, terms, weights, out)
+        if count:
+            _add_delta_dots(
+                terms,
+                weights,
+                self._delta_terms[:count],
+                self._delta_slots[:count],
+                self._delta_weights[:count],
+                scratch,
+                out,
+            )
         return out
 
 
 @njit(cache=True)
-def _add_dots(
-    indptr, slots, values, terms, weights, delta_terms, delta_slots, delta_weights, scratch, out
-):
-    """Add to `out` the query's dot products: built postings, then deltas (whose terms are
-    looked up in `scratch`, set to the query weights and zeroed again)."""
+def _add_dots(indptr, slots, values, terms, weights, out):
+    """Add to `out` the dot products of a query (`weights` at `terms`) with the slots of
+    a term-major matrix, walking the query terms' rows (slots past `out` are left out)."""
     for i in range(terms.size):
         weight = weights[i]
         for p in range(indptr[terms[i]], indptr[terms[i] + 1]):
             if slots[p] < out.size:
                 out[slots[p]] += values[p] * weight
-    if delta_terms.size:
-        for i in range(terms.size):
-            scratch[terms[i]] = weights[i]
-        for p in range(delta_terms.size):
-            weight = scratch[delta_terms[p]]
-            if weight != 0.0 and delta_slots[p] < out.size:
-                out[delta_slots[p]] += weight * delta_weights[p]
-        for i in range(terms.size):
-            scratch[terms[i]] = 0.0
+
+
+@njit(cache=True)
+def _add_delta_dots(terms, weights, delta_terms, delta_slots, delta_weights, scratch, out):
+    """Add to `out` the query's dot products with the delta entries, whose terms are looked
+    up in `scratch` (set to the query weights, then zeroed again)."""
+    for i in range(terms.size):
+        scratch[terms[i]] = weights[i]
+    for p in range(delta_terms.size):
+        weight = scratch[delta_terms[p]]
+        if weight != 0.0 and delta_slots[p] < out.size:
+            out[delta_slots[p]] += weight * delta_weights[p]
+    for i in range(terms.size):
+        scratch[terms[i]] = 0.0
 
 
 class ArchiveIndex:
@@ -147,12 +149,8 @@ class ArchiveIndex:
         """Entry ids sharing a term with the query, and their dot products with it."""
         found_ids, found_dots = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
         for matrix, ids in self.chunks:
-            slots, values, repeats = postings(matrix, terms)
-            if not slots.size:
-                continue
-            dots = np.bincount(
-                slots, weights=values * np.repeat(weights, repeats), minlength=ids.size
-            )
+            dots = np.zeros(ids.size)
+            _add_dots(matrix.indptr, matrix.indices, matrix.data, terms, weights, dots)
             hit = np.flatnonzero(dots)
             found_ids.append(ids[hit])
             found_dots.append(dots[hit])
@@ -179,14 +177,3 @@ def _counting_order(terms, indptr):
         order[place[terms[position]]] = position
         place[terms[position]] += 1
     return order
-
-
-def postings(matrix: sp.csr_matrix, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Slots and weights in rows `terms` of a term-major matrix, and each row's length."""
-    starts, ends = matrix.indptr[terms], matrix.indptr[terms + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), lengths
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-    return matrix.indices[offsets].astype(np.int64), matrix.data[offsets], lengths
