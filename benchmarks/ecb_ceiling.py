@@ -16,6 +16,12 @@ topic -> event split). A second similarity adds the cosine of the articles' lead
 40 words: headline and first sentence) at 0.3, a variant tried and not shipped
 (benchmarks/README-cluster.md).
 
+Then the eval's halves (the gold topics split in two by `half_units`, seeds 0-4), gold
+topics still given: the cut chosen on the other half (held-out) or on the scored half, for
+the shipped similarity and for a learned one, a logistic regression over six pair
+cosines (TF-IDF, cues, lead words, lead cues, MiniLM, shipped mix) trained on the other
+half's same-topic pairs (same event or not).
+
 Usage: python benchmarks/ecb_ceiling.py   (needs ../shared/data; MiniLM when installed)
 """
 
@@ -23,9 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
 from storyline.cluster import OnlineClusterer, resolve_embedder
+from storyline.cluster.features import hash_cues
 from storyline.cluster.window import average_link_groups, window_groups
+from storyline.evaluate.cluster import half_units
 from storyline.evaluate.datasets import dataset_path, load_cluster_items
 from storyline.evaluate.metrics import bcubed
 
@@ -35,9 +45,22 @@ CUTS = np.round(np.arange(0.10, 0.80, 0.01), 2)
 METHODS = {"average-link": average_link_groups, "window_groups": window_groups}
 
 
-def lead_similarity(texts: list[str]) -> np.ndarray:
-    leads = [" ".join(t.split()[:LEAD_WORDS]) for t in texts]
-    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(leads)
+SEEDS = range(5)
+
+
+def _lead(text: str) -> str:
+    return " ".join(text.split()[:LEAD_WORDS])
+
+
+def word_cosines(texts: list[str]) -> np.ndarray:
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    return (vectors @ vectors.T).toarray()
+
+
+def cue_cosines(texts: list[str]) -> np.ndarray:
+    counts = hash_cues(texts, 2**18)
+    frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
+    vectors = normalize(counts.multiply(np.log((1 + len(texts)) / (1 + frequency)) + 1).tocsr())
     return (vectors @ vectors.T).toarray()
 
 
@@ -60,6 +83,68 @@ def gold_topic_scores(similarity, gold, topics, method) -> tuple[float, float, f
     return bcubed(oracle.tolist(), gold.tolist()).f1, single[best], float(CUTS[best])
 
 
+def _per_topic(similarity, topic_members, cut, method) -> tuple[list[int], list[int]]:
+    """Labels of each topic clustered alone at `cut`, and the members in that order."""
+    labels, order, next_id = [], [], 0
+    for members in topic_members:
+        groups = METHODS[method](similarity[np.ix_(members, members)], cut)
+        labels.extend((groups + next_id).tolist())
+        order.extend(members.tolist())
+        next_id += int(groups.max()) + 1
+    return labels, order
+
+
+def _cut_scores(similarity, topic_members, gold, method) -> np.ndarray:
+    scores = []
+    for cut in CUTS:
+        labels, order = _per_topic(similarity, topic_members, cut, method)
+        scores.append(bcubed(labels, gold[order].tolist()).f1)
+    return np.asarray(scores)
+
+
+def learned_similarity(channels: np.ndarray, topic_members, gold) -> np.ndarray:
+    """P(same event) from the pair cosines, fitted on the same-topic pairs given."""
+    features, same = [], []
+    for members in topic_members:
+        upper = np.triu_indices(members.size, 1)
+        features.append(channels[np.ix_(members, members)][upper])
+        same.append((gold[members][:, None] == gold[members][None, :])[upper])
+    model = LogisticRegression(max_iter=1000).fit(np.concatenate(features), np.concatenate(same))
+    n = channels.shape[0]
+    return model.predict_proba(channels.reshape(n * n, -1))[:, 1].reshape(n, n)
+
+
+def halves_table(items, channels: np.ndarray, gold: np.ndarray) -> None:
+    position = {item.item_id: k for k, item in enumerate(items)}
+    rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for seed in SEEDS:
+        halves = []
+        for unit in half_units(items, seed):
+            topics: dict[str, list[int]] = {}
+            for item in unit.items:
+                topics.setdefault(item.topic, []).append(position[item.item_id])
+            halves.append([np.asarray(m) for m in topics.values()])
+        for scored, other in ((halves[0], halves[1]), (halves[1], halves[0])):
+            similarities = {
+                "shipped similarity": channels[..., -1],
+                "learned (6 cosines)": learned_similarity(channels, other, gold),
+            }
+            for name, similarity in similarities.items():
+                for method in METHODS:
+                    chosen = CUTS[int(np.argmax(_cut_scores(similarity, other, gold, method)))]
+                    scores = _cut_scores(similarity, scored, gold, method)
+                    held_out = scores[list(CUTS).index(chosen)]
+                    rows.setdefault((name, method), []).append((held_out, scores.max()))
+    print(f"\nHalves ({len(SEEDS)} seeds x 2), gold topics given, mean BCubed F1 over halves:")
+    print(
+        "| similarity | grouping | cut chosen on the other half | cut fitted on the scored half |"
+    )
+    print("|---|---|---|---|")
+    for (name, method), scores in rows.items():
+        held_out, fitted = np.mean(scores, axis=0)
+        print(f"| {name} | {method} | {held_out:.3f} | {fitted:.3f} |")
+
+
 def main() -> None:
     items = load_cluster_items(dataset_path("ecbplus"))
     texts = [i.text for i in items]
@@ -78,20 +163,42 @@ def main() -> None:
         f"R {shipped.recall:.3f} F1 {shipped.f1:.3f}\n"
     )
     base = clusterer._row_similarity(rows)  # the similarity the re-clustering cuts on
+    leads = [_lead(t) for t in texts]
+    lead_words = word_cosines(leads)
     similarities = {
         "shipped similarity": base,
-        f"+ lead cosine at {LEAD_SHARE}": (1 - LEAD_SHARE) * base
-        + LEAD_SHARE * lead_similarity(texts),
+        f"+ lead cosine at {LEAD_SHARE}": (1 - LEAD_SHARE) * base + LEAD_SHARE * lead_words,
     }
-    print("| similarity | grouping | no gold (threshold 0.25) | gold topics, best single cut "
-          "| gold topics, oracle cut per topic |")
+    print(
+        "| similarity | grouping | no gold (threshold 0.25) | gold topics, best single cut "
+        "| gold topics, oracle cut per topic |"
+    )
     print("|---|---|---|---|---|")
     for name, similarity in similarities.items():
         for method in METHODS:
             own = bcubed(METHODS[method](similarity, clusterer.threshold).tolist(), gold.tolist())
             oracle, single, cut = gold_topic_scores(similarity, gold, topics, method)
-            print(f"| {name} | {method} | {own.f1:.3f} | {single:.3f} (cut {cut:.2f}) "
-                  f"| {oracle:.3f} |")
+            print(
+                f"| {name} | {method} | {own.f1:.3f} | {single:.3f} (cut {cut:.2f}) "
+                f"| {oracle:.3f} |"
+            )
+    vectors = [r.vector for r in rows]
+    if any(v is None for v in vectors):
+        print("\n(no embedder: the halves table needs MiniLM)")
+        return
+    vectors = normalize(np.stack(vectors))
+    channels = np.stack(
+        [
+            word_cosines(texts),
+            cue_cosines(texts),
+            lead_words,
+            cue_cosines(leads),
+            vectors @ vectors.T,
+            base,
+        ],
+        axis=-1,
+    )
+    halves_table(items, channels, gold)
 
 
 if __name__ == "__main__":
