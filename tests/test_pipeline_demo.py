@@ -125,3 +125,25 @@ def test_demo_every_citation_points_to_an_article_saying_it(demo_dir, demo_brief
         for sentence in demo_briefing.summary:
             if group.original_id in sentence.article_ids:
                 assert set(group.copy_ids) <= set(sentence.article_ids)
+
+
+def test_demo_summary_and_claims_quote_published_text_not_the_repaired_copy(
+    demo_dir, demo_briefing
+):
+    articles, _ = read_articles([demo_dir], Settings())
+    text_of = {a.article_id: " ".join(a.text.split()) for a in articles}
+    repaired = by_file(demo_briefing, "09_harbor-courier_supplier-dispute.txt").article_id
+    assert all(s.article_ids[0] != repaired for s in demo_briefing.summary)
+    backed = [c for c in demo_briefing.cross_source.consensus if repaired in c.article_ids]
+    assert backed  # the repaired copy still counts as a source for what it agrees with
+    for claim in backed:
+        published = [text_of[a] for a in claim.article_ids if a != repaired]
+        assert any(" ".join(claim.text.split()) in text for text in published)
+
+
+def test_demo_markdown_counts_read_as_english(demo_briefing):
+    from storyline.render.markdown import render_markdown
+
+    markdown = render_markdown(demo_briefing)
+    assert "_12 articles, 10 independent sources, 1 reprint group_" in markdown
+    assert "— 1 articles" not in markdown

@@ -215,6 +215,12 @@ def _summarize(
         for s in pool
         if independent_of[s.article_id] == s.article_id and not s.text.startswith(_QUOTE_MARKS)
     ]
+    # A repaired degraded copy's sentence breaks and casing are guesses, and the summary
+    # quotes its sentences verbatim: quote published text where there is any. The repaired
+    # article is still cited beside the clean sentences it agrees with.
+    repaired = {a.article_id for a in articles if a.degraded}
+    if any(s.article_id not in repaired for s in originals):
+        originals = [s for s in originals if s.article_id not in repaired]
     candidates = [Candidate(s.text, order[s.article_id], s.index) for s in originals]
     chosen = sorted(
         select_sentences(candidates, max_words),

@@ -6,7 +6,7 @@ from html import escape
 from importlib.resources import files
 
 from storyline.records import Briefing
-from storyline.render.markdown import format_when, speaker_of
+from storyline.render.markdown import counted, format_when, speaker_of
 
 
 def _cite(briefing: Briefing, article_ids) -> str:
@@ -23,7 +23,7 @@ def render_html(briefing: Briefing) -> str:
     )
     entities = "".join(
         f"<li><b>{escape(e.name)}</b> <span class='kind'>{escape(e.label.lower())}</span>"
-        f" <span class='count'>{e.source_count} articles</span></li>"
+        f" <span class='count'>{counted(e.source_count, 'article')}</span></li>"
         for e in briefing.entities
     )
     timeline = "".join(
@@ -57,13 +57,17 @@ def render_html(briefing: Briefing) -> str:
         for s in briefing.sources
     )
     heading = f"What's new since {briefing.since.isoformat()}" if briefing.since else "Summary"
+    meta = (
+        f"{counted(briefing.article_count, 'article')}, "
+        f"{counted(len(briefing.reprint_groups), 'reprint group')}"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(briefing.title)}</title><style>{css}</style></head>
 <body><main>
 <h1>{escape(briefing.title)}</h1>
-<p class="meta">{briefing.article_count} articles, {len(briefing.reprint_groups)} reprint groups</p>
+<p class="meta">{meta}</p>
 <section><h2>{heading}</h2>{summary}</section>{_cross_source(briefing)}
 <section><h2>Key entities</h2><ul class="entities">{entities}</ul></section>
 {_quotes(briefing)}<section><h2>Timeline</h2><ol class="timeline">{timeline}</ol>

@@ -7,6 +7,15 @@ from storyline.records import Briefing, TimelineEvent
 _KIND_TITLES = {"PERSON": "People", "ORG": "Organisations", "PLACE": "Places"}
 
 
+def counted(n: int, noun: str) -> str:
+    """`n` and `noun`, plural unless `n` is 1.
+
+    >>> counted(1, "reprint group"), counted(3, "article")
+    ('1 reprint group', '3 articles')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def markers(briefing: Briefing, article_ids) -> str:
     return "".join(f"[{briefing.marker_of(a)}]" for a in article_ids)
 
@@ -20,8 +29,9 @@ def render_markdown(briefing: Briefing) -> str:
     out = [
         f"# {briefing.title}",
         "",
-        f"_{briefing.article_count} articles, {len(briefing.sources) - _copies(briefing)} "
-        f"independent sources, {len(briefing.reprint_groups)} reprint groups_",
+        f"_{counted(briefing.article_count, 'article')}, "
+        f"{counted(len(briefing.sources) - _copies(briefing), 'independent source')}, "
+        f"{counted(len(briefing.reprint_groups), 'reprint group')}_",
         "",
         f"## What's new since {briefing.since.isoformat()}" if briefing.since else "## Summary",
         "",
@@ -37,7 +47,7 @@ def render_markdown(briefing: Briefing) -> str:
             listed = "; ".join(
                 e.name
                 + (f" ({', '.join(e.roles[:2])})" if e.roles else "")
-                + f" — {e.source_count} articles"
+                + f" — {counted(e.source_count, 'article')}"
                 for e in names
             )
             out.append(f"- **{title}:** {listed}")

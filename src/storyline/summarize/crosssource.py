@@ -72,7 +72,11 @@ def cross_source_view(
         groups.append(members)
 
     def claim(members: list[int]) -> Claim:
-        head = pool[members[0]]
+        # worded as a published (not repaired, see clean/degraded.py) sentence when one has it
+        head = next(
+            (pool[m] for m in members if not by_id[pool[m].article_id].degraded),
+            pool[members[0]],
+        )
         ids = tuple(dict.fromkeys(pool[m].article_id for m in members))
         return Claim(head.text, ids, tuple(dict.fromkeys(outlet(pool[m]) for m in members)))
 
