@@ -55,8 +55,12 @@ def cross_source_view(
     similarity = (vectors @ vectors.T).toarray()
     centrality = similarity.mean(axis=1)
 
-    def outlet(sentence: Sentence) -> str:
-        return by_id[sentence.article_id].credit
+    def source(sentence: Sentence) -> tuple[str, str]:
+        """(key, name) of who stands behind a sentence; an article whose outlet and wire are
+        unknown is a source of its own, not one "unknown outlet" with all the others."""
+        article = by_id[sentence.article_id]
+        key = article.credit if article.outlet or article.wire else article.article_id
+        return key, article.credit
 
     groups: list[list[int]] = []
     assigned: set[int] = set()
@@ -78,7 +82,8 @@ def cross_source_view(
             pool[members[0]],
         )
         ids = tuple(dict.fromkeys(pool[m].article_id for m in members))
-        return Claim(head.text, ids, tuple(dict.fromkeys(outlet(pool[m]) for m in members)))
+        sources = dict(source(pool[m]) for m in members)
+        return Claim(head.text, ids, tuple(sources.values()))
 
     claims = [claim(g) for g in groups]
     consensus = sorted((c for c in claims if len(c.outlets) >= 2), key=lambda c: -len(c.outlets))[
@@ -86,14 +91,14 @@ def cross_source_view(
     ]
     single = [c for c in claims if len(c.outlets) == 1][:max_claims]
     return CrossSourceView(
-        tuple(consensus), tuple(single), tuple(_disagreements(pool, similarity, outlet, figures))
+        tuple(consensus), tuple(single), tuple(_disagreements(pool, similarity, source, figures))
     )
 
 
 def _disagreements(
     pool: Sequence[Sentence],
     similarity: np.ndarray,
-    outlet: Callable[[Sentence], str],
+    source: Callable[[Sentence], tuple[str, str]],
     figures: FigureFinder,
 ) -> list[Disagreement]:
     found = [figures(s.text) for s in pool]
@@ -102,7 +107,7 @@ def _disagreements(
     for i, left in enumerate(pool):
         for j in range(i + 1, len(pool)):
             right = pool[j]
-            if similarity[i, j] < _SAME_TOPIC or outlet(left) == outlet(right):
+            if similarity[i, j] < _SAME_TOPIC or source(left)[0] == source(right)[0]:
                 continue
             for surface_a, kind_a, value_a, about_a in found[i]:
                 for surface_b, kind_b, value_b, about_b in found[j]:
@@ -120,8 +125,8 @@ def _disagreements(
                         Disagreement(
                             about=_shared_words(left.text, right.text),
                             claims=(
-                                Claim(left.text, (left.article_id,), (outlet(left),)),
-                                Claim(right.text, (right.article_id,), (outlet(right),)),
+                                Claim(left.text, (left.article_id,), (source(left)[1],)),
+                                Claim(right.text, (right.article_id,), (source(right)[1],)),
                             ),
                             values=(surface_a, surface_b),
                         )
