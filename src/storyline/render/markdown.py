@@ -122,9 +122,9 @@ def _cross_source(briefing: Briefing) -> list[str]:
     view = briefing.cross_source
     if view is None:
         return []
-    out = ["", "## Across sources", ""]
+    out = ["", "## Across sources"]
     if view.consensus:
-        out.append("Reported by several independent outlets:")
+        out += ["", "Reported by several independent outlets:"]
         out += [
             f"- {c.text} {markers(briefing, c.article_ids)} ({', '.join(c.outlets)})"
             for c in view.consensus
