@@ -108,3 +108,22 @@ def test_entities_aliases_drop_possessives():
         independent_of={"a": "a"},
     )
     assert found[0].aliases == ("Lindqvist",)
+
+
+def test_entities_a_product_the_model_mostly_calls_a_product_is_not_a_person():
+    found = canonical_entities(
+        mentions(
+            "a", ("Model V2", "PRODUCT"), ("Model V2", "PERSON"), ("Marta Lindqvist", "PERSON")
+        )
+        + mentions("b", ("Model V2", "PRODUCT"), ("Model V2’s", "PERSON"), ("Model V2", "PRODUCT")),
+        independent_of={"a": "a", "b": "b"},
+    )
+    assert [e.name for e in found] == ["Marta Lindqvist"]
+
+
+def test_entities_a_tie_with_another_type_keeps_the_name():
+    found = canonical_entities(
+        mentions("a", ("Wes Carrow", "PERSON"), ("Wes Carrow", "WORK_OF_ART")),
+        independent_of={"a": "a"},
+    )
+    assert [(e.name, e.label) for e in found] == [("Wes Carrow", "PERSON")]

@@ -173,9 +173,13 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
     `independent_of` maps an article id to the id it counts as (its reprint group's original).
     """
     labelled: list[tuple[str, str, str, Mention]] = []
+    # Mentions of other types (PRODUCT, WORK_OF_ART, ...) only vote on a name's kind: the
+    # small model calls "Model V2" a product 8 times and a person 3 times in the demo.
+    other_votes: Counter[tuple[str, str]] = Counter()
     for mention in mentions:
         kind = KINDS.get(mention.label)
         if kind is None:
+            other_votes[(clean_surface(mention.text, mention.label).casefold(), mention.label)] += 1
             continue
         surface = clean_surface(mention.text, kind)
         name, role = split_role(surface) if kind == "PERSON" else (surface, "")
@@ -184,10 +188,11 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
         if len(name) < 2 or not any(ch.isupper() for ch in name):
             continue
         labelled.append((name, role, kind, mention))
-    kind_of = _majority_kinds(labelled)
+    kind_of = _majority_kinds(labelled, other_votes)
     by_kind: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)
     for name, role, _, mention in labelled:
-        by_kind[kind_of[name.casefold()]].append((name, role, mention))
+        if kind_of[name.casefold()] in KINDS.values():
+            by_kind[kind_of[name.casefold()]].append((name, role, mention))
     entities: list[Entity] = []
     for kind, items in by_kind.items():
         canonical = _person_names(items) if kind == "PERSON" else _case_insensitive_names(items)
@@ -219,15 +224,25 @@ def _aliases(members: Sequence[tuple[str, str, Mention]], kind: str) -> set[str]
     return aliases
 
 
-def _majority_kinds(labelled: Sequence[tuple[str, str, str, Mention]]) -> dict[str, str]:
-    """One kind per name: the small model's most frequent label for it across the story.
+def _majority_kinds(
+    labelled: Sequence[tuple[str, str, str, Mention]], other_votes: Counter[tuple[str, str]]
+) -> dict[str, str]:
+    """One kind per name: the small model's most frequent label for it across the story
+    (a spaCy label outside KINDS when that wins; ties go to KINDS).
 
     A one-word name that is the surname of a person ("Lindqvist") is a person.
     """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for name, _, kind, _ in labelled:
         votes[name.casefold()][kind] += 1
-    kinds = {name: counter.most_common(1)[0][0] for name, counter in votes.items()}
+    for (name, label), count in other_votes.items():
+        if name in votes:
+            votes[name][label] += count
+    ours = set(KINDS.values())
+    kinds = {
+        name: max(counter, key=lambda kind: (counter[kind], kind in ours))
+        for name, counter in votes.items()
+    }
     surnames = {
         name.split()[-1]
         for name, kind in kinds.items()
