@@ -55,6 +55,29 @@ def test_quotes_pronoun_speaker_is_most_recent_person(nlp):
     assert (quote.speaker, quote.speaker_text) == ("Wes Carrow", "he")
 
 
+def test_quotes_pronoun_prefers_last_sentence_subject_to_a_name_in_a_side_clause(nlp):
+    text = (
+        "Marta Lindqvist, Voltaro's chief executive, appeared before the panel on Tuesday.\n\n"
+        "Lindqvist testified that tests pointed to one batch of cells, but she could not rule "
+        "out the charger update that Hanlon blames. "
+        "“If our software played a part, we will say so,” she said."
+    )
+    quote = only(find_quotes(nlp(text)))
+    assert (quote.speaker, quote.speaker_text) == ("Marta Lindqvist", "she")
+
+
+def test_quotes_pronoun_after_a_subject_the_model_did_not_tag_as_person(nlp):
+    text = (
+        "Wes Carrow repairs e-bikes in Denver.\n\n"
+        "Voltaro says its next pack will use cells from a second supplier alongside "
+        "Hanlon Cells.\n\n"
+        "Carrow was not sure that would be enough. “Selling a new bike is the easy part,” "
+        "he said."
+    )
+    quote = only(find_quotes(nlp(text)))
+    assert quote.speaker == "Wes Carrow"
+
+
 def test_quotes_unattributed_follow_on_quote_keeps_speaker(nlp):
     text = (
         "Alicia Moreno sells scooters in Portland. “We pulled them from the floor,” she said. "

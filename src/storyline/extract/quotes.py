@@ -386,7 +386,11 @@ def _speaker(doc, subject, before: int, persons) -> tuple[str | None, str, str |
         subject = subject.head.head  # "officials, who said ..." speaks for "officials"
     lower = subject.lower_ if subject.pos_ == "PRON" else ""
     if lower in _PRONOUNS_PERSON:
-        earlier = [p for p in persons if p[0] < max(before, subject.idx)]
+        until = max(before, subject.idx)
+        named = _paragraph_subject(doc, until, persons)
+        if named is not None:
+            return named, "named", subject.text, None
+        earlier = [p for p in persons if p[0] < until]
         if earlier:
             return earlier[-1][1], "named", subject.text, None
         return None, "unknown", subject.text, None
@@ -410,6 +414,27 @@ def _speaker(doc, subject, before: int, persons) -> tuple[str | None, str, str |
         if organisations:
             return clean_surface(organisations[-1].text, "ORG"), "named", written, None
     return None, "anonymous", written, written
+
+
+def _paragraph_subject(doc, until: int, persons) -> str | None:
+    """The person who is the main-clause subject of the sentence before `until` (or of the
+    one before that), in the same paragraph: a pronoun refers back to the last sentence's
+    subject sooner than to a name in a side clause (centering theory, Grosz, Joshi &
+    Weinstein 1995). In "Lindqvist testified that ... the update that Hanlon blames. 'If our
+    software contributed, we will say so,' she said." the speaker is Lindqvist."""
+    start = doc.text.rfind("\n", 0, until) + 1
+    known = {p[1] for p in persons}
+    before = [s for s in doc.sents if start <= s.start_char < until]
+    for sentence in reversed(before[-2:]):
+        for token in sentence.root.children:
+            if token.dep_ not in ("nsubj", "nsubjpass") or token.idx >= until:
+                continue
+            if token.pos_ != "PROPN" and token.ent_type_ != "PERSON":
+                continue
+            name = _named(doc, token)
+            if name is not None and _full_name(name, persons) in known:
+                return _full_name(name, persons)
+    return None
 
 
 def _named(doc, subject) -> str | None:
