@@ -16,7 +16,7 @@ from pathlib import Path
 
 from storyline.cli.demo import demo_corpus
 from storyline.extract.dates import find_dates
-from storyline.extract.entities import canonical_entities
+from storyline.extract.entities import canonical_entities, mention_label
 from storyline.extract.figures import find_figures
 from storyline.extract.nlp import load_pipeline
 from storyline.extract.quotes import find_quotes, resolve_speakers
@@ -31,7 +31,7 @@ def facts(nlp, articles):
     quotes, figures, dates, mentions = [], [], [], []
     for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
         mentions += [
-            Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
+            Mention(article.article_id, e.start_char, e.end_char, e.text, mention_label(e))
             for e in doc.ents
         ]
         quotes += find_quotes(doc, article.article_id)

@@ -15,7 +15,7 @@ from pathlib import Path
 from storyline.clean.article import clean_documents
 from storyline.dedupe import copies_by_original, find_reprint_groups
 from storyline.extract.dates import find_dates, find_unplaced_dates
-from storyline.extract.entities import canonical_entities
+from storyline.extract.entities import canonical_entities, mention_label
 from storyline.extract.figures import find_figures
 from storyline.extract.nlp import load_pipeline
 from storyline.extract.quotes import find_quotes, resolve_speakers
@@ -128,7 +128,7 @@ def brief_articles(
                         find_unplaced_dates(text, None, article.article_id, span.start_char)
                     )
         mentions.extend(
-            Mention(article.article_id, e.start_char, e.end_char, e.text, e.label_)
+            Mention(article.article_id, e.start_char, e.end_char, e.text, mention_label(e))
             for e in doc.ents
         )
         if independent_of[article.article_id] == article.article_id:  # reprints add nothing

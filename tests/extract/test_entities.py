@@ -1,4 +1,6 @@
-from storyline.extract.entities import canonical_entities, split_role
+import pytest
+
+from storyline.extract.entities import canonical_entities, mention_label, split_role
 from storyline.records import Mention
 
 
@@ -127,3 +129,35 @@ def test_entities_a_tie_with_another_type_keeps_the_name():
         independent_of={"a": "a"},
     )
     assert [(e.name, e.label) for e in found] == [("Wes Carrow", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dispute between Voltaro and Hanlon Cells, which supplies the lithium-ion cells "
+        "inside the packs, has grown.",
+        "The new pack will use cells from a second supplier alongside Hanlon Cells, the company "
+        "whose cells are in the recalled packs.",
+    ],
+)
+def test_mention_label_a_name_the_text_calls_an_organisation_is_one(nlp, text):
+    (ent,) = [e for e in nlp(text).ents if e.text == "Hanlon Cells"]
+    assert ent.label_ == "PERSON"  # what the small model says
+    assert mention_label(ent) == "ORG"
+
+
+def test_mention_label_a_person_with_a_job_title_stays_a_person(nlp):
+    doc = nlp("Priya Raman, the company's spokeswoman, said the cells were fine.")
+    assert [(e.text, mention_label(e)) for e in doc.ents] == [("Priya Raman", "PERSON")]
+
+
+def test_entities_a_short_name_that_begins_an_organisation_joins_it():
+    found = canonical_entities(
+        mentions("a", ("Hanlon Cells", "ORG"), ("Hanlon", "PERSON"))
+        + mentions("b", ("Hanlon", "PERSON"), ("Marta Lindqvist", "PERSON")),
+        independent_of={"a": "a", "b": "b"},
+    )
+    assert {(e.name, e.label, e.source_count) for e in found} == {
+        ("Hanlon Cells", "ORG", 2),
+        ("Marta Lindqvist", "PERSON", 1),
+    }

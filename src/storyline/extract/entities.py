@@ -145,6 +145,45 @@ _LEGAL_SUFFIX = re.compile(
 )
 
 
+# Nouns that stand for an organisation: "the company said", "Hanlon Cells, its supplier".
+ORG_NOUNS = {
+    "company",
+    "firm",
+    "agency",
+    "ministry",
+    "government",
+    "group",
+    "bank",
+    "regulator",
+    "department",
+    "carmaker",
+    "manufacturer",
+    "maker",
+    "retailer",
+    "supplier",
+    "administration",
+    "commission",
+}
+
+
+def mention_label(ent) -> str:
+    """spaCy's label of an entity Span, except that a PERSON the text itself calls an
+    organisation is an ORG: "Hanlon Cells, which supplies ...", "Hanlon Cells, its
+    supplier", "the company's supplier, Hanlon Cells" (the small model tags it PERSON)."""
+    if ent.label_ != "PERSON":
+        return ent.label_
+    after = ent.doc[ent.end : ent.end + 2]
+    if len(after) == 2 and after[0].text == "," and after[1].lower_ == "which":
+        return "ORG"
+    root = ent.root
+    nouns = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        nouns.append(root.head)
+    if any(n.lemma_.lower() in ORG_NOUNS for n in nouns):
+        return "ORG"
+    return "PERSON"
+
+
 def split_role(name: str) -> tuple[str, str]:
     """Split leading titles off a name: "Vice-Premier Liu He" gives ("Liu He", "Vice-Premier")."""
     words = name.split()
@@ -230,7 +269,8 @@ def _majority_kinds(
     """One kind per name: the small model's most frequent label for it across the story
     (a spaCy label outside KINDS when that wins; ties go to KINDS).
 
-    A one-word name that is the surname of a person ("Lindqvist") is a person.
+    A one-word name that is the surname of a person ("Lindqvist") is a person; one that
+    begins an organisation's name ("Hanlon" of "Hanlon Cells") is that organisation.
     """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for name, _, kind, _ in labelled:
@@ -249,12 +289,15 @@ def _majority_kinds(
         if kind == "PERSON" and len(name.split()) > 1
     }
     organisations = {name for name, kind in kinds.items() if kind == "ORG"}
+    first_words = {name.split()[0] for name in organisations if len(name.split()) > 1}
     for name, kind in kinds.items():
         words = name.split()
         if len(words) == 1 and name in surnames:
             kinds[name] = "PERSON"
         elif kind == "PERSON" and len(words) > 1 and words[0] in organisations:
             kinds[name] = "ORG"  # "Voltaro Mobility" when "Voltaro" is an organisation
+        elif kind == "PERSON" and len(words) == 1 and name in first_words:
+            kinds[name] = "ORG"  # "Hanlon" when "Hanlon Cells" is an organisation
     return kinds
 
 

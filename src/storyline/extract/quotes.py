@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from storyline.extract.entities import PLACE_ALIASES, clean_surface, split_role
+from storyline.extract.entities import ORG_NOUNS, PLACE_ALIASES, clean_surface, split_role
 from storyline.records import Entity, Quote
 
 SPEECH_VERBS = frozenset(
@@ -106,25 +106,6 @@ _TITLE_NOUNS = {
     "judge",
     "lawyer",
     "founder",
-}
-# Nouns that, after "the", stand for the organisation last named ("the company said").
-_ORG_NOUNS = {
-    "company",
-    "firm",
-    "agency",
-    "ministry",
-    "government",
-    "group",
-    "bank",
-    "regulator",
-    "department",
-    "carmaker",
-    "manufacturer",
-    "maker",
-    "retailer",
-    "supplier",
-    "administration",
-    "commission",
 }
 _OPEN_CLOSE = {"“": "”", "``": "''", "«": "»"}
 _MARKS = re.compile(r"``|''|[\"“”«»]")
@@ -409,7 +390,7 @@ def _speaker(doc, subject, before: int, persons) -> tuple[str | None, str, str |
         ]
         if titled:
             return titled[-1][1], "named", written, None
-    if subject.lemma_.lower() in _ORG_NOUNS and any(t.lower_ == "the" for t in subject.lefts):
+    if subject.lemma_.lower() in ORG_NOUNS and any(t.lower_ == "the" for t in subject.lefts):
         organisations = [e for e in doc.ents if e.label_ == "ORG" and e.start_char < subject.idx]
         if organisations:
             return clean_surface(organisations[-1].text, "ORG"), "named", written, None
