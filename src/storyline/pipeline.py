@@ -18,7 +18,7 @@ from storyline.extract.dates import find_dates, find_unplaced_dates
 from storyline.extract.entities import canonical_entities, mention_label
 from storyline.extract.figures import find_figures
 from storyline.extract.nlp import load_pipeline
-from storyline.extract.quotes import find_quotes, resolve_speakers
+from storyline.extract.quotes import find_quotes, opens_with_quote, resolve_speakers
 from storyline.ingest import read_inputs
 from storyline.records import (
     Article,
@@ -44,8 +44,6 @@ from storyline.timeline import build_timeline
 # A sentence of another independent article this similar (TF-IDF cosine) reports the same
 # fact, so the summary sentence cites both.
 _SUPPORT_COSINE = 0.6
-
-_QUOTE_MARKS = ('"', "“", "‘", "'")
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -208,12 +206,10 @@ def _summarize(
     """Pick summary sentences from the originals in `pool`; cite every article that reports
     each (its reprints, and any article with a sentence saying the same)."""
     order = {a.article_id: i for i, a in enumerate(articles)}
-    # Sentences that open with a quotation mark are someone's words, listed under Quotes with
-    # their speaker; the summary reports what happened.
     originals = [
         s
         for s in pool
-        if independent_of[s.article_id] == s.article_id and not s.text.startswith(_QUOTE_MARKS)
+        if independent_of[s.article_id] == s.article_id and not opens_with_quote(s.text)
     ]
     # A repaired degraded copy's sentence breaks and casing are guesses, and the summary
     # quotes its sentences verbatim: quote published text where there is any. The repaired

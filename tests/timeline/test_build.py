@@ -112,3 +112,17 @@ def test_timeline_max_events_caps_the_timeline():
     texts = [f"Inspectors visited depot number {n} in the city on March {n}." for n in range(1, 9)]
     sentences, dates = sentences_with_dates("a", date(2026, 3, 20), texts)
     assert len(build_timeline(sentences, dates, {"a": "a"}, max_events=3)) == 3
+
+
+def test_timeline_leaves_quoted_words_to_the_quotes_list():
+    sentences, dates = sentences_with_dates(
+        "a",
+        date(2026, 3, 7),
+        [
+            "“Forty million dollars covers the damage we know about today,” Menon said.",
+            "Voltaro set up the fund for families of fire victims on Friday.",
+        ],
+    )
+    assert len(dates) == 2  # "today" and "Friday" both resolve
+    events = build_timeline(sentences, dates, {"a": "a"}, 10)
+    assert [(e.when, e.text[:7]) for e in events] == [(date(2026, 3, 6), "Voltaro")]

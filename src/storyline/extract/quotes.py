@@ -115,6 +115,16 @@ _MIN_QUOTE_WORDS = 4
 _MAX_SPLIT_GAP_WORDS = 10
 
 
+def opens_with_quote(text: str) -> bool:
+    """Whether a sentence starts with someone's words: the summary and the timeline report
+    what happened and leave such sentences to the Quotes list, with their speaker.
+
+    >>> opens_with_quote("“We acted fast,” she said."), opens_with_quote("She said so.")
+    (True, False)
+    """
+    return text.lstrip().startswith(('"', "“", "‘", "'", "``"))
+
+
 def find_quotes(doc, article_id: str = "", offset: int = 0) -> list[Quote]:
     """Direct quotes and reported speech in a spaCy Doc (parser and NER run), in text order.
 

@@ -1,6 +1,7 @@
 """Timeline of a story: sentences that carry a resolved date, merged across articles.
 
-A sentence joins the timeline under its most precise date expression. Sentences reporting
+A sentence joins the timeline under its most precise date expression, unless it opens with
+a quotation (someone's words go to the Quotes list). Sentences reporting
 the same event on the same date (cosine of TF-IDF vectors >= `_SAME_EVENT`) merge into one
 event citing every article; so do near-identical sentences (>= `_SAME_TEXT`) whose dates
 differ by at most `_DATE_SLACK_DAYS` (one outlet's "Tuesday" against another's "March 3"
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.dedupe import copies_by_original
+from storyline.extract.quotes import opens_with_quote
 from storyline.records import ResolvedDate, Sentence, TimelineEvent
 from storyline.similarity import tfidf_rows
 
@@ -53,6 +55,8 @@ def build_timeline(
             continue  # a reprint copy: cited through its original below
         if not _MIN_WORDS <= len(sentence.text.split()) <= _MAX_WORDS:
             continue
+        if opens_with_quote(sentence.text):
+            continue  # someone's words ("... covers the damage we know about today")
         inside = [
             d
             for d in by_article.get(sentence.article_id, [])
