@@ -423,8 +423,9 @@ def _paragraph_subject(doc, until: int, persons) -> str | None:
             if token.pos_ != "PROPN" and token.ent_type_ != "PERSON":
                 continue
             name = _named(doc, token)
-            if name is not None and _full_name(name, persons) in known:
-                return _full_name(name, persons)
+            full = None if name is None else _full_name(name, persons)
+            if full in known:
+                return full
     return None
 
 
