@@ -28,7 +28,6 @@ Usage: python benchmarks/ecb_ceiling.py   (needs ../shared/data; MiniLM when ins
 from __future__ import annotations
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
@@ -38,6 +37,7 @@ from storyline.cluster.window import average_link_groups, window_groups
 from storyline.evaluate.cluster import half_units
 from storyline.evaluate.datasets import dataset_path, load_cluster_items
 from storyline.evaluate.metrics import bcubed
+from storyline.similarity import tfidf_rows
 
 LEAD_WORDS = 40
 LEAD_SHARE = 0.3
@@ -51,7 +51,7 @@ def _lead(text: str) -> str:
 
 
 def word_cosines(texts: list[str]) -> np.ndarray:
-    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    vectors = tfidf_rows(texts)
     return (vectors @ vectors.T).toarray()
 
 
@@ -62,38 +62,40 @@ def cue_cosines(texts: list[str]) -> np.ndarray:
     return (vectors @ vectors.T).toarray()
 
 
+def _topic_runs(similarity, topic_members, method) -> list[list[np.ndarray]]:
+    """Each topic clustered alone at every cut: runs[topic][cut] is its group ids."""
+    return [
+        [METHODS[method](similarity[np.ix_(members, members)], cut) for cut in CUTS]
+        for members in topic_members
+    ]
+
+
+def _joined(topic_runs: list[np.ndarray], topic_members, gold) -> float:
+    """BCubed F1 of one run per topic, the topics' group ids kept apart."""
+    labels, next_id = [], 0
+    for run in topic_runs:
+        labels.extend((run + next_id).tolist())
+        next_id += int(run.max()) + 1
+    return bcubed(labels, gold[np.concatenate(topic_members)].tolist()).f1
+
+
+def _cut_scores(runs, topic_members, gold) -> np.ndarray:
+    """BCubed F1 over all topics of each cut."""
+    return np.asarray(
+        [_joined([r[k] for r in runs], topic_members, gold) for k in range(len(CUTS))]
+    )
+
+
 def gold_topic_scores(similarity, gold, topic_members, method) -> tuple[float, float, float]:
     """(BCubed F1 with an oracle cut per topic, best single cut's F1, that cut)."""
-    oracle, order, next_id = [], [], 0
-    for members in topic_members:
-        local = similarity[np.ix_(members, members)]
-        runs = [METHODS[method](local, cut) for cut in CUTS]
-        best = max(runs, key=lambda run: bcubed(run.tolist(), gold[members].tolist()).f1)
-        oracle.extend((best + next_id).tolist())
-        order.extend(members.tolist())
-        next_id += int(best.max()) + 1
-    single = _cut_scores(similarity, topic_members, gold, method)
+    runs = _topic_runs(similarity, topic_members, method)
+    oracle = [
+        max(r, key=lambda run: bcubed(run.tolist(), gold[members].tolist()).f1)
+        for r, members in zip(runs, topic_members, strict=True)
+    ]
+    single = _cut_scores(runs, topic_members, gold)
     best_cut = int(np.argmax(single))
-    return bcubed(oracle, gold[order].tolist()).f1, single[best_cut], float(CUTS[best_cut])
-
-
-def _per_topic(similarity, topic_members, cut, method) -> tuple[list[int], list[int]]:
-    """Labels of each topic clustered alone at `cut`, and the members in that order."""
-    labels, order, next_id = [], [], 0
-    for members in topic_members:
-        groups = METHODS[method](similarity[np.ix_(members, members)], cut)
-        labels.extend((groups + next_id).tolist())
-        order.extend(members.tolist())
-        next_id += int(groups.max()) + 1
-    return labels, order
-
-
-def _cut_scores(similarity, topic_members, gold, method) -> np.ndarray:
-    scores = []
-    for cut in CUTS:
-        labels, order = _per_topic(similarity, topic_members, cut, method)
-        scores.append(bcubed(labels, gold[order].tolist()).f1)
-    return np.asarray(scores)
+    return _joined(oracle, topic_members, gold), single[best_cut], float(CUTS[best_cut])
 
 
 def learned_similarity(channels: np.ndarray, topic_members, gold) -> np.ndarray:
@@ -125,9 +127,10 @@ def halves_table(items, channels: np.ndarray, gold: np.ndarray) -> None:
             }
             for name, similarity in similarities.items():
                 for method in METHODS:
-                    chosen = CUTS[int(np.argmax(_cut_scores(similarity, other, gold, method)))]
-                    scores = _cut_scores(similarity, scored, gold, method)
-                    held_out = scores[list(CUTS).index(chosen)]
+                    other_runs = _topic_runs(similarity, other, method)
+                    chosen = int(np.argmax(_cut_scores(other_runs, other, gold)))
+                    scores = _cut_scores(_topic_runs(similarity, scored, method), scored, gold)
+                    held_out = scores[chosen]
                     rows.setdefault((name, method), []).append((held_out, scores.max()))
     print(f"\nHalves ({len(SEEDS)} seeds x 2), gold topics given, mean BCubed F1 over halves:")
     print(
