@@ -46,36 +46,39 @@ def test_quotes_multi_sentence_quote_is_one_quote(nlp):
     assert quote.speaker == "Ruth Abernathy"
 
 
-def test_quotes_pronoun_speaker_is_most_recent_person(nlp):
-    text = (
-        "Wes Carrow, who runs a repair shop in Denver, has seen dozens of the packs. "
-        "“Most of them were swollen when they came in,” he said."
-    )
+@pytest.mark.parametrize(
+    "text, speaker, pronoun",
+    [
+        (  # the most recent person
+            "Wes Carrow, who runs a repair shop in Denver, has seen dozens of the packs. "
+            "“Most of them were swollen when they came in,” he said.",
+            "Wes Carrow",
+            "he",
+        ),
+        (  # the last sentence's subject, not a name in its side clause
+            "Marta Lindqvist, Voltaro's chief executive, appeared before the panel on "
+            "Tuesday.\n\n"
+            "Lindqvist testified that tests pointed to one batch of cells, but she could not "
+            "rule out the charger update that Hanlon blames. "
+            "“If our software played a part, we will say so,” she said.",
+            "Marta Lindqvist",
+            "she",
+        ),
+        (  # a subject the model did not tag as a person
+            "Wes Carrow repairs e-bikes in Denver.\n\n"
+            "Voltaro says its next pack will use cells from a second supplier alongside "
+            "Hanlon Cells.\n\n"
+            "Carrow was not sure that would be enough. “Selling a new bike is the easy part,” "
+            "he said.",
+            "Wes Carrow",
+            "he",
+        ),
+    ],
+    ids=["most recent person", "last sentence subject", "untagged subject"],
+)
+def test_quotes_pronoun_speaker(nlp, text, speaker, pronoun):
     quote = only(find_quotes(nlp(text)))
-    assert (quote.speaker, quote.speaker_text) == ("Wes Carrow", "he")
-
-
-def test_quotes_pronoun_prefers_last_sentence_subject_to_a_name_in_a_side_clause(nlp):
-    text = (
-        "Marta Lindqvist, Voltaro's chief executive, appeared before the panel on Tuesday.\n\n"
-        "Lindqvist testified that tests pointed to one batch of cells, but she could not rule "
-        "out the charger update that Hanlon blames. "
-        "“If our software played a part, we will say so,” she said."
-    )
-    quote = only(find_quotes(nlp(text)))
-    assert (quote.speaker, quote.speaker_text) == ("Marta Lindqvist", "she")
-
-
-def test_quotes_pronoun_after_a_subject_the_model_did_not_tag_as_person(nlp):
-    text = (
-        "Wes Carrow repairs e-bikes in Denver.\n\n"
-        "Voltaro says its next pack will use cells from a second supplier alongside "
-        "Hanlon Cells.\n\n"
-        "Carrow was not sure that would be enough. “Selling a new bike is the easy part,” "
-        "he said."
-    )
-    quote = only(find_quotes(nlp(text)))
-    assert quote.speaker == "Wes Carrow"
+    assert (quote.speaker, quote.speaker_text) == (speaker, pronoun)
 
 
 def test_quotes_unattributed_follow_on_quote_keeps_speaker(nlp):
