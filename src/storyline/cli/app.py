@@ -7,7 +7,7 @@ import sys
 import typer
 
 from storyline.cli.brief import brief_command
-from storyline.cli.common import stderr
+from storyline.cli.common import say
 from storyline.cli.demo import demo_command
 from storyline.cli.ingest import ingest_command
 from storyline.cli.serve import serve_command
@@ -58,5 +58,5 @@ def main() -> None:
     except StorylineError as exc:
         if debug:
             raise
-        stderr.print(f"[red]error[/red] {exc}", highlight=False)
+        say(str(exc), "error")
         sys.exit(1)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.common import progress_bar, stderr
+from storyline.cli.common import progress_bar, say
 from storyline.pipeline import brief_paths
 from storyline.records import Briefing
 from storyline.render import RENDERERS
@@ -57,12 +57,12 @@ def brief_command(
 def write_briefing(briefing: Briefing, output_format: str, out: Path | None, quiet: bool) -> None:
     """Print problems to stderr, the briefing to `out` or stdout; exit 1 if nothing was read."""
     for item in briefing.quarantined:
-        stderr.print(f"[red]skipped[/red] {item.error}", highlight=False, markup=True)
+        say(str(item.error), "skipped")
     if not quiet:
         for warning in briefing.warnings:
-            stderr.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
+            say(str(warning), "warning")
     if briefing.article_count == 0:
-        stderr.print("[red]error[/red] no article could be read from the input", highlight=False)
+        say("no article could be read from the input", "error")
         raise typer.Exit(code=1)
     text = RENDERERS[output_format](briefing)
     if out is None:
@@ -70,4 +70,4 @@ def write_briefing(briefing: Briefing, output_format: str, out: Path | None, qui
     else:
         out.write_text(text, encoding="utf-8")
         if not quiet:
-            stderr.print(f"briefing written to {out}")
+            say(f"briefing written to {out}")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from storyline.cli.brief import OutputFormat, write_briefing
-from storyline.cli.common import progress_bar, stderr
+from storyline.cli.common import progress_bar, say
 from storyline.pipeline import brief_paths
 
 
@@ -27,7 +27,7 @@ def demo_command(
     out = out or Path(f"storyline-demo-briefing.{output_format.value}")
     with as_file(demo_corpus()) as corpus:
         if not quiet:
-            stderr.print(f"briefing the demo corpus in {corpus}")
+            say(f"briefing the demo corpus in {corpus}")
         briefing = brief_paths([corpus], progress=progress_bar(quiet))
     write_briefing(briefing, output_format.value, out, quiet)
     typer.echo(f"Demo briefing of {briefing.article_count} articles written to {out}")

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from storyline.cli.common import progress_bar, stderr
+from storyline.cli.common import progress_bar, say
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import ingest_paths
 from storyline.records import IngestReport
@@ -79,12 +79,10 @@ def ingest_command(
         )
         stored = store.count()
     for item in report.quarantined:
-        stderr.print(
-            f"[red]quarantined[/red] {item.error}", highlight=False, markup=True, soft_wrap=True
-        )
+        say(str(item.error), "quarantined")
     if not quiet:
         for warning in report.warnings:
-            stderr.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
+            say(str(warning), "warning")
     if as_json:
         typer.echo(json.dumps(report_dict(report, str(path), stored), ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.common import stderr
+from storyline.cli.common import say
 from storyline.store import default_db_path
 
 
@@ -45,7 +45,7 @@ def serve_command(
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
-        stderr.print(f"[yellow]warning[/yellow] serving on {host}: reachable from the network")
+        say(f"serving on {host}: reachable from the network", "warning")
     if workers > 1:
         _serve_workers(config, host, port, workers)
         return

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from storyline.cli.brief import OutputFormat, write_briefing
-from storyline.cli.common import progress_bar, stderr
+from storyline.cli.common import progress_bar, say
 from storyline.pipeline import brief_articles
 from storyline.records import Story
 from storyline.settings import Settings
@@ -150,7 +150,7 @@ def timeline_command(
     for event in briefing.timeline:
         typer.echo(f"- {format_when(event)} — {event.text} {markers(briefing, event.article_ids)}")
     if not briefing.timeline:
-        stderr.print("no dated events found in this story")
+        say("no dated events found in this story")
 
 
 def _story_order(story: Story) -> tuple:
