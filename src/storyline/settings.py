@@ -45,6 +45,20 @@ class Settings:
     # its records is still capped by max_input_bytes. Common Crawl's CC-News WARC files are
     # about 1 GB each, so 4 GiB takes one whole while refusing a mistaken disk image.
     max_dataset_bytes: int = 4 * 1024**3
+    # A gzip input (.jsonl.gz, .csv.gz, .warc.gz, any .gz) is refused once its expanded bytes
+    # pass this many times the compressed bytes read so far: every gzip file in ../shared/data
+    # expands 2.9-6.1 times (measured with zcat | wc -c, 11 files), while a decompression bomb
+    # (1 MB to 1 GiB of one repeated byte or blank lines) expands about 1,000 times. 50 leaves
+    # 8x headroom over the most compressible real dump.
+    max_expansion_ratio: float = 50.0
+    # The ratio is only checked past this many expanded bytes, so a tiny gzip file whose
+    # header outweighs its text is not refused: 16 MiB is a few thousand articles.
+    expansion_check_bytes: int = 16 * 1024**2
+    # Largest .json (or UTF-16 CSV) file, which is parsed whole rather than streamed: json.loads
+    # holds the bytes, the text and the objects at once (about 3x the file, measured by
+    # benchmarks/hostile_benchmark.py), so 128 MiB keeps one file under 1 GB of memory. Larger
+    # dumps belong in JSONL or CSV, which are streamed record by record.
+    max_whole_file_bytes: int = 128 * 1024**2
     # Articles cleaned and stored per store transaction. 500 keeps a batch's memory small
     # (a few MB of text) and the commit cost negligible: ingest_paths on the ECB+ dump
     # (../shared/data/ecbplus-clustering, 772 articles) ran at 140-170 articles/s for every

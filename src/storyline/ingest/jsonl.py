@@ -8,6 +8,7 @@ mapping serves CSV and Parquet (ingest/tabular.py).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -93,12 +94,23 @@ def read_jsonl(
     costs one record. Lines over `max_record_bytes` are quarantined unread.
     """
     aliases = fields.aliases()
-    number = 0
+    number = records = blank = 0
     while True:
+        skipped = _skip_blank(stream)
+        number += skipped
+        blank += skipped
         line = stream.readline(max_record_bytes + 1)
         if not line:
+            if not records:
+                error = EmptyInput(
+                    source,
+                    f"holds no records ({blank:,} blank lines)" if blank else "file is empty",
+                    "a JSONL file holds one JSON object per line",
+                )
+                yield Quarantined(source, "ingest", str(error)), None
             return
         number += 1
+        records += 1
         where = f"{source}:{number}"
         if len(line) > max_record_bytes and not line.endswith(b"\n"):
             size = len(line)
@@ -116,6 +128,8 @@ def read_jsonl(
             line = line.removeprefix(b"\xef\xbb\xbf")
         body = line.rstrip(b"\r\n")
         if not body.strip():
+            records -= 1
+            blank += 1
             continue
         raw = RawInput.of(where, "jsonl", body)
         try:
@@ -137,6 +151,8 @@ def read_json(
             f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
             "a .json file holds one article object or an array of them; use .jsonl for lines",
         ) from exc
+    except RecursionError as exc:
+        raise MalformedRecord(source, _TOO_DEEP, "an article record is a flat object") from exc
     records = data if isinstance(data, list) else [data]
     aliases = fields.aliases()
     for number, record in enumerate(records, start=1):
@@ -153,6 +169,29 @@ def read_json(
             yield document_from_fields(record, where, "json", warnings, aliases), raw
         except InputError as exc:
             yield Quarantined(where, "ingest", str(exc), raw.sha256), raw
+
+
+_TOO_DEEP = "JSON nested too deeply to parse"
+_BLANK = b" \t\r\n"
+
+
+def _skip_blank(stream: IO[bytes]) -> int:
+    """Skip a run of blank lines in bulk (a file of blank lines must not cost a Python loop
+    per line); returns the number of line breaks skipped."""
+    if not hasattr(stream, "peek"):
+        return 0
+    count = 0
+    while True:
+        head = stream.peek(1 << 16)
+        if not head or head[:1] not in (b" ", b"\t", b"\r", b"\n"):
+            return count
+        run = len(head) - len(head.lstrip(_BLANK))
+        # Stop at the last line break so a line's leading spaces stay with it.
+        cut = head.rfind(b"\n", 0, run) + 1
+        if cut == 0:
+            return count
+        count += head.count(b"\n", 0, cut)
+        stream.read(cut)
 
 
 def _decode_line(line: bytes, where: str) -> tuple[str, tuple[str, ...]]:
@@ -175,6 +214,8 @@ def _record(
             f"invalid JSON ({exc.msg} at column {exc.colno})",
             "each line must be one JSON object",
         ) from exc
+    except RecursionError as exc:
+        raise MalformedRecord(where, _TOO_DEEP, "an article record is a flat object") from exc
     if not isinstance(record, dict):
         raise MalformedRecord(
             where,
@@ -193,8 +234,18 @@ def document_from_fields(
 ) -> RawDocument:
     """A RawDocument from one dataset record (JSON object, CSV row, Parquet row).
 
-    Raises EmptyInput naming the fields tried when the record has no text.
+    Raises EmptyInput naming the fields tried when the record has no text, and
+    MalformedRecord when the text field holds a number, boolean or object, not text.
+    Lone surrogates (a JSON "\\ud800" escape, never valid text) become U+FFFD with a warning.
     """
+    raw_body, body_field = _first_raw(record, aliases["text"])
+    if raw_body is not None and not isinstance(raw_body, str | list | tuple):
+        raise MalformedRecord(
+            where,
+            f"field {body_field!r} holds a JSON {_json_type(raw_body)} ({str(raw_body)[:40]}), "
+            "not article text",
+            "name the field holding the article text with --text-field",
+        )
     values = {key: _first(record, names) for key, names in aliases.items()}
     body = values.pop("text")
     if not body or not body.strip():
@@ -203,6 +254,10 @@ def document_from_fields(
             f"record has no text (looked in: {', '.join(aliases['text'])})",
             "name the field holding the article text with --text-field",
         )
+    if _SURROGATE.search(body) or any(v and _SURROGATE.search(v) for v in values.values()):
+        body = _SURROGATE.sub("\ufffd", body)
+        values = {k: _SURROGATE.sub("\ufffd", v) if v else v for k, v in values.items()}
+        warnings += (f"{where}: held lone surrogates (invalid UTF-16 escapes); replaced by U+FFFD",)
     metadata = tuple((key, value) for key, value in values.items() if value)
     return RawDocument(
         source=where,
@@ -214,15 +269,36 @@ def document_from_fields(
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "object" if isinstance(value, Mapping) else type(value).__name__
+
+
+def _first_raw(record: Mapping[str, object], aliases: tuple[str, ...]) -> tuple[object, str]:
+    for name in aliases:
+        value = record.get(name)
+        if value not in (None, ""):
+            return value, name
+    return None, ""
+
+
 def _first(record: Mapping[str, object], aliases: tuple[str, ...]) -> str | None:
     for name in aliases:
         value = record.get(name)
         if isinstance(value, Mapping):  # NewsAPI: "source": {"id": ..., "name": "BBC News"}
             value = value.get("name") or value.get("title")
         if isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value if v)
+            value = ", ".join(str(v) for v in value if v and not isinstance(v, bool))
         if isinstance(value, datetime | date):
             value = value.isoformat()
+        if isinstance(value, bool):
+            continue  # true/false is not a title, outlet or date
         if value not in (None, ""):
             return str(value)
     return None

@@ -1,7 +1,8 @@
 """Paths, globs and stdin to articles: pick a reader per format, keep each item's raw bytes.
 
-Formats are chosen by suffix (`FORMATS`), through gzip (`.jsonl.gz`, `.csv.gz`...; WARC reads
-gzip itself); stdin (`-`) and gzip without an inner suffix are sniffed from their first bytes
+Formats are chosen by suffix (`FORMATS`), through a streamed gzip with a cap on expanded bytes
+(`.jsonl.gz`, `.csv.gz`, `.warc.gz`...; ingest/limits.py); stdin (`-`) and gzip without an
+inner suffix are sniffed from their first bytes
 (`sniff_format`). Single-article formats (text, HTML, feeds) are capped as a whole by
 `max_input_bytes`; datasets (JSONL, JSON, CSV, Parquet, WARC) by `max_dataset_bytes`, with
 each record capped by `max_input_bytes`. Every failure becomes a Quarantined item, never an
@@ -11,10 +12,11 @@ exception: one bad file or record does not stop the batch.
 from __future__ import annotations
 
 import glob
-import gzip
 import hashlib
 import io
+import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,8 @@ from storyline.ingest.decode import decode_bytes
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.html import parse_html
 from storyline.ingest.jsonl import FieldMap, read_json, read_jsonl
-from storyline.ingest.tabular import read_csv_text, read_parquet
+from storyline.ingest.limits import display_name, is_truncated, open_capped
+from storyline.ingest.tabular import read_csv_stream, read_csv_text, read_parquet
 from storyline.ingest.text import parse_text
 from storyline.ingest.warc import read_warc
 from storyline.records import Quarantined, RawDocument, RawInput
@@ -50,6 +53,9 @@ class ReadOptions:
     fields: FieldMap = field(default_factory=FieldMap)
     # Format for stdin and files without a known suffix (a FORMATS name); None: sniff stdin.
     format: str | None = None
+    max_expansion_ratio: float = _DEFAULTS.max_expansion_ratio
+    expansion_check_bytes: int = _DEFAULTS.expansion_check_bytes
+    max_whole_file_bytes: int = _DEFAULTS.max_whole_file_bytes
 
     def __post_init__(self) -> None:
         if self.format is not None and self.format not in FORMATS:
@@ -95,26 +101,36 @@ def _jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Ite
 
 
 def _json(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Item]:
-    data = _read_capped(stream, options.max_dataset_bytes, source)
+    data = _read_capped(stream, options.max_whole_file_bytes, source, _WHOLE_HINT)
     text, warnings = decode_bytes(data, source)
     return read_json(text, source, warnings, options.fields)
 
 
+_WHOLE_HINT = "it is parsed whole; raise Settings.max_whole_file_bytes or convert it to JSONL"
+
+
 def _csv(delimiter: str | None) -> StreamReader:
     def read(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Item]:
-        data = _read_capped(stream, options.max_dataset_bytes, source)
-        text, warnings = decode_bytes(data, source)
-        return read_csv_text(
-            text, source, warnings, options.max_input_bytes, options.fields, delimiter
-        )
+        head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+        if not head.strip() or b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            # Empty, binary or UTF-16: decoded whole, which names the problem or the encoding.
+            data = _read_capped(stream, options.max_whole_file_bytes, source, _WHOLE_HINT)
+            text, warnings = decode_bytes(data, source)
+            return read_csv_text(
+                text, source, warnings, options.max_input_bytes, options.fields, delimiter
+            )
+        return read_csv_stream(stream, source, options.max_input_bytes, options.fields, delimiter)
 
     return read
 
 
 def _parquet(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Item]:
     if not stream.seekable():
-        stream = io.BytesIO(_read_capped(stream, options.max_dataset_bytes, source))
-    return read_parquet(stream, source, options.max_input_bytes, options.fields)
+        data = _read_capped(stream, options.max_whole_file_bytes, source, _WHOLE_HINT)
+        stream = io.BytesIO(data)
+    return read_parquet(
+        stream, source, options.max_input_bytes, options.fields, options.max_whole_file_bytes
+    )
 
 
 def _warc(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Item]:
@@ -194,7 +210,9 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
     """Expand files, folders (recursively, sorted, hidden files skipped) and globs; `-` is stdin.
 
     In folders only files of a known format are taken; a file named explicitly is always
-    tried (and quarantined with the list of formats when none applies).
+    tried (and quarantined with the list of formats when none applies). Inside a folder a
+    symlink is followed only when it stays inside that folder (a link to /etc/passwd is not
+    an article), and a subfolder that cannot be listed is reported, not skipped silently.
     """
     for raw in paths:
         text = str(raw)
@@ -202,23 +220,64 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
         if text == STDIN:
             yield Path(STDIN)
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                if child.is_file() and not any(p.startswith(".") for p in relative.parts):
-                    if format_of(child)[0] not in (None, "sniff"):
-                        yield child
+            yield from _walk(path)
         elif path.is_file():
             yield path
         elif glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))
             files = [Path(m) for m in matches if Path(m).is_file()]
             if not files:
-                error = MissingInput(text, "the pattern matches no file")
-                yield Quarantined(source=text, stage="ingest", error=str(error))
+                error = MissingInput(display_name(text), "the pattern matches no file")
+                yield Quarantined(source=display_name(text), stage="ingest", error=str(error))
             yield from files
         else:
-            error = MissingInput(text, "no such file or folder")
-            yield Quarantined(source=text, stage="ingest", error=str(error))
+            name = display_name(text)
+            problem = "no such file or folder"
+            if os.path.lexists(text):
+                problem = "cannot be read (a broken link, or not a regular file)"
+            error = MissingInput(name, problem)
+            yield Quarantined(source=name, stage="ingest", error=str(error))
+
+
+def _walk(root: Path) -> Iterator[Path | Quarantined]:
+    """Files of known formats under `root`, sorted; links out of it and unreadable folders
+    reported as Quarantined."""
+    top = root.resolve()
+    problems: list[Quarantined] = []
+
+    def unreadable(exc: OSError) -> None:
+        name = display_name(exc.filename or root)
+        error = InputError(name, f"folder cannot be read ({exc.strerror or exc}); skipped")
+        problems.append(Quarantined(source=name, stage="ingest", error=str(error)))
+
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if (here / name).is_symlink():
+                found.append(here / name)
+        found += [here / name for name in files if not name.startswith(".")]
+    for child in sorted(found):
+        if format_of(child)[0] in (None, "sniff") and not child.is_dir():
+            continue
+        if child.is_symlink():
+            target = child.resolve()
+            if not target.is_relative_to(top):
+                name = display_name(child)
+                error = InputError(
+                    name,
+                    f"is a link to {display_name(target)}, outside {display_name(root)}; not "
+                    "followed",
+                    "name the target itself to ingest it",
+                )
+                problems.append(Quarantined(source=name, stage="ingest", error=str(error)))
+                continue
+            if child.is_dir():
+                continue  # a link back into the tree: its files are read where they are
+        if child.is_file():
+            yield child
+    yield from problems
 
 
 def read_sources(paths: Iterable[str | Path], options: ReadOptions | None = None) -> Iterator[Read]:
@@ -228,14 +287,29 @@ def read_sources(paths: Iterable[str | Path], options: ReadOptions | None = None
         if isinstance(item, Quarantined):
             yield Read(item, None, "unknown")
         elif str(item) == STDIN:
-            yield from _read_stdin(options)
+            yield from _guarded(_read_stdin(options), "<stdin>", None)
         else:
-            yield from read_file(item, options)
+            yield from _guarded(read_file(item, options), display_name(item), item)
+
+
+def _guarded(reads: Iterator[Read], source: str, path: Path | None) -> Iterator[Read]:
+    """The reads of one input; an unexpected exception ends that input, quarantined with its
+    type and message (the items before it are kept), instead of ending the whole run."""
+    count = 0
+    try:
+        for read in reads:
+            count += 1
+            yield read
+    except Exception as exc:  # noqa: BLE001 - the error handler: one input fails alone
+        problem = f"reading stopped after {count:,} items ({type(exc).__name__}: {exc})"
+        error = MalformedRecord(source, problem, "the input is malformed in a way not foreseen")
+        sha = _file_sha256(path) if path is not None else None
+        yield Read(Quarantined(source, "ingest", str(error), sha), None, "unknown")
 
 
 def read_file(path: Path, options: ReadOptions) -> Iterator[Read]:
     """The items of one file; a failure of the file as a whole is one Quarantined item."""
-    source = str(path)
+    source = display_name(path)
     name, gunzip = format_of(path)
     if name is None and options.format:
         name = options.format
@@ -243,7 +317,7 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[Read]:
         supported = ", ".join(sorted(SUFFIXES))
         error = InputError(
             source,
-            f"unsupported file type {path.suffix or '(none)'!r}",
+            f"unsupported file type {display_name(path.suffix) or '(none)'!r}",
             f"supported: {supported}, and these gzipped",
         )
         yield Read(Quarantined(source, "ingest", str(error)), None, "unknown")
@@ -251,10 +325,12 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[Read]:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            stream: IO[bytes] = gzip.GzipFile(fileobj=handle) if gunzip else handle
+            if name == "warc" and handle.read(2) == b"\x1f\x8b":
+                gunzip = True  # through the capped gunzip like every other .gz, not warcio's
+            handle.seek(0)
+            stream = _open(handle, source, gunzip, name, options)
             if name == "sniff":
-                head = stream.peek(4096) if hasattr(stream, "peek") else b""
-                name = sniff_format(head)
+                name = sniff_format(stream.peek(4096)[:4096])
             fmt = FORMATS[name]
             cap = options.max_dataset_bytes if fmt.dataset else options.max_input_bytes
             if size > cap:
@@ -267,62 +343,79 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[Read]:
                 )
             for document, raw in fmt.read(stream, source, options):
                 yield Read(document, raw, name)
+            if is_truncated(stream):
+                raise MalformedRecord(
+                    source,
+                    "gzip data ends early (the file is truncated); the records before were read",
+                    "copy the file again",
+                )
     except InputError as exc:
         sha = _file_sha256(path)
         yield Read(Quarantined(source, "ingest", str(exc), sha), None, name or "unknown")
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         problem = f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
         error = MalformedRecord(source, problem) if gunzip else InputError(source, problem)
         yield Read(Quarantined(source, "ingest", str(error)), None, name or "unknown")
 
 
+def _open(handle: IO[bytes], source: str, gunzip: bool, name: str | None, options: ReadOptions):
+    """The file as a capped buffered stream, gunzipped with the expansion checks if asked."""
+    dataset = name == "sniff" or (name in FORMATS and FORMATS[name].dataset)
+    cap = options.max_dataset_bytes if dataset else options.max_input_bytes
+    return open_capped(
+        handle,
+        source,
+        cap,
+        gunzip=gunzip,
+        max_ratio=options.max_expansion_ratio,
+        ratio_floor=options.expansion_check_bytes,
+        hint="raise Settings.max_dataset_bytes or split it"
+        if dataset
+        else "raise Settings.max_input_bytes",
+    )
+
+
 def _read_stdin(options: ReadOptions) -> Iterator[Read]:
-    data = sys.stdin.buffer.read(options.max_dataset_bytes + 1)
+    """stdin, streamed like a file: gunzipped (with the expansion checks) when it is gzip."""
     source = "<stdin>"
-    if len(data) > options.max_dataset_bytes:
-        error = OversizeInput(source, f"over the {options.max_dataset_bytes:,} byte limit")
-        yield Read(Quarantined(source, "ingest", str(error)), None, "unknown")
-        return
-    if data.startswith(b"\x1f\x8b") and not _gunzipped(data).startswith(b"WARC/"):
-        try:
-            data = _gunzipped(data, options.max_dataset_bytes)
-        except (OSError, EOFError) as exc:
-            error = MalformedRecord(source, f"gzip data cannot be read ({exc})")
-            yield Read(Quarantined(source, "ingest", str(error)), None, "unknown")
-            return
-    name = options.format or sniff_format(data[:4096])
-    fmt = FORMATS[name]
+    raw_stream = getattr(sys.stdin, "buffer", sys.stdin)
+    probe = open_capped(raw_stream, source, options.max_dataset_bytes)
+    name = options.format
     try:
-        if not fmt.dataset and len(data) > options.max_input_bytes:
-            raise OversizeInput(
-                source, f"{len(data):,} bytes, over the {options.max_input_bytes:,} byte limit"
+        stream = probe
+        if probe.peek(2)[:2] == b"\x1f\x8b":
+            stream = open_capped(
+                probe,
+                source,
+                options.max_dataset_bytes,
+                gunzip=True,
+                max_ratio=options.max_expansion_ratio,
+                ratio_floor=options.expansion_check_bytes,
             )
-        for document, raw in fmt.read(io.BytesIO(data), source, options):
+        name = name or sniff_format(stream.peek(4096)[:4096])
+        fmt = FORMATS[name]
+        if not fmt.dataset:
+            stream = open_capped(
+                stream, source, options.max_input_bytes, hint="raise Settings.max_input_bytes"
+            )
+        for document, raw in fmt.read(stream, source, options):
             yield Read(document, raw, name)
     except InputError as exc:
-        digest = hashlib.sha256(data).hexdigest()
-        yield Read(Quarantined(source, "ingest", str(exc), digest), None, name)
+        yield Read(Quarantined(source, "ingest", str(exc)), None, name or "unknown")
+    except (OSError, EOFError, zlib.error) as exc:
+        error = MalformedRecord(source, f"cannot be read ({exc})")
+        yield Read(Quarantined(source, "ingest", str(error)), None, name or "unknown")
 
 
-def _gunzipped(data: bytes, limit: int = 16) -> bytes:
-    """The first `limit` bytes of gzip `data` decompressed ("" if it is not gzip)."""
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            return stream.read(limit)
-    except (OSError, EOFError):
-        if limit > 16:
-            raise
-        return b""
-
-
-def _read_capped(stream: IO[bytes], limit: int, source: str) -> bytes:
+def _read_capped(
+    stream: IO[bytes],
+    limit: int,
+    source: str,
+    hint: str = "raise Settings.max_input_bytes or split it",
+) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise OversizeInput(
-            source,
-            f"over the {limit:,} byte limit",
-            "raise Settings.max_input_bytes or split it",
-        )
+        raise OversizeInput(source, f"over the {limit:,} byte limit", hint)
     return data
 
 

@@ -12,22 +12,23 @@ from __future__ import annotations
 import contextlib
 import io
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from typing import IO
 
-from storyline.errors import InputError, MalformedRecord, OversizeInput
+from storyline.errors import EmptyInput, InputError, MalformedRecord, OversizeInput
 from storyline.ingest.decode import decode_bytes
 from storyline.ingest.html import parse_html
 from storyline.records import Quarantined, RawDocument, RawInput
 
 Item = tuple[RawDocument | Quarantined, RawInput | None]
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_READ_ERRORS = (ValueError, EOFError, OSError, zlib.error)
 
 
 def read_warc(stream: IO[bytes], source: str, max_record_bytes: int) -> Iterator[Item]:
     """One article per HTML response record; see the module docstring."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     stream = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
     head = _first_bytes(stream.peek(512))
@@ -38,7 +39,8 @@ def read_warc(stream: IO[bytes], source: str, max_record_bytes: int) -> Iterator
             "WARC files (ISO 28500) start with a 'WARC/1.0' or 'WARC/1.1' line",
         )
     records = ArchiveIterator(stream)
-    number = 0
+    number = articles = 0
+    kinds: Counter[str] = Counter()
     try:
         while True:
             # warcio prints damaged-record warnings on stderr; keep them for the quarantine.
@@ -47,22 +49,45 @@ def read_warc(stream: IO[bytes], source: str, max_record_bytes: int) -> Iterator
             if record is None:
                 if records.offset < records.fh.tell():
                     raise EOFError("the archive ends inside a record")
-                return
+                break
             number += 1
             if records.err_count:
                 raise ValueError(" ".join(noise.getvalue().split()))
+            if record.rec_headers.get_header("Content-Length") is None:
+                # warcio stops at a record whose header block is garbage and drops the rest.
+                raise ValueError("record has no Content-Length header (garbage headers?)")
+            if not record.rec_type:
+                where = f"{source}#{number}"
+                error = MalformedRecord(where, "WARC record has no WARC-Type header; skipped")
+                yield Quarantined(where, "ingest", str(error)), None
+                continue
             if record.rec_type != "response" or record.http_headers is None:
+                kinds[record.rec_type] += 1
                 continue
             content_type = record.http_headers.get_header("Content-Type") or ""
             status = record.http_headers.get_statuscode() or ""
             if not content_type.lower().startswith(_HTML_TYPES) or not status.startswith("2"):
+                kinds[f"response {status or '?'} {content_type.split(';')[0] or '?'}"] += 1
                 continue
+            articles += 1
             yield _article(record, f"{source}#{number}", content_type, max_record_bytes)
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error) as exc:
+    except Exception as exc:  # noqa: BLE001 - warcio raises AttributeError etc. on bad records
         where = f"{source}#{number + 1}"
         hint = "is this a WARC file?" if number == 0 else "the archive is truncated or corrupt"
-        error = MalformedRecord(where, f"WARC record cannot be read ({exc})", hint)
+        detail = exc if isinstance(exc, _READ_ERRORS) else f"{type(exc).__name__}: {exc}"
+        error = MalformedRecord(
+            where, f"WARC record cannot be read ({detail}); records after it are not read", hint
+        )
         yield Quarantined(where, "ingest", str(error)), None
+        return
+    if not articles:
+        listed = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common(5)) or "none"
+        error = EmptyInput(
+            source,
+            f"no HTML response records among its {number:,} records ({listed})",
+            "articles are the 2xx text/html responses of a crawl",
+        )
+        yield Quarantined(source, "ingest", str(error)), None
 
 
 def _article(record, where: str, content_type: str, max_record_bytes: int) -> Item:
