@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from storyline.clean.boilerplate import (
@@ -80,6 +81,9 @@ def clean_documents(
     time. `now` is the reference for future-date checks (default: the current time).
     """
     now = now or datetime.now(UTC)
+    # The length cut comes first: boilerplate removal, furniture counting and degraded-text
+    # repair then work on at most max_article_chars, whatever the size of the input.
+    raws = [_cut(raw, max_article_chars) for raw in raws]
     lines_of = [split_lines(raw.text) for raw in raws]
     outlets = [outlet_key(raw) for raw in raws]
     batch = ((outlet or "?", lines) for outlet, lines in zip(outlets, lines_of, strict=True))
@@ -102,6 +106,20 @@ def clean_documents(
             )
         )
     return articles
+
+
+def _cut(raw: RawDocument, max_chars: int) -> RawDocument:
+    """The document cut to `max_chars` (at a line or word break near the limit), with a
+    warning; unchanged when it is short enough."""
+    if len(raw.text) <= max_chars:
+        return raw
+    end = raw.text.rfind("\n", 0, max_chars + 1)
+    if end < max_chars * 0.9:
+        end = raw.text.rfind(" ", 0, max_chars + 1)
+    if end < max_chars * 0.9:
+        end = max_chars
+    warning = f"{raw.source}: text cut to {max_chars:,} characters (it had {len(raw.text):,})"
+    return replace(raw, text=raw.text[:end], warnings=(*raw.warnings, warning))
 
 
 class _LazyHints:
@@ -285,6 +303,8 @@ def _drop_headline(paragraphs: list[str], title: str | None) -> tuple[list[str],
     """Remove the headline from the body, with the section label or kicker printed above it."""
     if not title:
         return paragraphs, []
+    if all(normalize_line(p) == normalize_line(title) for p in paragraphs):
+        return paragraphs[:1], []  # a headline item (a headline feed): its text is its title
     for index, paragraph in enumerate(paragraphs[:3]):
         if normalize_line(paragraph) == normalize_line(title):
             if all(len(p.split()) <= 4 for p in paragraphs[:index]):

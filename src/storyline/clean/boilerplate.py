@@ -115,21 +115,37 @@ def strip_boilerplate(
 
 def _is_credited_caption(line: str) -> bool:
     """A line ending in a photo credit, e.g. '... on Tuesday.(Jane Roe/Agency)'."""
-    return bool(_PHOTO_CREDIT.search(line.strip())) and len(line.split()) <= 80
+    return len(line.split()) <= _MAX_CAPTION_WORDS and bool(_PHOTO_CREDIT.search(line.strip()))
+
+
+# A caption repeated with a credit appended is short; longer lines are only matched exactly.
+_MAX_CAPTION_WORDS = 80
 
 
 def _repeated_captions(normalized: list[str], lines: Sequence[str]) -> set[int]:
-    """Indices of lines repeated in one article (exactly, or with a credit appended)."""
+    """Indices of lines repeated in one article (exactly, or with a credit appended).
+
+    Linear in the article's length: exact repeats are grouped by hash, and a credited line
+    (at most `_MAX_CAPTION_WORDS` words) looks up each of its word prefixes among the
+    earlier lines, instead of comparing every line with every other.
+    """
+    by_text: dict[str, list[int]] = {}
     indices: set[int] = set()
-    for i, first in enumerate(normalized):
-        if len(first.split()) < 4:
-            continue
-        for j in range(i + 1, len(normalized)):
-            second = normalized[j]
-            if second == first or (
-                second.startswith(first) and _PHOTO_CREDIT.search(lines[j].strip())
-            ):
-                indices.update((i, j))
+    for j, text in enumerate(normalized):
+        words = text.split()
+        if len(words) <= _MAX_CAPTION_WORDS and len(words) > 4 and _PHOTO_CREDIT.search(
+            lines[j].strip()
+        ):
+            for end in range(4, len(words)):
+                earlier = by_text.get(" ".join(words[:end]))
+                if earlier:
+                    indices.update(earlier)
+                    indices.add(j)
+        if len(words) >= 4:
+            by_text.setdefault(text, []).append(j)
+    for group in by_text.values():
+        if len(group) > 1:
+            indices.update(group)
     return indices
 
 

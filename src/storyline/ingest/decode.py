@@ -8,6 +8,7 @@ article is worse than flagging it. Binary data and empty files are refused with 
 from __future__ import annotations
 
 import codecs
+import re
 
 from storyline.errors import BinaryInput, EmptyInput, UndecodableInput
 
@@ -44,17 +45,50 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
-        text = data.decode("cp1252")
+        data.decode("cp1252")
     except UnicodeDecodeError:
         raise UndecodableInput(
             source,
             f"not UTF-8 (bad byte at offset {utf8_error.start}) and not Windows-1252 either",
             "save the file as UTF-8",
         ) from utf8_error
+    # Only the bytes that are not UTF-8 are read as Windows-1252: a file pasted together from
+    # a UTF-8 and a Windows-1252 source keeps its UTF-8 text ("café", "—") intact.
+    text = data.decode("utf-8", errors=_CP1252_FALLBACK)
+    mixed = " (its valid UTF-8 kept as UTF-8)" if _has_utf8_multibyte(data) else ""
     warning = (
-        f"{source}: not UTF-8 (bad byte at offset {utf8_error.start}); decoded as Windows-1252"
+        f"{source}: not UTF-8 (bad byte at offset {utf8_error.start}); the bytes that are "
+        f"not were decoded as Windows-1252{mixed}"
     )
     return _checked(text, source), (warning,)
+
+
+def decode_mixed(data: bytes) -> tuple[str, int | None]:
+    """UTF-8 where valid, Windows-1252 for the other bytes; with the first bad offset."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("utf-8", errors=_CP1252_FALLBACK), exc.start
+
+
+def _cp1252_segment(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+_CP1252_FALLBACK = "storyline-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_segment)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    for match in _UTF8_MULTIBYTE.finditer(data):
+        try:
+            match.group().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _strict(data: bytes, encoding: str, source: str) -> str:

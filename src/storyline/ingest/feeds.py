@@ -138,4 +138,7 @@ def _iso(parsed_time) -> str | None:
     """feedparser's UTC struct_time as ISO 8601."""
     if not parsed_time:
         return None
-    return datetime(*parsed_time[:6], tzinfo=UTC).isoformat()
+    try:
+        return datetime(*parsed_time[:6], tzinfo=UTC).isoformat()
+    except (ValueError, OverflowError, TypeError):  # a year feedparser cannot place
+        return None

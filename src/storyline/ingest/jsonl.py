@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import IO
 
 from storyline.errors import EmptyInput, InputError, MalformedRecord, OversizeInput
+from storyline.ingest.decode import decode_mixed
 from storyline.records import Quarantined, RawDocument, RawInput
 
 # First field present wins. Names seen in news dumps (news-please, CC-News, Multi-News, GDELT,
@@ -195,12 +196,12 @@ def _skip_blank(stream: IO[bytes]) -> int:
 
 
 def _decode_line(line: bytes, where: str) -> tuple[str, tuple[str, ...]]:
-    try:
-        return line.decode("utf-8"), ()
-    except UnicodeDecodeError as exc:
-        return line.decode("cp1252", errors="replace"), (
-            f"{where}: not UTF-8 (bad byte at offset {exc.start}); decoded as Windows-1252",
-        )
+    text, bad = decode_mixed(line)
+    if bad is None:
+        return text, ()
+    return text, (
+        f"{where}: not UTF-8 (bad byte at offset {bad}); those bytes decoded as Windows-1252",
+    )
 
 
 def _record(

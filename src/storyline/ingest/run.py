@@ -8,6 +8,7 @@ nothing of the unfinished one.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -17,12 +18,16 @@ from pathlib import Path
 from storyline.clean.article import clean_documents, outlet_key, split_lines
 from storyline.errors import EmptyInput, StorylineError
 from storyline.ingest.jsonl import FieldMap
+from storyline.ingest.nonarticle import non_article_reason
 from storyline.ingest.sources import Read, ReadOptions, read_sources
 from storyline.records import Article, IngestReport, Quarantined, RawDocument
 from storyline.settings import Settings
 from storyline.store.base import Store
 
 Progress = Callable[[Iterable, str, int | None], Iterable]
+# What one record's values can make a store write raise (a lone surrogate cannot be encoded,
+# an integer overflows SQLite's 64 bits); a failing disk or lock still ends the run.
+_RECORD_ERRORS = (UnicodeError, ValueError, OverflowError, TypeError, sqlite3.InterfaceError)
 
 
 def _no_progress(items: Iterable, description: str, total: int | None) -> Iterable:
@@ -52,7 +57,13 @@ def ingest_paths(
     """
     settings = settings or Settings()
     options = ReadOptions(
-        settings.max_input_bytes, settings.max_dataset_bytes, fields or FieldMap(), input_format
+        settings.max_input_bytes,
+        settings.max_dataset_bytes,
+        fields or FieldMap(),
+        input_format,
+        max_expansion_ratio=settings.max_expansion_ratio,
+        expansion_check_bytes=settings.expansion_check_bytes,
+        max_whole_file_bytes=settings.max_whole_file_bytes,
     )
     started = time.perf_counter()
     run = _Run(store, settings, now)
@@ -99,12 +110,10 @@ class _Run:
         articles, failures = self._clean(reads)
         rejected += failures
         kept = [(a, r) for a, r in zip(articles, reads, strict=True) if a is not None]
-        with self.store.transaction():
-            outcomes = self.store.add_articles([a for a, _ in kept], [r.raw for _, r in kept])
-            self.store.add_quarantined(
-                [r.item for r in rejected],  # type: ignore[misc]
-                [r.raw for r in rejected],
-            )
+        try:
+            outcomes = self._store(kept, rejected)
+        except _RECORD_ERRORS:  # one bad record must not roll back the batch
+            kept, rejected, outcomes = self._store_one_by_one(kept, rejected)
         for (article, read), outcome in zip(kept, outcomes, strict=True):
             self.counts[read.format, outcome.outcome] += 1
             if outcome.outcome == "added":
@@ -113,6 +122,48 @@ class _Run:
         for read in rejected:
             self.counts[read.format, "quarantined"] += 1
             self.quarantined.append(read.item)  # type: ignore[arg-type]
+
+    def _store(self, kept: Sequence[tuple[Article, Read]], rejected: Sequence[Read]) -> list:
+        with self.store.transaction():
+            outcomes = self.store.add_articles([a for a, _ in kept], [r.raw for _, r in kept])
+            self.store.add_quarantined(
+                [r.item for r in rejected],  # type: ignore[misc]
+                [r.raw for r in rejected],
+            )
+        return list(outcomes)
+
+    def _store_one_by_one(
+        self, kept: Sequence[tuple[Article, Read]], rejected: Sequence[Read]
+    ) -> tuple[list[tuple[Article, Read]], list[Read], list]:
+        """The batch failed to store: each item in its own transaction; an article the store
+        refuses is quarantined with the reason instead."""
+        stored, outcomes, refused = [], [], []
+        for article, read in kept:
+            try:
+                (outcome,) = self._store([(article, read)], [])
+            except _RECORD_ERRORS as exc:
+                problem = f"cannot be stored ({type(exc).__name__}: {exc})"
+                item = Quarantined(
+                    _safe(article.source),
+                    "store",
+                    f"{_safe(article.source)}: {_safe(problem)}",
+                    read.raw.sha256 if read.raw else None,
+                )
+                refused.append(Read(item, None, read.format))
+            else:
+                stored.append((article, read))
+                outcomes.append(outcome)
+        done = []
+        for read in [*rejected, *refused]:
+            try:
+                self._store([], [read])
+            except _RECORD_ERRORS as exc:  # keep the reason, drop the raw bytes
+                item = read.item
+                problem = f"{_safe(item.error)} (raw input not kept: {type(exc).__name__})"
+                read = Read(Quarantined(_safe(item.source), item.stage, problem), None, read.format)
+                self._store([], [read])
+            done.append(read)
+        return stored, done, outcomes
 
     def _clean(self, reads: Sequence[Read]) -> tuple[list[Article | None], list[Read]]:
         """Articles (None where cleaning failed or left nothing) and the failures as Reads."""
@@ -137,6 +188,13 @@ class _Run:
             problem = None
             if isinstance(article, Quarantined):
                 problem = article
+            elif article is not None and (rule := self._non_article(read, article)):
+                problem = Quarantined(
+                    read.item.source,
+                    "clean",
+                    f"{read.item.source}: not an article: {rule[1]} [{rule[0]}]",
+                    read.raw.sha256 if read.raw else None,
+                )
             elif article is not None and not article.text.strip():
                 error = EmptyInput(
                     read.item.source,
@@ -150,6 +208,16 @@ class _Run:
                 articles[index] = None
                 failures.append(Read(problem, read.raw, read.format))
         return articles, failures
+
+    def _non_article(self, read: Read, article: Article) -> tuple[str, str] | None:
+        if not self.settings.quarantine_non_articles or not article.text.strip():
+            return None
+        return non_article_reason(
+            read.item.text,  # type: ignore[union-attr]
+            article.text,
+            article.title,
+            self.settings.min_article_words,
+        )
 
     def _clean_alone(self, raw: RawDocument) -> Article | Quarantined:
         """Fallback when a batch fails to clean: each document alone, failures quarantined."""
@@ -183,3 +251,8 @@ class _Run:
                     continue
                 history.append((outlet, split_lines(article.text) + list(article.removed_lines)))
         return history
+
+
+def _safe(text: str) -> str:
+    """Text any store can encode: lone surrogates escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO
 
 from storyline.errors import EmptyInput, InputError, MalformedRecord, OversizeInput
+from storyline.ingest.decode import decode_mixed
 from storyline.ingest.jsonl import FieldMap, document_from_fields
 from storyline.records import Quarantined, RawDocument, RawInput
 
@@ -124,13 +125,14 @@ def _decoded_lines(stream: IO[bytes], source: str, max_record_bytes: int) -> Ite
                 "raise Settings.max_input_bytes",
             )
             continue
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
+        text, bad = decode_mixed(line)
+        if bad is None:
+            yield text
+        else:
             yield (
-                line.decode("cp1252", "replace"),
-                f"{source}:{number}: not UTF-8 (bad byte at offset {exc.start}); this line "
-                "was decoded as Windows-1252",
+                text,
+                f"{source}:{number}: not UTF-8 (bad byte at offset {bad}); those bytes "
+                "decoded as Windows-1252",
             )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TINY_YEAR = re.compile(r"\b[A-Za-z]{3}\.?\s+00\d\d\b")
 
 
 def parse_published(value: str | None) -> datetime | None:
@@ -20,13 +21,18 @@ def parse_published(value: str | None) -> datetime | None:
         else:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        if _TINY_YEAR.search(value):
+            return None  # email.utils reads year "0001" as 2001, a made-up date
         try:
             parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-14:00 is past datetime.max in UTC
+        return None
 
 
 _MONTHS = {
