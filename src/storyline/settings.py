@@ -110,6 +110,10 @@ class Settings:
     # search took 6 ms on that store, 12 of the commonest words 0.05 s, so 2 s only stops
     # the pathological ones (100 repeated words: 81 s on the 20k store of issue 18).
     search_budget_seconds: float = 2.0
+    # Tries to save the clusterer's state when other writers (the server's background
+    # tracker, `storyline cluster`, another server worker) keep saving it first; each try
+    # re-loads their state and assigns only what is still new, so a few always suffice.
+    tracking_save_attempts: int = 5
 
     def __post_init__(self) -> None:
         for f in fields(self):
