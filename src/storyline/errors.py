@@ -74,3 +74,11 @@ class DataUnavailable(StorylineError, FileNotFoundError):
 
 class StoreError(StorylineError):
     """The article store cannot be opened, migrated or written; what was stored is kept."""
+
+
+class QueryInterrupted(StoreError):
+    """A store query ran past its time budget or its caller went away, and was stopped."""
+
+
+class StateConflict(StoreError):
+    """Another writer kept saving the same state while this one worked; nothing was saved."""

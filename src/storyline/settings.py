@@ -124,6 +124,18 @@ class Settings:
     # Embedder backend name (storyline.embed registry) or "auto": the packaged MiniLM
     # when its packages are installed (core dependencies), else TF-IDF alone.
     cluster_embedder: str = "auto"
+    # Full-text search (store/sqlite.py): a query keeps its first this many distinct words.
+    # A headline runs 8-12 words; each extra word is one more posting list to merge, and the
+    # same word repeated 20 times cost 0.40 s (5 times: 0.06 s) on a 10k-article store.
+    search_max_terms: int = 12
+    # A search running longer than this (seconds) is interrupted and reported: a normal
+    # search took 6 ms on that store, 12 of the commonest words 0.05 s, so 2 s only stops
+    # the pathological ones (100 repeated words: 81 s on the 20k store of issue 18).
+    search_budget_seconds: float = 2.0
+    # Tries to save the clusterer's state when other writers (the server's background
+    # tracker, `storyline cluster`, another server worker) keep saving it first; each try
+    # re-loads their state and assigns only what is still new, so a few always suffice.
+    tracking_save_attempts: int = 5
 
     def __post_init__(self) -> None:
         for f in fields(self):

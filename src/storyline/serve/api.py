@@ -7,7 +7,7 @@ Every list answers {"data": [...], "count": total, "limit", "offset"}; every sin
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,11 +17,14 @@ from starlette.concurrency import run_in_threadpool
 from storyline.records import Article, Story
 from storyline.serve.briefings import ServedBriefing
 from storyline.serve.catalog import Snapshot, StoryFilter
-from storyline.serve.errors import ApiError
+from storyline.serve.errors import ERROR_RESPONSES, ApiError
+from storyline.serve.searching import until_disconnect
 from storyline.serve.services import Services, services
 from storyline.serve.upload import ingest_upload
 
-router = APIRouter(prefix="/api/v1")
+# Every endpoint may answer these (the request cap, bad parameters, a store failure); the
+# endpoints add their own (404, 503, the upload's) below.
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES(422, 429, 500))
 
 ServicesDep = Annotated[Services, Depends(services)]
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1-200).")]
@@ -92,22 +95,44 @@ def check_range(start: date | None, end: date | None) -> None:
 
 @router.get("/health")
 async def health(s: ServicesDep) -> dict:
+    """Counts read live from the store; `tracker` says whether clustering keeps up."""
     snapshot = s.catalog.snapshot()
     store = s.stores()
+    articles = store.count()  # live: the snapshot's count waits for the tracker
+    tracker = s.catalog.tracker
+    backlog = max(0, articles - snapshot.clustered_count)
+    failing = tracker.last_error is not None and (
+        tracker.last_finished_at is None or tracker.last_error_at > tracker.last_finished_at
+    )
     return {
         "data": {
-            "status": "ok",
-            "articles": snapshot.article_count,
+            "status": "degraded" if failing else "ok",
+            "articles": articles,
             "stories": len(snapshot.stories),
             "clustered_articles": snapshot.clustered_count,
             "schema_version": store.schema_version,
             "uploads": "enabled" if s.config.token else "disabled (no token set)",
+            "tracker": {
+                "backlog": backlog,
+                "running": tracker.running,
+                "runs": tracker.runs,
+                "last_finished_at": _stamp(tracker.last_finished_at),
+                "last_error": tracker.last_error,
+                "last_error_at": _stamp(tracker.last_error_at),
+            },
         }
     }
 
 
-@router.get("/stories")
+def _stamp(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
+
+
+@router.get("/stories", responses=ERROR_RESPONSES(503))
 async def list_stories(
+    request: Request,
     s: ServicesDep,
     q: Annotated[str | None, Query(description="Full-text query over the articles.")] = None,
     entity: Annotated[str | None, Query(description="A person, place or organisation.")] = None,
@@ -120,7 +145,9 @@ async def list_stories(
     check_range(start, end)
     story_filter = StoryFilter(q, entity, outlet, start, end)
     if q or entity:  # a full-text query can take a while on a large store
-        found = await run_in_threadpool(lambda: s.catalog.search(s.stores(), story_filter))
+        found = await until_disconnect(
+            request, lambda cancelled: s.catalog.search(s.stores(), story_filter, cancelled)
+        )
     else:
         found = s.catalog.search(s.stores(), story_filter)
     page = found[offset : offset + limit]
@@ -132,7 +159,7 @@ async def list_stories(
     }
 
 
-@router.get("/stories/{story_id}")
+@router.get("/stories/{story_id}", responses=ERROR_RESPONSES(404))
 async def one_story(s: ServicesDep, story_id: int) -> Response:
     story = get_story(s.catalog.snapshot(), story_id)
     body = s.responses.get(story) or s.responses.put(
@@ -159,7 +186,7 @@ def _story_body(s: Services, story: Story) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
 
 
-@router.get("/stories/{story_id}/briefing")
+@router.get("/stories/{story_id}/briefing", responses=ERROR_RESPONSES(404, 503))
 async def story_briefing(s: ServicesDep, story_id: int, since: Since = None) -> Response:
     """The cited briefing (an update briefing with `since`); built on first read, then cached."""
     served = await _briefing(s, story_id, since)
@@ -173,7 +200,7 @@ async def _briefing(s: Services, story_id: int, since: date | None) -> ServedBri
     )
 
 
-@router.get("/stories/{story_id}/{part}")
+@router.get("/stories/{story_id}/{part}", responses=ERROR_RESPONSES(404, 503))
 async def story_part(s: ServicesDep, story_id: int, part: str, since: Since = None) -> dict:
     if part not in PARTS:
         raise ApiError(
@@ -185,7 +212,7 @@ async def story_part(s: ServicesDep, story_id: int, part: str, since: Since = No
     return {"data": value}
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id}", responses=ERROR_RESPONSES(404))
 async def one_article(s: ServicesDep, article_id: str) -> dict:
     article = get_article(s, article_id)
     raw = s.stores().get_raw(article_id)
@@ -212,13 +239,17 @@ async def one_article(s: ServicesDep, article_id: str) -> dict:
     }
 
 
-@router.get("/search")
-def search_articles(
+@router.get("/search", responses=ERROR_RESPONSES(503))
+async def search_articles(
+    request: Request,
     s: ServicesDep,
     q: Annotated[str, Query(min_length=1, description="Words to find in titles and texts.")],
     limit: Limit = 20,
 ) -> dict:
-    hits = s.stores().search(q, limit=limit)
+    """Costly queries (the commonest words) may get 503: busy, or stopped past the budget."""
+    hits = await until_disconnect(
+        request, lambda cancelled: s.searches.search(s.stores(), q, limit, cancelled)
+    )
     story_of = s.catalog.snapshot().story_of_article
     data = [
         {
@@ -233,7 +264,7 @@ def search_articles(
     return {"data": data, "count": len(data), "limit": limit, "offset": 0}
 
 
-@router.post("/ingest", status_code=201)
+@router.post("/ingest", status_code=201, responses=ERROR_RESPONSES(401, 403, 413, 415))
 async def ingest(request: Request, s: ServicesDep) -> JSONResponse:
     """Store uploaded files (multipart) or a JSONL/JSON/text body; needs the write token."""
     result = await ingest_upload(request, s)

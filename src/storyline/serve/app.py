@@ -42,8 +42,33 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.include_router(api.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(packages=[("storyline.serve", "static")]), name="static")
-    app.add_middleware(RequestCap, per_minute=config.requests_per_minute)
+    app.add_middleware(
+        RequestCap, per_minute=config.requests_per_minute, max_clients=config.rate_limit_clients
+    )
+    app.add_middleware(NoSniff)
     return app
+
+
+class NoSniff:
+    """Every response says `X-Content-Type-Options: nosniff`: a browser must not run an
+    uploaded text or a JSON answer as a script or page because it looks like one."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message) -> None:
+            if message["type"] == "http.response.start":
+                name = b"x-content-type-options"
+                headers = [(k, v) for k, v in message.get("headers", []) if k != name]
+                message = {**message, "headers": [*headers, (name, b"nosniff")]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
 
 
 def app_from_env() -> FastAPI:

@@ -5,6 +5,11 @@ once per (story, since, set of articles): the result is kept as JSON in the stor
 table (it survives restarts and is shared by every server process) and as ready-to-send
 bytes in memory. A story that gains an article gets a new fingerprint, so its next read
 builds a fresh briefing. Concurrent requests for the same cold briefing wait for one build.
+
+Builds are bounded: at most `builds` run at once in a process (a caller past that gets a
+503 with Retry-After), and update briefings (`since`) are kept for only the
+`since_per_story` most recently built dates of a story, all in one state row per story,
+so a client cycling through dates cannot grow the store.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from storyline.pipeline import brief_articles
 from storyline.records import Article, Story
 from storyline.render.json import briefing_to_dict
 from storyline.serve.cache import LruCache
+from storyline.serve.errors import ApiError
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.tracking import story_articles
@@ -86,9 +92,17 @@ def build_briefing(articles: list[Article], since: date | None, total: int) -> d
 class BriefingService:
     """Get a story's briefing: memory, then the store's state table, then a fresh build."""
 
-    def __init__(self, store: Callable[[], Store], max_articles: int = 60) -> None:
+    def __init__(
+        self,
+        store: Callable[[], Store],
+        max_articles: int = 60,
+        builds: int = 2,
+        since_per_story: int = 4,
+    ) -> None:
         self._store = store
         self._max_articles = max_articles
+        self._builds = threading.BoundedSemaphore(builds)
+        self._since_per_story = since_per_story
         self._memory: LruCache[ServedBriefing] = LruCache()
         self._build_locks_lock = threading.Lock()
         self._build_locks: dict[tuple, threading.Lock] = {}
@@ -107,6 +121,8 @@ class BriefingService:
             return served
         story_id, since, version = key
         stored = self._store().get_state(_state_key(story_id, since))
+        if since is not None:
+            stored = _since_entry(stored, since)
         if stored and stored.get("fingerprint") == version:
             return self._remember(key, stored["briefing"])
         return None
@@ -118,20 +134,46 @@ class BriefingService:
             return served
         with self._build_locks_lock:
             lock = self._build_locks.setdefault(key, threading.Lock())
-        with lock:
-            served = self._cached(key)
-            if served is not None:
-                return served
-            store = self._store()
-            articles = story_articles(store, story)
-            data = build_briefing(_newest(articles, self._max_articles), since, len(articles))
-            store.set_state(
-                _state_key(story.story_id, since), {"fingerprint": key[2], "briefing": data}
-            )
-            served = self._remember(key, data)
-        with self._build_locks_lock:
-            self._build_locks.pop(key, None)
+        try:
+            with lock:
+                served = self._cached(key)
+                if served is not None:
+                    return served
+                if not self._builds.acquire(blocking=False):
+                    raise ApiError(
+                        503,
+                        "busy",
+                        "the server is building other briefings; this one has not been built "
+                        "yet, retry in a few seconds",
+                        headers={"Retry-After": "5"},
+                    )
+                try:
+                    served = self._build(story, since, key)
+                finally:
+                    self._builds.release()
+        finally:
+            with self._build_locks_lock:
+                self._build_locks.pop(key, None)
         return served
+
+    def _build(self, story: Story, since: date | None, key: tuple) -> ServedBriefing:
+        store = self._store()
+        articles = story_articles(store, story)
+        data = build_briefing(_newest(articles, self._max_articles), since, len(articles))
+        entry = {"fingerprint": key[2], "briefing": data}
+        state_key = _state_key(story.story_id, since)
+        if since is None:
+            store.set_state(state_key, entry)
+        else:
+            with store.transaction():  # read-modify-write of the story's update briefings
+                kept = [
+                    e
+                    for e in (store.get_state(state_key) or {}).get("entries", [])
+                    if e.get("since") != since.isoformat()
+                ]
+                kept = [{**entry, "since": since.isoformat()}, *kept][: self._since_per_story]
+                store.set_state(state_key, {"entries": kept})
+        return self._remember(key, data)
 
     def _remember(self, key: tuple, data: dict) -> ServedBriefing:
         body = json.dumps({"data": data}, ensure_ascii=False).encode()
@@ -139,4 +181,12 @@ class BriefingService:
 
 
 def _state_key(story_id: int, since: date | None) -> str:
-    return f"briefing:{story_id}:{since.isoformat() if since else 'all'}"
+    """One row for the plain briefing, one for all the story's kept update briefings."""
+    return f"briefing:{story_id}:{'since' if since else 'all'}"
+
+
+def _since_entry(stored: dict | None, since: date) -> dict | None:
+    for entry in (stored or {}).get("entries", []):
+        if entry.get("since") == since.isoformat():
+            return entry
+    return None

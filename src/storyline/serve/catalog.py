@@ -4,7 +4,8 @@ Loading the clusterer's state takes time on a large store, so requests read one 
 `Snapshot`; at most once per `refresh_seconds` a request checks two cheap values (the
 state's save time and the article count) and reloads only when they moved. Articles stored
 by another process and not yet in a story are clustered on a background thread, one run
-at a time, so pages show them on reload without a restart.
+at a time, so pages show them on reload without a restart. A failed run is logged and
+kept (`TrackerStatus`) so /health reports it, with the backlog of unclustered articles.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from storyline.records import Story
+from storyline.records import SearchHit, Story
 from storyline.store import Store
 from storyline.tracking import STATE_KEY, stored_stories, track_stories
 
@@ -54,6 +55,17 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackerStatus:
+    """What the background tracker did last: for /health and the log."""
+
+    running: bool = False
+    runs: int = 0
+    last_finished_at: float | None = None  # time.time()
+    last_error: str | None = None
+    last_error_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoryFilter:
     """What the story list is narrowed to; every field is optional."""
 
@@ -77,8 +89,12 @@ class StoryCatalog:
         open_store: Callable[[], Store],
         refresh_seconds: float = 1.0,
         track_new_articles: bool = True,
+        search: Callable[..., list[SearchHit]] | None = None,
     ) -> None:
         self._open_store = open_store  # a new connection each call; the caller closes it
+        # search(store, text, limit, cancelled) -> hits; the server passes its SearchGate's
+        self._search = search or (lambda store, text, limit, cancelled: store.search(text, limit))
+        self.tracker = TrackerStatus()
         self._refresh_seconds = refresh_seconds
         self._track_new = track_new_articles
         self._lock = threading.Lock()
@@ -122,12 +138,39 @@ class StoryCatalog:
                         list(current.stories), saved_at, count
                     )
                 if self._track_new and current.clustered_count < count:
-                    track_stories(store)
-                    self._snapshot = self._load(store)
-        except Exception:  # retried at the next check; the server keeps serving
+                    self._track(store)
+        except Exception as exc:  # retried at the next check; the server keeps serving
             log.exception("refreshing the story catalog failed")
+            self._failed(exc)
         finally:
             self._checked_at = time.monotonic()
+
+    def _track(self, store: Store) -> None:
+        """Cluster the backlog, recording the run (and its failure) in `tracker`."""
+        status = self.tracker
+        self.tracker = replace(status, running=True)
+        try:
+            track_stories(store)
+            self._snapshot = self._load(store)
+        except Exception as exc:
+            log.exception("clustering %d new articles failed", self.backlog)
+            self._failed(exc)
+            return
+        self.tracker = replace(
+            self.tracker, running=False, runs=status.runs + 1, last_finished_at=time.time()
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        self.tracker = replace(
+            self.tracker, running=False, last_error=message, last_error_at=time.time()
+        )
+
+    @property
+    def backlog(self) -> int:
+        """Stored articles not in any story yet (as of the last check)."""
+        snapshot = self._snapshot
+        return max(0, snapshot.article_count - snapshot.clustered_count)
 
     def wait_for_refresh(self, timeout: float | None = None) -> None:
         """Block until a background check (and any clustering it started) finished."""
@@ -135,13 +178,18 @@ class StoryCatalog:
         if worker is not None:
             worker.join(timeout)
 
-    def search(self, store: Store, story_filter: StoryFilter) -> list[Story]:
+    def search(
+        self,
+        store: Store,
+        story_filter: StoryFilter,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[Story]:
         """Stories matching every given filter, in list order (active, recent, large)."""
         snapshot = self.snapshot()
         stories = list(snapshot.stories)
         for text in (story_filter.query, story_filter.entity):
             if text:
-                hits = store.search(text, limit=2000)
+                hits = self._search(store, text, 2000, cancelled)
                 ids = {snapshot.story_of_article.get(h.article_id) for h in hits}
                 stories = [s for s in stories if s.story_id in ids]
         if story_filter.outlet:

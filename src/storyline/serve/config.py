@@ -31,6 +31,28 @@ class ServeConfig:
     # Cluster newly stored articles (e.g. from `storyline ingest` in another process) in
     # the background, so story pages show them on reload without a restart.
     track_new_articles: bool = True
+    # A search whose words occur more than this many times in the index is costly: on the
+    # 10k-article load store the 10 commonest English words occur 196,000 times and took
+    # 0.05-0.08 s, a one-word news search (2,400 occurrences) 0.006 s.
+    heavy_search_cost: int = 50_000
+    # Costly searches running at once per process; more are answered 503 at once (the 2
+    # cores of the benchmark machine: one for them, one for everything else).
+    heavy_searches: int = 1
+    # Seconds a search may run before SQLite is interrupted (the store's default is 2 s).
+    search_budget_seconds: float = 2.0
+    # Cold briefing builds running at once per process (each is spaCy over up to 60
+    # articles: 1.8-14 s in issue 18); more are answered 503 with Retry-After.
+    briefing_builds: int = 2
+    # Update briefings (`?since=`) kept per story, newest first: each distinct date is a new
+    # build, so an unbounded cache grew by one briefing per date any client asked for.
+    since_briefings_per_story: int = 4
+    # Client addresses the per-client rate limiters remember at once; the least recently
+    # seen are forgotten first (10,000 keys of deques cost a few MB).
+    rate_limit_clients: int = 10_000
+    # Bytes an upload may expand to once decompressed (a .gz upload): a 10 MiB JSONL body
+    # compresses about 5x, so 64 MiB admits any real upload while a 510 KB gzip bomb
+    # (1 GiB expanded, 4 GB of server memory in issue 18) is refused.
+    max_expanded_upload_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, db_path: Path, token: str | None = None, **options) -> ServeConfig:

@@ -12,6 +12,7 @@ from storyline.serve.cache import LruCache
 from storyline.serve.catalog import StoryCatalog
 from storyline.serve.config import ServeConfig
 from storyline.serve.ratelimit import RateLimiter
+from storyline.serve.searching import SearchGate
 from storyline.store import SqliteStore, Store
 
 
@@ -45,6 +46,7 @@ class Services:
     config: ServeConfig
     stores: ThreadStores
     catalog: StoryCatalog
+    searches: SearchGate
     briefings: BriefingService
     uploads: RateLimiter
     # Uploads write and re-cluster: one at a time in this process.
@@ -57,6 +59,9 @@ class Services:
     @classmethod
     def start(cls, config: ServeConfig) -> Services:
         stores = ThreadStores(str(config.db_path))
+        searches = SearchGate(
+            config.heavy_search_cost, config.heavy_searches, config.search_budget_seconds
+        )
         return cls(
             config=config,
             stores=stores,
@@ -64,9 +69,16 @@ class Services:
                 lambda: SqliteStore(stores.path),
                 config.refresh_seconds,
                 config.track_new_articles,
+                search=searches.search,
             ),
-            briefings=BriefingService(stores, config.max_briefing_articles),
-            uploads=RateLimiter(config.uploads_per_minute),
+            searches=searches,
+            briefings=BriefingService(
+                stores,
+                config.max_briefing_articles,
+                builds=config.briefing_builds,
+                since_per_story=config.since_briefings_per_story,
+            ),
+            uploads=RateLimiter(config.uploads_per_minute, max_keys=config.rate_limit_clients),
             write_lock=threading.Lock(),
             pages=LruCache(256),
             responses=LruCache(1024),

@@ -7,23 +7,36 @@ it beside DuckDB on the same articles.
 Schema changes are `MIGRATIONS`: migration n (1-based) brings a file from version n-1 to n.
 Opening a file runs the pending ones in a single transaction (as sqlite-utils
 `sqlite_utils/migrations.py`), so an upgrade either completes or leaves the file as it was;
-the version lives in SQLite's `PRAGMA user_version`.
+the version lives in SQLite's `PRAGMA user_version`. Two processes opening a new file at
+once are safe: the version is read again after the write lock is taken, so the second one
+finds the work done instead of creating the tables twice.
+
+Search is bounded: a query keeps its first `search_max_terms` distinct words, and a progress
+handler interrupts SQLite past `search_budget_seconds` or when the caller says it gave up.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storyline.errors import StoreError
-from storyline.metadata.language import detect_language
+from storyline.errors import QueryInterrupted, StoreError
 from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.settings import Settings
 from storyline.store.base import content_sha256
+
+_SETTINGS = Settings()
+# SQLite virtual-machine steps between two checks of the time budget (about 0.1 ms each).
+_PROGRESS_STEPS = 1000
+_TOKEN = re.compile(r"\w+")
 
 # Each entry is the statements of one schema version, run in order inside one transaction.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -107,11 +120,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
     # 4: when each state key was saved, readable without the value: the clusterer's state
     # runs to tens of MB and SQLite would walk its overflow pages to reach a later column.
     ("CREATE INDEX state_saved ON state(key, updated_at)",),
+    # 5: the index's vocabulary (term, documents, occurrences), read to price a search
+    # before running it (see `search_cost`); no data of its own.
+    ("CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')",),
 ]
 
 _ARTICLE_COLUMNS = (
     "article_id, source, title, outlet, published_at, author, url, wire, degraded, text, "
-    "removed_lines, provenance, warnings"
+    "removed_lines, provenance, warnings, language"
 )
 
 
@@ -178,6 +194,8 @@ class SqliteStore:
             return current
         try:
             self._db.execute("BEGIN IMMEDIATE")
+            # Another process may have migrated while this one waited for the lock.
+            current = self._db.execute("PRAGMA user_version").fetchone()[0]
             for version in range(current + 1, known + 1):
                 for statement in MIGRATIONS[version - 1]:
                     self._db.execute(statement)
@@ -251,7 +269,7 @@ class SqliteStore:
         raw_sha256 = self._add_raw(raw) if raw is not None else None
         self._db.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}, content_sha256, outlet_key, "
-            "ingested_at, raw_sha256, language) "
+            "ingested_at, raw_sha256) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.article_id,
@@ -267,11 +285,11 @@ class SqliteStore:
                 json.dumps(list(article.removed_lines), ensure_ascii=False),
                 json.dumps([list(p) for p in article.provenance], ensure_ascii=False),
                 json.dumps(list(article.warnings), ensure_ascii=False),
+                article.language,
                 digest,
                 outlet_key,
                 _now(),
                 raw_sha256,
-                detect_language(article.text),
             ),
         )
         return StoredArticle(article.article_id, article.source, "added")
@@ -367,17 +385,70 @@ class SqliteStore:
         for row in self._db.execute(sql, params).fetchall():
             yield _article(row)
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        budget_seconds: float | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[SearchHit]:
+        """Best matches first. Raises QueryInterrupted past `budget_seconds` (default
+        `Settings.search_budget_seconds`) or as soon as `cancelled()` is true."""
         match = _fts_query(query)
         if not match:
             return []
-        rows = self._db.execute(
-            "SELECT a.article_id, a.title, snippet(articles_fts, 1, '[', ']', '…', 16), "
-            "bm25(articles_fts) FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?",
-            (match, limit),
-        ).fetchall()
+        budget = _SETTINGS.search_budget_seconds if budget_seconds is None else budget_seconds
+        with self._bounded(budget, cancelled, f"search for {query[:80]!r}"):
+            rows = self._db.execute(
+                "SELECT a.article_id, a.title, snippet(articles_fts, 1, '[', ']', '…', 16), "
+                "bm25(articles_fts) FROM articles_fts "
+                "JOIN articles a ON a.seq = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?",
+                (match, limit),
+            ).fetchall()
         return [SearchHit(r[0], r[1], r[2], -r[3]) for r in rows]
+
+    def search_cost(self, query: str) -> int:
+        """Occurrences of the query's words in the index: what a search has to read.
+
+        A look-up in the index's vocabulary (under a millisecond), so a server can tell a
+        query of rare words from one of the commonest words before running it.
+        """
+        tokens = sorted({t for word in search_terms(query) for t in _tokens(word)})
+        if not tokens:
+            return 0
+        row = self._db.execute(
+            f"SELECT coalesce(sum(cnt), 0) FROM articles_vocab "
+            f"WHERE term IN ({', '.join('?' * len(tokens))})",
+            tokens,
+        ).fetchone()
+        return int(row[0])
+
+    @contextmanager
+    def _bounded(
+        self, budget: float, cancelled: Callable[[], bool] | None, what: str
+    ) -> Iterator[None]:
+        """Interrupt the statements inside past `budget` seconds or once `cancelled()`."""
+        deadline = time.monotonic() + budget
+        stopped: list[str] = []
+
+        def progress() -> int:
+            if cancelled is not None and cancelled():
+                stopped.append("the client went away")
+            elif time.monotonic() > deadline:
+                stopped.append(f"it ran past its {budget:g} s budget")
+            return 1 if stopped else 0
+
+        self._db.set_progress_handler(progress, _PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if stopped:
+                raise QueryInterrupted(f"{what} was stopped: {stopped[0]}") from exc
+            raise StoreError(f"{self.path}: {what} failed ({exc})") from exc
+        finally:
+            self._db.set_progress_handler(None, 0)
 
     def quarantined(self) -> list[Quarantined]:
         rows = self._db.execute(
@@ -399,10 +470,34 @@ class SqliteStore:
         return row[0] if row else None
 
 
+def search_terms(query: str, max_terms: int | None = None) -> list[str]:
+    """The query's distinct words (case-folded), first `max_terms` of them, in order.
+
+    A word needs a letter or digit; quotes and NUL bytes are dropped, so user text is
+    never FTS5 syntax and repeating a word costs nothing.
+    """
+    cap = _SETTINGS.search_max_terms if max_terms is None else max_terms
+    cleaned = "".join(" " if ch == '"' or unicodedata.category(ch) == "Cc" else ch for ch in query)
+    words: dict[str, None] = {}
+    for word in cleaned.split():
+        if any(ch.isalnum() for ch in word):
+            words.setdefault(word.casefold(), None)
+            if len(words) >= cap:
+                break
+    return list(words)
+
+
+def _tokens(word: str) -> list[str]:
+    """The index's tokens of one word (unicode61 with diacritics removed, lower case)."""
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(ch)
+    )
+    return _TOKEN.findall(plain)
+
+
 def _fts_query(query: str) -> str:
     """Quote each word so user text ("U.S.", "don't", "AND") is never FTS5 syntax."""
-    words = [w for w in query.replace('"', " ").split() if any(ch.isalnum() for ch in w)]
-    return " ".join(f'"{w}"' for w in words)
+    return " ".join(f'"{w}"' for w in search_terms(query))
 
 
 def _article(row: tuple) -> Article:
@@ -421,4 +516,5 @@ def _article(row: tuple) -> Article:
         removed_lines=tuple(json.loads(row[10])),
         provenance=tuple(tuple(p) for p in json.loads(row[11])),
         warnings=tuple(json.loads(row[12])),
+        language=row[13],
     )
