@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.errors import InputError, StorylineError
+from storyline.serve.pages import render_error
 
 
 class ApiError(Exception):
@@ -51,8 +52,6 @@ def _respond(request: Request, error: ApiError):
             status_code=error.status,
             headers=error.headers,
         )
-    from storyline.serve.web import render_error  # web imports this module
-
     return render_error(request, error.status, error.message, error.headers)
 
 
@@ -80,7 +79,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        return _respond(request, ApiError(422, "invalid", str(exc)))
+        # str() of a KeyError subclass (StoryNotFound) would wrap the message in quotes.
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        return _respond(request, ApiError(422, "invalid", str(message)))
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError):
