@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from clirun import run_cli
 
-from storyline.cli.stories import sort_stories
+from storyline.render.stories import sort_stories
 from storyline.records import Story
 
 

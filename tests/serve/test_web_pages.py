@@ -85,7 +85,7 @@ def test_web_list_shows_every_story(client, stories):
 def test_web_list_filters_narrow_the_stories(client, params, shown, hidden):
     response = client.get("/", params=params)
     assert response.status_code == 200
-    cards = " ".join(re.findall(r'<li class="card story-card">.*?</li>', response.text, re.S))
+    cards = " ".join(re.findall(r'<li class="card story-card"[^>]*>.*?</li>', response.text, re.S))
     assert shown.lower() in cards.lower()
     assert hidden.lower() not in cards.lower()
     assert "1 story matches" in text_of(response)

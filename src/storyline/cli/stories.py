@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +13,7 @@ import typer
 from storyline.cli.brief import OutputFormat, write_briefing
 from storyline.cli.common import DbOption, existing_store, plural, progress_bar, say
 from storyline.records import Story
+from storyline.render.stories import sort_stories
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
@@ -120,23 +121,6 @@ def stories_command(
 
 
 _ORDER_TITLES = {"updated": "last update", "size": "size", "outlets": "number of outlets"}
-
-
-def sort_stories(stories: list[Story], order: str = "updated") -> list[Story]:
-    """Stories in the order asked for; dormant stories are sorted like the rest, not hidden."""
-
-    def last(story: Story) -> float:
-        when = story.last_at
-        if when is None:
-            return 0.0
-        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-
-    keys = {
-        "updated": lambda s: (-last(s), -len(s.article_ids), s.story_id),
-        "size": lambda s: (-len(s.article_ids), -last(s), s.story_id),
-        "outlets": lambda s: (-len(s.outlets), -len(s.article_ids), s.story_id),
-    }
-    return sorted(stories, key=keys[order])
 
 
 def story_command(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
+from storyline.render.markdown import outlet_list
 from storyline.serve.errors import ApiError
 from storyline.serve.pages import templates
 
@@ -64,3 +65,33 @@ def safe_url(url: str | None) -> str | None:
 
 templates.env.filters.update(day=nice_day, short_paths=short_paths)
 templates.env.globals.update(article_href=article_href)
+
+
+_UNITS = (
+    ("year", 365 * 86400),
+    ("month", 30 * 86400),
+    ("week", 7 * 86400),
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+)
+
+
+def ago(when: datetime | None, now: datetime | None = None) -> str:
+    """ "updated 3 hours ago" style age: the largest whole unit, "just now" under a minute."""
+    if when is None:
+        return "date unknown"
+    now = now or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = (now - when).total_seconds()
+    if seconds < 0:
+        return nice_day(when.date())
+    for unit, size in _UNITS:
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'' if n == 1 else 's'} ago"
+    return "just now"
+
+
+templates.env.filters.update(ago=ago, outlet_list=outlet_list)

@@ -200,7 +200,15 @@ def _source_tree(sources: list[dict], groups: list[dict]) -> list[dict]:
 
 
 def _entity_groups(entities: list[dict]) -> list[tuple[str, list[dict]]]:
-    names = {"PERSON": "People", "ORG": "Organisations", "GPE": "Places", "LOC": "Places"}
+    # The pipeline labels places PLACE (spaCy's GPE/LOC/FAC folded); GPE/LOC from older
+    # stored briefings are places too. Only a label none of these knows is "Other".
+    names = {
+        "PERSON": "People",
+        "ORG": "Organisations",
+        "PLACE": "Places",
+        "GPE": "Places",
+        "LOC": "Places",
+    }
     grouped: dict[str, list[dict]] = defaultdict(list)
     for entity in entities:
         grouped[names.get(entity["label"], "Other")].append(entity)
@@ -247,8 +255,33 @@ def story_view(story: Story, data: dict) -> dict:
         "unnamed_quotes": unnamed,
         "figures": _figure_groups(data.get("figures", []), cite),
         "sources": _source_tree(data["sources"], data.get("reprint_groups", [])),
-        "unplaced": [
-            {**u, "cites": cite([u["article_id"]], u.get("sentence"))}
-            for u in data.get("unplaced_dates", [])
-        ],
+        "unplaced": unplaced_by_article(
+            [
+                {**u, "cites": cite([u["article_id"]], u.get("sentence"))}
+                for u in data.get("unplaced_dates", [])
+            ]
+        ),
     }
+
+
+def unplaced_by_article(items: list[dict]) -> list[dict]:
+    """Unplaced dates per article: a few distinct expressions each, the rest as a count."""
+    from storyline.render.unplaced import UNPLACED_PER_ARTICLE
+
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        seen = {u["text"].casefold() for u in grouped[item["article_id"]]}
+        if item["text"].casefold() not in seen:
+            grouped[item["article_id"]].append(item)
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item["article_id"]] += 1
+    return [
+        {
+            "article_id": article_id,
+            "cites": shown[0]["cites"],
+            "shown": shown[:UNPLACED_PER_ARTICLE],
+            "more": counts[article_id] - len(shown[:UNPLACED_PER_ARTICLE]),
+        }
+        for article_id, shown in grouped.items()
+    ]

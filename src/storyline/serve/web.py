@@ -18,9 +18,12 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from storyline.records import Story
+from storyline.render.stories import sort_stories
 from storyline.serve.api import check_range
 from storyline.serve.briefings import source_sentence
+from storyline.serve.cards import story_card
 from storyline.serve.catalog import StoryFilter
+from storyline.serve.coverage import coverage, headlines, related_stories
 from storyline.serve.errors import ApiError
 from storyline.serve.formatting import MAX_HIGHLIGHT_CHARS, parse_day, safe_url
 from storyline.serve.pages import SECURITY_HEADERS, page
@@ -29,6 +32,9 @@ from storyline.serve.story_view import story_view
 
 router = APIRouter(include_in_schema=False)
 ServicesDep = Annotated[Services, Depends(services)]
+# The list page's sort orders: ?sort= value -> storyline.render.stories order.
+WEB_ORDERS = {"newest": "updated", "largest": "size", "outlets": "outlets"}
+SORT_TITLES = {"newest": "Newest", "largest": "Largest", "outlets": "Most outlets"}
 # Stories per list page: a screenful of cards on a laptop.
 PAGE_SIZE = 20
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -44,28 +50,39 @@ def story_list(
     start: Annotated[str, Query(alias="from")] = "",
     end: Annotated[str, Query(alias="to")] = "",
     page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    sort: str = "newest",
 ):
+    if sort not in WEB_ORDERS:
+        choices = ", ".join(WEB_ORDERS)
+        raise ApiError(422, "invalid", f"sort: {sort!r} is not a sort order; use one of {choices}")
     start_day, end_day = parse_day(start, "from"), parse_day(end, "to")
     check_range(start_day, end_day)
     story_filter = StoryFilter(
         q.strip() or None, entity.strip() or None, outlet.strip() or None, start_day, end_day
     )
     snapshot = s.catalog.snapshot()
-    found = s.catalog.search(s.stores(), story_filter)
+    found = sort_stories(s.catalog.search(s.stores(), story_filter), WEB_ORDERS[sort])
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
     page_number = min(page_number, pages)
     shown = found[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE]
     params = {"q": q, "entity": entity, "outlet": outlet, "from": start, "to": end}
     kept = {k: v for k, v in params.items() if v}
+    sorted_by = {"sort": sort} if sort != "newest" else {}
 
     def page_href(number: int) -> str:
-        return "/?" + urlencode({**kept, "page": number})
+        return "/?" + urlencode({**kept, **sorted_by, "page": number})
+
+    def sort_href(order: str) -> str:
+        return "/?" + urlencode({**kept, **({"sort": order} if order != "newest" else {})})
 
     return page(
         request,
         "list.html",
         {
-            "stories": shown,
+            "cards": [story_card(s, story) for story in shown],
+            "sort": sort,
+            "sorts": [(name, SORT_TITLES[name], sort_href(name)) for name in WEB_ORDERS],
+            "feed_href": "/feed.atom" + (f"?{urlencode({'q': q.strip()})}" if q.strip() else ""),
             "found": len(found),
             "total": len(snapshot.stories),
             "article_count": snapshot.article_count,
@@ -98,7 +115,12 @@ def _get_story(s: Services, story_id: int) -> Story:
 
 
 def _render_story(request: Request, s: Services, story: Story, since: date | None) -> bytes:
+    from storyline.tracking import story_articles
+
     data = s.briefings.get(story, since).data
+    store = s.stores()
+    articles = story_articles(store, story)
+    covered = coverage(articles)
     response = page(
         request,
         "story.html",
@@ -108,6 +130,10 @@ def _render_story(request: Request, s: Services, story: Story, since: date | Non
             "since": since,
             "view": story_view(story, data),
             "default_since": _default_since(story),
+            "coverage": covered,
+            "headlines": headlines(articles),
+            "related": related_stories(store, s.catalog.snapshot(), story),
+            "outlet_count": covered["outlet_count"],
         },
     )
     return response.body
