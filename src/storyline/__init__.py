@@ -5,7 +5,6 @@
 """
 
 from storyline.errors import StorylineError
-from storyline.pipeline import brief_articles, brief_paths, read_articles
 from storyline.records import (
     Article,
     Briefing,
@@ -18,8 +17,34 @@ from storyline.records import (
     SummarySentence,
     TimelineEvent,
 )
-from storyline.render import render_html, render_json, render_markdown
 from storyline.settings import Settings
+
+# The pipeline and renderers pull in spaCy, scikit-learn and numba (about a second): they
+# are imported on first use, so `storyline --help` and `import storyline.records` stay fast.
+_LAZY = {
+    "brief_articles": "storyline.pipeline",
+    "brief_paths": "storyline.pipeline",
+    "read_articles": "storyline.pipeline",
+    "render_html": "storyline.render",
+    "render_json": "storyline.render",
+    "render_markdown": "storyline.render",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'storyline' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""The CLI end to end, in a subprocess as a user runs it, including bad inputs."""
+"""`storyline brief` and `demo` end to end (in-process), including bad inputs."""
 
 import codecs
 import json
@@ -16,16 +16,6 @@ GOOD = (
 )
 
 
-def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "storyline", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="module")
 def mixed_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mixed")
@@ -38,10 +28,10 @@ def mixed_folder(tmp_path_factory):
     return folder
 
 
-def test_cli_brief_reports_each_bad_file_and_briefs_the_rest(mixed_folder):
-    result = run("brief", mixed_folder, "--format", "json", mixed_folder / "missing.txt")
-    assert result.returncode == 0, result.stderr
-    err = " ".join(result.stderr.split())
+def test_cli_brief_reports_each_bad_file_and_briefs_the_rest(cli, mixed_folder):
+    result = cli("brief", mixed_folder, "--format", "json", mixed_folder / "missing.txt")
+    assert result.exit_code == 0, result.stderr
+    err = result.err
     assert "empty.txt: file is empty" in err
     assert "binary.txt: holds binary data" in err
     assert "latin.txt: not UTF-8" in err and "Windows-1252" in err
@@ -53,27 +43,40 @@ def test_cli_brief_reports_each_bad_file_and_briefs_the_rest(mixed_folder):
     assert briefing["summary"] and all(s["markers"] for s in briefing["summary"])
 
 
-def test_cli_brief_exits_nonzero_when_nothing_readable(tmp_path):
+def test_cli_brief_exits_nonzero_when_nothing_readable(cli, tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
-    result = run("brief", tmp_path / "empty.txt", tmp_path / "nothing-here")
-    assert result.returncode == 1
-    assert "no article could be read" in result.stderr
-    assert "nothing-here: no such file or folder" in " ".join(result.stderr.split())
+    result = cli("brief", tmp_path / "empty.txt", tmp_path / "nothing-here")
+    assert result.exit_code == 1
+    assert "no article could be read" in result.err
+    assert "nothing-here: no such file or folder" in result.err
 
 
-def test_cli_brief_html_escapes_article_text(tmp_path):
+def test_cli_brief_summarises_a_warning_every_article_shares(cli, tmp_path):
+    undated = GOOD.replace("date: 2026-03-06\n", "")
+    for n in range(5):
+        (tmp_path / f"a{n}.txt").write_text(
+            undated.replace("Ferry crews strike", f"Ferry strike day {n}") + f"\nDay {n}.\n",
+            encoding="utf-8",
+        )
+    result = cli("brief", tmp_path, "--words", "40")
+    assert result.exit_code == 0, result.stderr
+    assert result.err.count("no publication date; ") == 1
+    assert "5 of 5 articles have no publication date" in result.err
+
+
+def test_cli_brief_html_escapes_article_text(cli, tmp_path):
     hostile = GOOD.replace("title: Ferry crews strike", "title: Ferry <script>alert(1)</script>")
     (tmp_path / "a.txt").write_text(hostile, encoding="utf-8")
     out = tmp_path / "briefing.html"
-    result = run("brief", tmp_path / "a.txt", "--format", "html", "--out", out, "--words", "60")
-    assert result.returncode == 0, result.stderr
+    result = cli("brief", tmp_path / "a.txt", "--format", "html", "--out", out, "--words", "60")
+    assert result.exit_code == 0, result.stderr
     page = out.read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_cli_demo_writes_named_briefing_file(tmp_path):
-    result = run("demo", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_cli_demo_writes_named_briefing_file(cli, tmp_path):
+    result = cli("demo", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
     out = tmp_path / "storyline-demo-briefing.md"
     assert str(out.name) in result.stdout
     text = out.read_text(encoding="utf-8")
@@ -81,6 +84,39 @@ def test_cli_demo_writes_named_briefing_file(tmp_path):
     assert "## Timeline" in text and "Continental Wire Service" in text
 
 
+def test_cli_version_and_help_show_no_bool_types(cli):
+    from storyline import __version__
+
+    version = cli("--version")
+    assert version.exit_code == 0 and version.stdout.strip() == f"storyline {__version__}"
+    help_text = cli("stories", "--help").stdout
+    assert "--json" in help_text and "--all" in help_text
+    assert "<bool>" not in help_text
+
+
 def test_cli_unknown_command_fails_with_usage():
-    result = run("frobnicate")
+    """A real process: the exit code a shell sees."""
+    result = subprocess.run(
+        [sys.executable, "-m", "storyline", "frobnicate"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2 and "No such command" in result.stderr
+
+
+def test_cli_help_does_not_import_heavy_libraries():
+    """`storyline --help` must not pay for spaCy, scikit-learn, numba, FastAPI or onnxruntime."""
+    probe = (
+        "import sys\n"
+        "from storyline.cli.app import app\n"
+        "from typer.testing import CliRunner\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "heavy = {'spacy', 'sklearn', 'numba', 'onnxruntime', 'fastapi', 'scipy', 'numpy',\n"
+        "         'trafilatura', 'uvicorn', 'jinja2', 'lxml'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -54,11 +54,18 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
     pytest.fail(f"{url} did not answer within {seconds} s")
 
 
+def new_store(path):
+    """An empty store, as `storyline ingest` creates it (serve refuses a missing one)."""
+    from storyline.store import open_store
+
+    open_store(path).close()
+    return str(path)
+
+
 def test_serve_answers_on_loopback_with_token_from_environment(tmp_path):
     port = free_port()
-    server = serve(
-        "--db", str(tmp_path / "new.db"), "--port", str(port), env={"STORYLINE_TOKEN": "from-env"}
-    )
+    db = new_store(tmp_path / "new.db")
+    server = serve("--db", db, "--port", str(port), env={"STORYLINE_TOKEN": "from-env"})
     try:
         health = wait_for(f"http://127.0.0.1:{port}/api/v1/health", server)["data"]
         assert health == {**health, "articles": 0, "stories": 0, "uploads": "enabled"}
@@ -72,12 +79,23 @@ def test_serve_answers_on_loopback_with_token_from_environment(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert (tmp_path / "new.db").exists()
+
+
+def test_serve_prints_its_url_and_logs_each_request(tmp_path):
+    port = free_port()
+    server = serve("--db", new_store(tmp_path / "s.db"), "--port", str(port))
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v1/health", server)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert f"at http://127.0.0.1:{port}/" in stderr
+    assert '"GET /api/v1/health HTTP/1.1" 200' in stderr
 
 
 def test_serve_binds_loopback_by_default(tmp_path):
     port = free_port()
-    server = serve("--db", str(tmp_path / "s.db"), "--port", str(port))
+    server = serve("--db", new_store(tmp_path / "s.db"), "--port", str(port))
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v1/health", server)
         other = outward_address()

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.ingest.run import ingest_paths
-from storyline.serve import ServeConfig, create_app, web
+from storyline.serve import ServeConfig, create_app, formatting, web
 from storyline.store import open_store
 from storyline.tracking import track_stories
 
@@ -85,7 +85,7 @@ def test_web_list_shows_every_story(client, stories):
 def test_web_list_filters_narrow_the_stories(client, params, shown, hidden):
     response = client.get("/", params=params)
     assert response.status_code == 200
-    cards = " ".join(re.findall(r'<li class="card story-card">.*?</li>', response.text, re.S))
+    cards = " ".join(re.findall(r'<li class="card story-card"[^>]*>.*?</li>', response.text, re.S))
     assert shown.lower() in cards.lower()
     assert hidden.lower() not in cards.lower()
     assert "1 story matches" in text_of(response)
@@ -338,7 +338,7 @@ def test_web_reload_shows_new_articles(web_store_path, tmp_path):
     ],
 )
 def test_web_short_paths_hides_server_folders(message, shown):
-    assert web.short_paths(message) == shown
+    assert formatting.short_paths(message) == shown
 
 
 @pytest.mark.parametrize(
@@ -352,7 +352,7 @@ def test_web_short_paths_hides_server_folders(message, shown):
     ],
 )
 def test_web_safe_url_links_only_http(url, link):
-    assert web.safe_url(url) == link
+    assert formatting.safe_url(url) == link
 
 
 def test_web_paragraphs_mark_one_sentence():

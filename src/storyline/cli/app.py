@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from storyline.cli.brief import brief_command
 from storyline.cli.common import say
@@ -19,12 +21,55 @@ from storyline.cli.stories import (
 )
 from storyline.errors import StorylineError
 
+
+class StorylineGroup(TyperGroup):
+    """The root command: a StorylineError from any command is one stderr line and exit 1.
+
+    Handled here rather than in `main`, so typer's CliRunner (the tests) sees exactly what a
+    user sees. `--debug` anywhere on the command line shows the traceback instead.
+    """
+
+    debug = False
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StorylineError as exc:
+            if self.debug:
+                raise
+            say(error_text(exc), "error")
+            ctx.exit(1)
+
+
 app = typer.Typer(
+    cls=StorylineGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     help="Turn news articles from many outlets into cited story briefings.",
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from storyline import __version__
+
+        typer.echo(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news articles from many outlets into cited story briefings."""
+
+
 app.command("brief")(brief_command)
 app.command("demo")(demo_command)
 app.command("ingest")(ingest_command)
@@ -45,18 +90,15 @@ _add_eval()
 
 
 def main() -> None:
-    """Console entry point; `--debug` anywhere shows tracebacks.
-
-    Usage errors and exit codes are handled by typer's standalone mode; a StorylineError
-    escaping a command becomes one line on stderr and exit code 1.
-    """
-    debug = "--debug" in sys.argv
-    if debug:
+    """Console entry point; `--debug` anywhere shows tracebacks."""
+    if "--debug" in sys.argv:
         sys.argv.remove("--debug")
-    try:
-        app()
-    except StorylineError as exc:
-        if debug:
-            raise
-        say(str(exc), "error")
-        sys.exit(1)
+        StorylineGroup.debug = True
+    app(prog_name="storyline")
+
+
+def error_text(exc: BaseException) -> str:
+    """The error's message as written: str() of a KeyError subclass would add quotes."""
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        return str(exc.args[0])
+    return str(exc)

@@ -10,9 +10,8 @@ from typing import Annotated
 import typer
 
 from storyline.cli.common import progress_bar, say
-from storyline.pipeline import brief_paths
 from storyline.records import Briefing
-from storyline.render import RENDERERS
+from storyline.render.warnings import summarise_warnings
 from storyline.settings import DEFAULT_SPACY_MODEL, Settings
 
 
@@ -45,6 +44,8 @@ def brief_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or warnings.")] = False,
 ) -> None:
     """Brief a story: cited summary, key entities, timeline, reprint groups and sources."""
+    from storyline.pipeline import brief_paths
+
     briefing = brief_paths(
         paths,
         Settings(summary_words=words, spacy_model=model),
@@ -56,11 +57,13 @@ def brief_command(
 
 def write_briefing(briefing: Briefing, output_format: str, out: Path | None, quiet: bool) -> None:
     """Print problems to stderr, the briefing to `out` or stdout; exit 1 if nothing was read."""
+    from storyline.render import RENDERERS
+
     for item in briefing.quarantined:
         say(str(item.error), "skipped")
     if not quiet:
-        for warning in briefing.warnings:
-            say(str(warning), "warning")
+        for warning in summarise_warnings(map(str, briefing.warnings), briefing.article_count):
+            say(warning, "warning")
     if briefing.article_count == 0:
         say("no article could be read from the input", "error")
         raise typer.Exit(code=1)

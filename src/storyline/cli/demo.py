@@ -10,7 +10,6 @@ import typer
 
 from storyline.cli.brief import OutputFormat, write_briefing
 from storyline.cli.common import progress_bar, say
-from storyline.pipeline import brief_paths
 
 
 def demo_corpus():
@@ -24,6 +23,8 @@ def demo_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Brief the bundled demo corpus and write the briefing to a file."""
+    from storyline.pipeline import brief_paths
+
     out = out or Path(f"storyline-demo-briefing.{output_format.value}")
     with as_file(demo_corpus()) as corpus:
         if not quiet:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from storyline.evaluate.report import EvalResult
+if TYPE_CHECKING:  # storyline.evaluate imports numpy: only when an eval runs (fast --help)
+    from storyline.evaluate.report import EvalResult
 
 eval_app = typer.Typer(
     no_args_is_help=True,

@@ -7,19 +7,15 @@ counts per format and outcome on stdout (or one JSON object with --json).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from storyline.cli.common import progress_bar, say
-from storyline.ingest.jsonl import FieldMap
-from storyline.ingest.run import ingest_paths
+from storyline.cli.common import DbOption, progress_bar, say, store_path
 from storyline.records import IngestReport
+from storyline.render.warnings import summarise_warnings
 from storyline.settings import Settings
-from storyline.store import default_db_path, open_store
 
 _OUTCOMES = ("added", "already stored", "quarantined")
 
@@ -38,10 +34,7 @@ def ingest_command(
             ".warc[.gz] .rss .atom .xml); '-' reads stdin."
         ),
     ],
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Store file (default: $STORYLINE_DB, else ./storyline.db)."),
-    ] = None,
+    db: DbOption = None,
     text_field: Annotated[str | None, _field("text")] = None,
     title_field: Annotated[str | None, _field("title")] = None,
     date_field: Annotated[str | None, _field("date")] = None,
@@ -64,6 +57,12 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Store articles: every format, deduplicated by content and URL, bad inputs quarantined."""
+    from rich.console import Console
+
+    from storyline.ingest.jsonl import FieldMap
+    from storyline.ingest.run import ingest_paths
+    from storyline.store import open_store
+
     fields = FieldMap(
         text=text_field,
         title=title_field,
@@ -72,8 +71,11 @@ def ingest_command(
         url=url_field,
         author=author_field,
     )
-    path = db or default_db_path()
+    path = store_path(db)
+    created = not path.exists()
     with open_store(path) as store:
+        if created and not quiet:
+            say(f"created a new store at {path}")
         report = ingest_paths(
             paths, store, Settings(), progress_bar(quiet), fields=fields, input_format=input_format
         )
@@ -81,8 +83,8 @@ def ingest_command(
     for item in report.quarantined:
         say(str(item.error), "quarantined")
     if not quiet:
-        for warning in report.warnings:
-            say(str(warning), "warning")
+        for warning in summarise_warnings(map(str, report.warnings)):
+            say(warning, "warning")
     if as_json:
         typer.echo(json.dumps(report_dict(report, str(path), stored), ensure_ascii=False))
     else:

@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from storyline.cli.brief import OutputFormat, write_briefing
-from storyline.cli.common import progress_bar, say
-from storyline.pipeline import brief_articles
+from storyline.cli.common import DbOption, existing_store, plural, progress_bar, say
 from storyline.records import Story
-from storyline.settings import Settings
-from storyline.store import open_store
-from storyline.timeline.chart import timeline_chart
-from storyline.tracking import (
-    find_story,
-    recluster_stories,
-    stored_stories,
-    story_articles,
-    track_stories,
-)
+from storyline.render.stories import sort_stories
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default: $STORYLINE_DB, else ./storyline.db)."),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+class StoryOrder(StrEnum):
+    updated = "updated"
+    size = "size"
+    outlets = "outlets"
 
 
 def cluster_command(
@@ -50,9 +41,11 @@ def cluster_command(
     as_json: JsonOption = False,
 ) -> None:
     """Group stored articles into stories; new articles join existing stories."""
+    from storyline.tracking import recluster_stories, track_stories
+
     settings = {k: v for k, v in (("threshold", threshold), ("window_days", window_days)) if v}
     embedder = None if no_embeddings else "auto"
-    with open_store(db) as store:
+    with existing_store(db) as store:
         if again or settings:
             stories, events = recluster_stories(store, embedder, **settings)
         else:
@@ -73,25 +66,44 @@ def cluster_command(
     if as_json:
         typer.echo(json.dumps(summary))
     else:
+        changes = f"; {plural(len(events), 'merge/split', 'merges/splits')} recorded"
         typer.echo(
-            f"{summary['articles']} articles in {summary['stories']} stories"
-            + (f"; {len(events)} merges/splits recorded" if events else "")
+            f"{plural(summary['articles'], 'article')} in {plural(summary['stories'], 'story')}"
+            + (changes if events else "")
         )
 
 
 def stories_command(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every story (no --limit).")] = False,
+    sort: Annotated[
+        StoryOrder,
+        typer.Option(
+            "--sort",
+            help="updated: last article first; size: most articles first; outlets: most "
+            "outlets first.",
+        ),
+    ] = StoryOrder.updated,
     as_json: JsonOption = False,
 ) -> None:
-    """List stories, largest and most recent first: id, label, size, outlets, dates."""
-    with open_store(db) as store:
-        stories = sorted(stored_stories(store), key=_story_order)[:limit]
+    """List stories, most recently updated first: id, label, size, outlets, dates."""
+    from storyline.tracking import stored_stories
+
+    with existing_store(db) as store:
+        every = sort_stories(stored_stories(store), sort.value)
+    stories = every if show_all else every[:limit]
     if as_json:
         typer.echo(json.dumps([_story_dict(s) for s in stories], default=str))
         return
-    table = Table(title=f"{len(stories)} stories")
-    for column in ("id", "label", "articles", "outlets", "first", "last", "active"):
+    from rich.console import Console
+    from rich.table import Table
+
+    shown = f"{len(stories):,} of {plural(len(every), 'story')}"
+    if not stories:
+        shown = "no stories yet: run `storyline cluster` after `storyline ingest`"
+    table = Table(title=f"{shown}, by {_ORDER_TITLES[sort.value]}")
+    for column in ("id", "label", "articles", "outlets", "first", "last", "status"):
         table.add_column(column)
     for s in stories:
         table.add_row(
@@ -101,9 +113,14 @@ def stories_command(
             str(len(s.outlets)),
             _day(s.first_at),
             _day(s.last_at),
-            "yes" if s.active else "dormant",
+            "active" if s.active else "dormant",
         )
     Console().print(table)
+    if len(stories) < len(every):
+        say(f"{len(every) - len(stories):,} more: use --all or --limit {len(every)}")
+
+
+_ORDER_TITLES = {"updated": "last update", "size": "size", "outlets": "number of outlets"}
 
 
 def story_command(
@@ -119,7 +136,11 @@ def story_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Brief one stored story (the same briefing as `storyline brief`)."""
-    with open_store(db) as store:
+    from storyline.pipeline import brief_articles
+    from storyline.settings import Settings
+    from storyline.tracking import find_story, stored_stories, story_articles
+
+    with existing_store(db) as store:
         story = find_story(stored_stories(store), story_id)
         articles = story_articles(store, story)
     briefing = brief_articles(
@@ -137,7 +158,11 @@ def timeline_command(
     as_json: JsonOption = False,
 ) -> None:
     """Print a stored story's timeline (JSON: the chart-ready form)."""
-    with open_store(db) as store:
+    from storyline.pipeline import brief_articles
+    from storyline.timeline.chart import timeline_chart
+    from storyline.tracking import find_story, stored_stories, story_articles
+
+    with existing_store(db) as store:
         story = find_story(stored_stories(store), story_id)
         articles = story_articles(store, story)
     briefing = brief_articles(articles)
@@ -151,11 +176,6 @@ def timeline_command(
         typer.echo(f"- {format_when(event)} — {event.text} {markers(briefing, event.article_ids)}")
     if not briefing.timeline:
         say("no dated events found in this story")
-
-
-def _story_order(story: Story) -> tuple:
-    last = story.last_at.timestamp() if story.last_at else 0.0
-    return (not story.active, -len(story.article_ids), -last)
 
 
 def _day(when: datetime | None) -> str:

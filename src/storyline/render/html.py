@@ -6,7 +6,15 @@ from html import escape
 from importlib.resources import files
 
 from storyline.records import Briefing
-from storyline.render.markdown import counted, format_when, speaker_of
+from storyline.render.markdown import (
+    NO_EVENTS,
+    NONE_FOUND,
+    counted,
+    format_when,
+    outlet_list,
+    speaker_of,
+)
+from storyline.render.unplaced import unplaced_lines
 
 
 def _cite(briefing: Briefing, article_ids) -> str:
@@ -21,21 +29,29 @@ def render_html(briefing: Briefing) -> str:
     summary = "".join(
         f"<p>{escape(s.text)} {_cite(briefing, s.article_ids)}</p>" for s in briefing.summary
     )
-    entities = "".join(
-        f"<li><b>{escape(e.name)}</b> <span class='kind'>{escape(e.label.lower())}</span>"
-        f" <span class='count'>{counted(e.source_count, 'article')}</span></li>"
-        for e in briefing.entities
+    entities = (
+        "".join(
+            f"<li><b>{escape(e.name)}</b> <span class='kind'>{escape(e.label.lower())}</span>"
+            f" <span class='count'>{counted(e.source_count, 'article')}</span></li>"
+            for e in briefing.entities
+        )
+        or f"<li>{NONE_FOUND}</li>"
     )
-    timeline = "".join(
-        f"<li><time>{escape(format_when(e))}</time> {escape(e.text)} "
-        f"{_cite(briefing, e.article_ids)}</li>"
-        for e in briefing.timeline
+    timeline = (
+        "".join(
+            f"<li><time>{escape(format_when(e))}</time> {escape(e.text)} "
+            f"{_cite(briefing, e.article_ids)}</li>"
+            for e in briefing.timeline
+        )
+        or f"<li>{NO_EVENTS}</li>"
     )
     if briefing.unplaced_dates:
         items = "".join(
-            f"<li><q>{escape(u.text)}</q> <span class='kind'>{escape(u.reason)}</span> "
-            f"{escape(u.sentence)} {_cite(briefing, [u.article_id])}</li>"
-            for u in briefing.unplaced_dates
+            f"<li>{_cite(briefing, [article_id])} "
+            + ", ".join(f"<q>{escape(t)}</q>" for t in texts)
+            + (f" and {more} more" if more else "")
+            + f" <span class='kind'>{escape(reasons)}</span></li>"
+            for article_id, texts, reasons, more in unplaced_lines(briefing.unplaced_dates)
         )
         unplaced = f"<h3>Dates that could not be placed</h3><ul>{items}</ul>"
     else:
@@ -48,12 +64,13 @@ def render_html(briefing: Briefing) -> str:
             f"</li>"
             for g in briefing.reprint_groups
         )
-        or "<li>none found</li>"
+        or f"<li>{NONE_FOUND}</li>"
     )
     sources = "".join(
         f'<li id="source-{s.marker}">{escape(s.credit)}'
         f"{', <i>' + escape(s.title) + '</i>' if s.title else ''}, "
-        f"{s.published_on.isoformat() if s.published_on else 'date unknown'}</li>"
+        f"{s.published_on.isoformat() if s.published_on else 'date unknown'}, "
+        f"<code>{escape(s.path)}</code></li>"
         for s in briefing.sources
     )
     heading = f"What's new since {briefing.since.isoformat()}" if briefing.since else "Summary"
@@ -94,10 +111,10 @@ def _cross_source(briefing: Briefing) -> str:
     if view is None:
         return ""
 
-    def claims(items) -> str:
+    def claims(items, limit=None) -> str:
         return "".join(
             f"<li>{escape(c.text)} {_cite(briefing, c.article_ids)} "
-            f"<span class='count'>{escape(', '.join(c.outlets))}</span></li>"
+            f"<span class='count'>{escape(outlet_list(c.outlets[:limit]))}</span></li>"
             for c in items
         )
 
@@ -110,10 +127,11 @@ def _cross_source(briefing: Briefing) -> str:
         + "</li>"
         for d in view.disagreements
     )
+    none = f"<li>{NONE_FOUND}</li>"
     return (
         "<section><h2>Across sources</h2>"
-        f"<h3>Reported by several outlets</h3><ul>{claims(view.consensus) or '<li>none</li>'}"
-        f"</ul><h3>One source only</h3><ul>{claims(view.single_source) or '<li>none</li>'}</ul>"
-        f"<h3>Where outlets disagree</h3><ul>{disagreements or '<li>none found</li>'}</ul>"
+        f"<h3>Reported by several outlets</h3><ul>{claims(view.consensus) or none}"
+        f"</ul><h3>One source only</h3><ul>{claims(view.single_source, 1) or none}</ul>"
+        f"<h3>Where outlets disagree</h3><ul>{disagreements or none}</ul>"
         "</section>"
     )

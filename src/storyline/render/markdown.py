@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 from storyline.records import Briefing, TimelineEvent
+from storyline.render.unplaced import unplaced_lines
+from storyline.render.warnings import summarise_warnings
 
 _KIND_TITLES = {"PERSON": "People", "ORG": "Organisations", "PLACE": "Places"}
+# What an empty section says, the same words in Markdown and HTML.
+NONE_FOUND = "none found"
+NONE_FOUND_MD = f"- {NONE_FOUND}"
+NO_EVENTS = "no dated events found"
+UNKNOWN_OUTLET = "unknown outlet"
+
+
+def outlet_list(outlets) -> str:
+    """Outlets named once each; unknown ones counted, not repeated ("3 of unknown outlet").
+
+    >>> outlet_list(["Reuters", "unknown outlet", "unknown outlet"])
+    'Reuters, 2 sources of unknown outlet'
+    """
+    named = [o for o in dict.fromkeys(outlets) if o != UNKNOWN_OUTLET]
+    unknown = sum(1 for o in outlets if o == UNKNOWN_OUTLET)
+    if unknown == 1:
+        named.append(UNKNOWN_OUTLET)
+    elif unknown:
+        named.append(f"{unknown} sources of {UNKNOWN_OUTLET}")
+    return ", ".join(named)
 
 
 def counted(n: int, noun: str) -> str:
@@ -51,18 +73,19 @@ def render_markdown(briefing: Briefing) -> str:
                 for e in names
             )
             out.append(f"- **{title}:** {listed}")
+    if not any(e.label in _KIND_TITLES for e in briefing.entities):
+        out.append(NONE_FOUND_MD)
     out += _quotes_and_figures(briefing)
     out += ["", "## Timeline", ""]
     out += [
         f"- **{format_when(e)}** — {e.text} {markers(briefing, e.article_ids)}"
         for e in briefing.timeline
-    ] or ["- (no dated events found)"]
+    ] or [f"- {NO_EVENTS}"]
     if briefing.unplaced_dates:
         out += ["", "### Dates that could not be placed", ""]
-        out += [
-            f"- “{u.text}” ({u.reason}) — {u.sentence} {markers(briefing, [u.article_id])}"
-            for u in briefing.unplaced_dates
-        ]
+        for article_id, texts, reasons, more in unplaced_lines(briefing.unplaced_dates):
+            listed = ", ".join(f"“{t}”" for t in texts) + (f" and {more} more" if more else "")
+            out.append(f"- {markers(briefing, [article_id])} {listed} ({reasons})")
     out += ["", "## Reprints and duplicates", ""]
     by_id = {s.article_id: s for s in briefing.sources}
     for group in briefing.reprint_groups:
@@ -73,7 +96,7 @@ def render_markdown(briefing: Briefing) -> str:
             f"({group.kind} copy, overlap {group.similarity:.2f})"
         )
     if not briefing.reprint_groups:
-        out.append("- none found")
+        out.append(NONE_FOUND_MD)
     out += ["", "## Sources", ""]
     for source in briefing.sources:
         parts = [
@@ -86,7 +109,8 @@ def render_markdown(briefing: Briefing) -> str:
     if briefing.quarantined or briefing.warnings:
         out += ["", "## Input problems", ""]
         out += [f"- skipped: {q.error}" for q in briefing.quarantined]
-        out += [f"- warning: {w}" for w in briefing.warnings]
+        warnings = summarise_warnings(map(str, briefing.warnings), briefing.article_count)
+        out += [f"- warning: {w}" for w in warnings]
     return "\n".join(out) + "\n"
 
 
@@ -122,27 +146,26 @@ def _cross_source(briefing: Briefing) -> list[str]:
     view = briefing.cross_source
     if view is None:
         return []
-    out = ["", "## Across sources"]
-    if view.consensus:
-        out += ["", "Reported by several independent outlets:"]
-        out += [
-            f"- {c.text} {markers(briefing, c.article_ids)} ({', '.join(c.outlets)})"
-            for c in view.consensus
-        ]
-    if view.single_source:
-        out += ["", "Reported by one source only:"]
-        out += [
-            f"- {c.text} {markers(briefing, c.article_ids)} ({c.outlets[0]})"
-            for c in view.single_source
-        ]
-    if view.disagreements:
-        out += ["", "Where outlets disagree:"]
-        for d in view.disagreements:
-            sides = "; ".join(
-                f"{c.outlets[0]} says {v} {markers(briefing, c.article_ids)}"
-                for c, v in zip(d.claims, d.values, strict=True)
-            )
-            out.append(f"- {sides}")
+    # Every subsection is printed, "none found" when empty, exactly as render_html does.
+    out = ["", "## Across sources", "", "Reported by several independent outlets:"]
+    out += [
+        f"- {c.text} {markers(briefing, c.article_ids)} ({outlet_list(c.outlets)})"
+        for c in view.consensus
+    ] or [NONE_FOUND_MD]
+    out += ["", "Reported by one source only:"]
+    out += [
+        f"- {c.text} {markers(briefing, c.article_ids)} ({outlet_list(c.outlets[:1])})"
+        for c in view.single_source
+    ] or [NONE_FOUND_MD]
+    out += ["", "Where outlets disagree:"]
+    for d in view.disagreements:
+        sides = "; ".join(
+            f"{c.outlets[0]} says {v} {markers(briefing, c.article_ids)}"
+            for c, v in zip(d.claims, d.values, strict=True)
+        )
+        out.append(f"- {sides}")
+    if not view.disagreements:
+        out.append(NONE_FOUND_MD)
     return out
 
 

@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from storyline.serve import api, web
+from storyline.serve import api, docs, feeds, web
 from storyline.serve.config import ServeConfig
 from storyline.serve.errors import install_error_handlers
 from storyline.serve.limits import RequestCap
@@ -36,11 +36,15 @@ def create_app(config: ServeConfig) -> FastAPI:
         version=_version(),
         summary="Tracked news stories with cited briefings, over one embedded store.",
         lifespan=lifespan,
+        docs_url=None,  # serve/docs.py: the CDN-loaded Swagger UI is blank offline
+        redoc_url=None,
     )
     app.state.services = services
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)
+    app.include_router(feeds.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(packages=[("storyline.serve", "static")]), name="static")
     app.add_middleware(
         RequestCap, per_minute=config.requests_per_minute, max_clients=config.rate_limit_clients

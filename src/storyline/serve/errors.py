@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.errors import InputError, QueryInterrupted, StorylineError
+from storyline.serve.pages import render_error
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,6 @@ def _respond(request: Request, error: ApiError):
             status_code=error.status,
             headers=error.headers,
         )
-    from storyline.serve.web import render_error  # web imports this module
-
     return render_error(request, error.status, error.message, error.headers)
 
 
@@ -125,7 +124,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        return _respond(request, ApiError(422, "invalid", str(exc)))
+        # str() of a KeyError subclass (StoryNotFound) would wrap the message in quotes.
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        return _respond(request, ApiError(422, "invalid", str(message)))
 
     @app.exception_handler(QueryInterrupted)
     async def interrupted(request: Request, exc: QueryInterrupted):
