@@ -1,13 +1,17 @@
-"""Shared fixtures: the demo corpus, the shared example articles, and cached briefings."""
+"""Shared fixtures: the demo corpus, the shared example articles, cached briefings, and a
+throwaway PostgreSQL server (Debian's initdb/pg_ctl) with a fresh schema per test."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from storyline.cli.demo import demo_corpus
 from storyline.pipeline import brief_paths
+from storyline.store.pg_local import LocalPostgres, postgres_bindir
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -35,3 +39,32 @@ def demo_briefing(demo_dir):
 @pytest.fixture(scope="session")
 def examples_briefing(examples_dir):
     return brief_paths([examples_dir])
+
+
+_schemas = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a throwaway server; skipped only where the server binaries are absent."""
+    if postgres_bindir() is None:
+        pytest.skip("PostgreSQL server binaries not found (apt-get install -y postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg 3 not installed (pip install 'storyline[postgres]')")
+    with LocalPostgres() as server:
+        yield server.url
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A URL whose search_path is a new, empty schema: each test starts from no tables."""
+    import psycopg
+
+    name = f"t{next(_schemas)}"
+    with psycopg.connect(postgres_server, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {name}")
+    yield f"{postgres_server}?options={quote(f'-csearch_path={name}')}"
+    with psycopg.connect(postgres_server, autocommit=True) as db:
+        db.execute(f"DROP SCHEMA {name} CASCADE")

@@ -1,5 +1,10 @@
-"""The Store contract, run against every registered backend, plus SQLite's migrations."""
+"""The Store contract, run against every registered backend, plus SQLite's migrations.
 
+PostgreSQL runs on a throwaway server from tests/conftest.py (a fresh schema per test); its
+specifics (migrations, concurrent writers) are in test_postgres.py.
+"""
+
+import inspect
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +16,14 @@ from hypothesis import strategies as st
 
 from storyline.errors import ConfigError, StoreError
 from storyline.records import Article, Quarantined, RawInput
-from storyline.store import MIGRATIONS, STORES, SqliteStore, content_sha256, open_store
+from storyline.store import (
+    MIGRATIONS,
+    STORES,
+    PostgresStore,
+    SqliteStore,
+    content_sha256,
+    open_store,
+)
 from storyline.store.base import Store
 
 DAM = (
@@ -37,14 +49,52 @@ def article(article_id="a1", text=DAM, **fields) -> Article:
     return Article(article_id=article_id, text=text, **{**defaults, **fields})
 
 
-@pytest.fixture(params=sorted(STORES))
+BACKENDS = ["postgres", "sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with open_store(tmp_path / "store.db", backend=request.param) as opened:
+    if request.param == "postgres":
+        target = request.getfixturevalue("postgres_url")
+    else:
+        target = tmp_path / "store.db"
+    with open_store(target) as opened:
+        assert type(opened) is {"postgres": PostgresStore, "sqlite": SqliteStore}[request.param]
         yield opened
 
 
+def _protocol_methods() -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(Store).items()
+        if callable(member) and not name.startswith("_")
+    }
+
+
+def test_store_contract_covers_every_backend():
+    assert sorted(STORES) == BACKENDS
+
+
 def test_store_backends_satisfy_protocol(store):
+    """Every Protocol method exists with the Protocol's parameters (names, kinds, defaults)."""
     assert isinstance(store, Store)
+    assert isinstance(store.path, str) and store.schema_version >= 1
+    for name, expected in _protocol_methods().items():
+        actual = inspect.signature(getattr(type(store), name))
+        assert [(p.name, p.kind, p.default) for p in actual.parameters.values()] == [
+            (p.name, p.kind, p.default) for p in expected.parameters.values()
+        ], name
+
+
+def test_store_protocol_check_sees_a_missing_method():
+    class Partial:
+        path = "x"
+        schema_version = 1
+
+        def count(self) -> int:
+            return 0
+
+    assert not isinstance(Partial(), Store)
 
 
 def test_store_round_trips_an_article(store):
@@ -219,8 +269,8 @@ def test_store_file_uses_wal_journal(tmp_path):
 
 
 def test_store_unknown_backend_lists_valid_ones(tmp_path):
-    with pytest.raises(ConfigError, match="valid backends: sqlite"):
-        open_store(tmp_path / "s.db", backend="postgres")
+    with pytest.raises(ConfigError, match="valid backends: postgres, sqlite"):
+        open_store(tmp_path / "s.db", backend="duckdb")
 
 
 def test_store_default_path_from_environment(tmp_path, monkeypatch):

@@ -99,3 +99,19 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def save_state_if_unchanged(store: Store, key: str, value: Any, read_at: str | None) -> bool:
+    """Save `value` under `key` only if nobody saved `key` since `read_at`; False if someone did.
+
+    The compare-and-set that keeps a slow read-modify-write (the tracker clustering new
+    articles from the state it loaded) from overwriting a concurrent tracker's update: read
+    `state_updated_at(key)` with the state, compute, then call this; on False, reload and redo.
+    Atomic on every backend: SQLite's transaction holds the file's write lock from its start,
+    PostgreSQL's holds the key's advisory lock from the first state read inside it.
+    """
+    with store.transaction():
+        if store.state_updated_at(key) != read_at:
+            return False
+        store.set_state(key, value)
+    return True

@@ -1,0 +1,507 @@
+"""PostgresStore: the Store protocol over a PostgreSQL database, shared by many writers.
+
+Why PostgreSQL: when several ingest workers, trackers and `storyline serve` processes on
+several machines share one store, SQLite's single-file writer lock and local-disk WAL no longer
+fit. The schema mirrors SqliteStore's (same keys, same outcomes); what differs is how the
+promises are kept under concurrency:
+
+- Articles: unique indexes on id, (content hash, outlet), URL and raw-input hash, and every
+  insert is `INSERT ... ON CONFLICT DO NOTHING`. Two writers storing the same article at once
+  both end with one row: the second waits for the first to commit, then sees it ("already
+  stored"). Nothing is lost or stored twice (tests/store: concurrent processes).
+- State: reading or writing a state key inside `transaction()` takes a transaction-scoped
+  advisory lock on that key, so a read-check-write (`save_state_if_unchanged`) is atomic, as
+  SQLite's BEGIN IMMEDIATE makes it for the whole file; no clusterer update is lost.
+- Migrations: `MIGRATIONS` run in one transaction under an advisory lock, so two processes
+  opening a new database at once cannot both create the tables; the version is stored in the
+  `storyline_schema` table. PostgreSQL DDL is transactional: a failed upgrade leaves the old
+  version intact.
+- Search: a `tsvector` column (title weight A, text weight B, the 'simple' configuration over
+  accent-folded text: no stemming or stop words, as SQLite's unicode61 tokenizer) with a GIN
+  index, ranked by `ts_rank`, snippets by `ts_headline`.
+
+PostgreSQL text cannot hold U+0000; an article containing it is refused with a StoreError.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from storyline.errors import BackendUnavailable, StoreError
+from storyline.metadata.language import detect_language
+from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.store.base import content_sha256
+
+# Advisory-lock keys (any 64-bit number unique to Storyline): one for migrations; state keys
+# lock hashtext(key) in a second namespace via the two-int form.
+_MIGRATION_LOCK = 0x5370_7279_6C6E  # "Storyln"
+_STATE_LOCK_SPACE = 0x5354  # "ST"
+
+# Each entry is the statements of one schema version, run in order inside one transaction.
+MIGRATIONS: list[tuple[str, ...]] = [
+    # 1: SqliteStore's schema 1-4 in one step: articles with their keys, raw inputs,
+    # quarantine (one row per problem), key-value state, and the full-text column + index.
+    (
+        """CREATE TABLE raw_inputs (
+            sha256 TEXT PRIMARY KEY,
+            format TEXT NOT NULL,
+            source TEXT NOT NULL,
+            content BYTEA NOT NULL,
+            stored_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE TABLE articles (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE,
+            content_sha256 TEXT NOT NULL,
+            outlet_key TEXT NOT NULL DEFAULT '',
+            url TEXT,
+            source TEXT NOT NULL,
+            title TEXT,
+            outlet TEXT,
+            published_at TIMESTAMPTZ,
+            author TEXT,
+            wire TEXT,
+            degraded BOOLEAN NOT NULL DEFAULT FALSE,
+            text TEXT NOT NULL,
+            removed_lines JSONB NOT NULL DEFAULT '[]',
+            provenance JSONB NOT NULL DEFAULT '[]',
+            warnings JSONB NOT NULL DEFAULT '[]',
+            ingested_at TIMESTAMPTZ NOT NULL,
+            raw_sha256 TEXT REFERENCES raw_inputs(sha256) DEFERRABLE INITIALLY DEFERRED,
+            language TEXT,
+            search TSVECTOR NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX articles_content ON articles(content_sha256, outlet_key)",
+        "CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL",
+        "CREATE UNIQUE INDEX articles_raw ON articles(raw_sha256) WHERE raw_sha256 IS NOT NULL",
+        "CREATE INDEX articles_outlet ON articles(outlet_key, seq)",
+        "CREATE INDEX articles_ingested ON articles(ingested_at)",
+        "CREATE INDEX articles_search ON articles USING GIN (search)",
+        """CREATE TABLE quarantine (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            source TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            error TEXT NOT NULL,
+            raw_sha256 TEXT,
+            quarantined_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE UNIQUE INDEX quarantine_problem
+            ON quarantine(source, stage, error, coalesce(raw_sha256, ''))""",
+        # value is TEXT, not JSONB: the clusterer's state runs to tens of MB and is only ever
+        # read whole; TEXT keeps it byte-for-byte and skips JSONB's parse on every save.
+        """CREATE TABLE state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+    ),
+]
+
+_ARTICLE_COLUMNS = (
+    "article_id, source, title, outlet, published_at, author, url, wire, degraded, text, "
+    "removed_lines, provenance, warnings"
+)
+_SEARCH_VECTOR = (
+    "setweight(to_tsvector('simple', %(title_folded)s), 'A') || "
+    "setweight(to_tsvector('simple', %(text_folded)s), 'B')"
+)
+_HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…"
+_SCHEME = re.compile(r"^postgres(ql)?:/+", re.IGNORECASE)
+
+
+def is_postgres_url(value: object) -> bool:
+    """True for a `postgresql://` or `postgres://` URL (also after Path collapsed its '//')."""
+    return bool(_SCHEME.match(str(value)))
+
+
+def normalise_url(value: object) -> str:
+    """The URL with exactly two slashes after the scheme (`Path` turns '//' into '/')."""
+    text = str(value)
+    return _SCHEME.sub("postgresql://", text, count=1)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and `store.path`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def fold(text: str | None) -> str:
+    """Lower case without accents ('Café' -> 'cafe'): what the search column and queries use."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _import_psycopg():
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "the PostgreSQL store needs psycopg 3: pip install 'storyline[postgres]'"
+        ) from exc
+    return psycopg
+
+
+class PostgresStore:
+    """The Store protocol over one PostgreSQL database (see the module docstring).
+
+    >>> store = PostgresStore("postgresql://storyline@db.example/news")  # doctest: +SKIP
+    >>> store.count()  # doctest: +SKIP
+    0
+    """
+
+    def __init__(self, url: str) -> None:
+        psycopg = _import_psycopg()
+        self._psycopg = psycopg
+        url = normalise_url(url)
+        self.path = redact(url)
+        self._depth = 0
+        self._locked_keys: set[str] = set()
+        try:
+            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"{self.path}: cannot connect to PostgreSQL ({str(exc).strip()}); is the server "
+                "running, and does the database exist (createdb NAME)?"
+            ) from exc
+        try:
+            self.schema_version = self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _migrate(self) -> int:
+        """Run pending migrations in one locked transaction; refuse databases newer than us."""
+        known = len(MIGRATIONS)
+        current = 0
+        try:
+            with self._db.transaction():
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS storyline_schema (version INTEGER NOT NULL)"
+                )
+                row = self._db.execute("SELECT max(version) FROM storyline_schema").fetchone()
+                current = row[0] or 0
+                if current > known:
+                    raise StoreError(
+                        f"{self.path}: store schema version {current} is newer than this "
+                        f"Storyline knows (up to {known}); upgrade storyline to open it (the "
+                        "database was left untouched)"
+                    )
+                for version in range(current + 1, known + 1):
+                    for statement in MIGRATIONS[version - 1]:
+                        self._db.execute(statement)
+                    self._db.execute("DELETE FROM storyline_schema")
+                    self._db.execute("INSERT INTO storyline_schema VALUES (%s)", (version,))
+        except self._psycopg.Error as exc:
+            raise StoreError(
+                f"{self.path}: upgrading the store from schema version {current} to {known} "
+                f"failed ({str(exc).strip()}); the database was left at its old version"
+            ) from exc
+        return known
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self._db.transaction():
+                yield
+        except self._psycopg.Error as exc:
+            raise StoreError(f"{self.path}: the batch could not be committed ({exc})") from exc
+        finally:
+            self._depth = 0
+            self._locked_keys.clear()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_articles(
+        self, articles: Sequence[Article], raws: Sequence[RawInput | None] | None = None
+    ) -> list[StoredArticle]:
+        if raws is not None and len(raws) != len(articles):
+            raise StoreError("add_articles: raws must be None or one per article")
+        outcomes = []
+        with self.transaction():
+            for index, article in enumerate(articles):
+                raw = raws[index] if raws is not None else None
+                outcomes.append(self._add_article(article, raw))
+        return outcomes
+
+    def _existing(self, article: Article, digest: str, outlet_key: str, raw_sha: str | None):
+        return self._db.execute(
+            "SELECT article_id FROM articles WHERE article_id = %s "
+            "UNION ALL SELECT article_id FROM articles WHERE content_sha256 = %s "
+            "AND outlet_key = %s UNION ALL SELECT article_id FROM articles WHERE url = %s "
+            "UNION ALL SELECT article_id FROM articles WHERE raw_sha256 = %s LIMIT 1",
+            (article.article_id, digest, outlet_key, article.url, raw_sha),
+        ).fetchone()
+
+    def _add_article(self, article: Article, raw: RawInput | None) -> StoredArticle:
+        digest = content_sha256(article.text)
+        outlet_key = (article.outlet or "").casefold()
+        raw_sha = raw.sha256 if raw is not None else None
+        row = self._existing(article, digest, outlet_key, raw_sha)
+        if row:
+            return StoredArticle(row[0], article.source, "already stored")
+        values = {
+            "article_id": article.article_id,
+            "source": article.source,
+            "title": article.title,
+            "outlet": article.outlet,
+            "published_at": article.published_at.astimezone(UTC) if article.published_at else None,
+            "author": article.author,
+            "url": article.url,
+            "wire": article.wire,
+            "degraded": bool(article.degraded),
+            "text": article.text,
+            "removed_lines": json.dumps(list(article.removed_lines), ensure_ascii=False),
+            "provenance": json.dumps([list(p) for p in article.provenance], ensure_ascii=False),
+            "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+            "content_sha256": digest,
+            "outlet_key": outlet_key,
+            "ingested_at": datetime.now(UTC),
+            "raw_sha256": raw_sha,
+            "language": detect_language(article.text),
+            "title_folded": fold(article.title),
+            "text_folded": fold(article.text),
+        }
+        _refuse_nul(article)
+        # ON CONFLICT DO NOTHING with no target covers every unique index: a concurrent writer
+        # that stored the same article first makes this insert a no-op, never an error.
+        inserted = self._db.execute(
+            f"INSERT INTO articles ({_ARTICLE_COLUMNS}, content_sha256, outlet_key, "
+            "ingested_at, raw_sha256, language, search) VALUES (%(article_id)s, %(source)s, "
+            "%(title)s, %(outlet)s, %(published_at)s, %(author)s, %(url)s, %(wire)s, "
+            "%(degraded)s, %(text)s, %(removed_lines)s, %(provenance)s, %(warnings)s, "
+            "%(content_sha256)s, %(outlet_key)s, %(ingested_at)s, %(raw_sha256)s, "
+            f"%(language)s, {_SEARCH_VECTOR}) ON CONFLICT DO NOTHING RETURNING article_id",
+            values,
+        ).fetchone()
+        if inserted is None:
+            row = self._existing(article, digest, outlet_key, raw_sha)
+            return StoredArticle(
+                row[0] if row else article.article_id, article.source, "already stored"
+            )
+        if raw is not None:
+            self._add_raw(raw)
+        return StoredArticle(article.article_id, article.source, "added")
+
+    def _add_raw(self, raw: RawInput) -> str:
+        self._db.execute(
+            "INSERT INTO raw_inputs (sha256, format, source, content, stored_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (raw.sha256, raw.format, raw.source, raw.content, datetime.now(UTC)),
+        )
+        return raw.sha256
+
+    def add_quarantined(
+        self, items: Sequence[Quarantined], raws: Sequence[RawInput | None] | None = None
+    ) -> int:
+        if raws is not None and len(raws) != len(items):
+            raise StoreError("add_quarantined: raws must be None or one per item")
+        added = 0
+        with self.transaction():
+            for index, item in enumerate(items):
+                raw = raws[index] if raws is not None else None
+                raw_sha256 = item.raw_sha256
+                if raw is not None:
+                    raw_sha256 = self._add_raw(raw)
+                cursor = self._db.execute(
+                    "INSERT INTO quarantine (source, stage, error, raw_sha256, quarantined_at) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    (
+                        _no_nul(item.source),
+                        item.stage,
+                        _no_nul(item.error),
+                        raw_sha256,
+                        datetime.now(UTC),
+                    ),
+                )
+                added += cursor.rowcount
+        return added
+
+    def _lock_state(self, key: str) -> None:
+        """Inside a transaction: hold `key`'s advisory lock until it ends (see module doc)."""
+        if self._depth and key not in self._locked_keys:
+            self._db.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_STATE_LOCK_SPACE, key)
+            )
+            self._locked_keys.add(key)
+
+    def set_state(self, key: str, value: Any) -> None:
+        try:
+            encoded = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                f"{self.path}: state {key!r} is not JSON-serialisable ({exc}); store plain dicts, "
+                "lists, strings and numbers"
+            ) from exc
+        with self.transaction():
+            self._lock_state(key)
+            self._db.execute(
+                "INSERT INTO state (key, value, updated_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (key, _no_nul(encoded), _now()),
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE article_id = %s", (article_id,)
+        ).fetchone()
+        return _article(row) if row else None
+
+    def article_for_raw(self, raw_sha256: str) -> str | None:
+        row = self._db.execute(
+            "SELECT article_id FROM articles WHERE raw_sha256 = %s LIMIT 1", (raw_sha256,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def get_raw(self, article_id: str) -> RawInput | None:
+        row = self._db.execute(
+            "SELECT r.source, r.format, r.content, r.sha256 FROM articles a "
+            "JOIN raw_inputs r ON r.sha256 = a.raw_sha256 WHERE a.article_id = %s",
+            (article_id,),
+        ).fetchone()
+        return RawInput(row[0], row[1], bytes(row[2]), row[3]) if row else None
+
+    def iter_articles(
+        self,
+        since: datetime | None = None,
+        *,
+        outlet: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> Iterator[Article]:
+        clauses, params = [], []
+        if since is not None:
+            clauses.append("ingested_at >= %s")
+            params.append(since.astimezone(UTC))
+        if outlet is not None:
+            clauses.append("outlet_key = %s")
+            params.append(outlet.casefold())
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY seq DESC" if newest_first else " ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        for row in self._db.execute(sql, params).fetchall():
+            yield _article(row)
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        words = fold(query.replace("\x00", " "))
+        if not any(ch.isalnum() for ch in words):
+            return []
+        # Rank in the inner query (GIN index, ts_rank) and build headlines only for the hits.
+        rows = self._db.execute(
+            "WITH q AS (SELECT plainto_tsquery('simple', %(words)s) AS query), "
+            "hits AS (SELECT a.article_id, a.title, a.text, ts_rank(a.search, q.query) AS rank "
+            "FROM articles a, q WHERE a.search @@ q.query ORDER BY rank DESC, a.seq LIMIT "
+            "%(limit)s) SELECT hits.article_id, hits.title, ts_headline('simple', hits.text, "
+            "q.query, %(options)s), hits.rank FROM hits, q ORDER BY hits.rank DESC",
+            {"words": words, "limit": limit, "options": _HEADLINE},
+        ).fetchall()
+        return [SearchHit(r[0], r[1], r[2], float(r[3])) for r in rows]
+
+    def quarantined(self) -> list[Quarantined]:
+        rows = self._db.execute(
+            "SELECT source, stage, error, raw_sha256 FROM quarantine ORDER BY id"
+        ).fetchall()
+        return [Quarantined(*row) for row in rows]
+
+    def count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def get_state(self, key: str) -> Any | None:
+        self._lock_state(key)
+        row = self._db.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def state_updated_at(self, key: str) -> str | None:
+        self._lock_state(key)
+        row = self._db.execute("SELECT updated_at FROM state WHERE key = %s", (key,)).fetchone()
+        return row[0] if row else None
+
+
+def _no_nul(text: str | None) -> str | None:
+    """Quarantine reasons and sources must be kept: U+0000 is written as the text '\\x00'."""
+    return text.replace("\x00", "\\x00") if text else text
+
+
+def _refuse_nul(article: Article) -> None:
+    fields = {
+        "text": [article.text],
+        "title": [article.title],
+        "source": [article.source],
+        "outlet": [article.outlet],
+        "author": [article.author],
+        "url": [article.url],
+        "wire": [article.wire],
+        "article_id": [article.article_id],
+        "removed_lines": article.removed_lines,
+        "warnings": article.warnings,
+        "provenance": [part for pair in article.provenance for part in pair],
+    }
+    for name, values in fields.items():
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise StoreError(
+                f"article {article.article_id!r} ({article.source}): field {name!r} holds a NUL "
+                "character (U+0000), which PostgreSQL text cannot store; remove it before storing"
+            )
+
+
+def _article(row: tuple) -> Article:
+    return Article(
+        article_id=row[0],
+        source=row[1],
+        title=row[2],
+        outlet=row[3],
+        published_at=row[4].astimezone(UTC) if row[4] else None,
+        author=row[5],
+        url=row[6],
+        wire=row[7],
+        degraded=bool(row[8]),
+        text=row[9],
+        removed_lines=tuple(row[10]),
+        provenance=tuple(tuple(p) for p in row[11]),
+        warnings=tuple(row[12]),
+    )
