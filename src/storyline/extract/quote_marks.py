@@ -32,13 +32,16 @@ def opens_with_quote(text: str) -> bool:
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quoted passage, marks included, in order.
 
-    Curly and ``'' marks pair by direction; straight marks alternate within a paragraph. A
+    Curly and ``'' marks pair by direction; straight marks, and '' in a text without ``,
+    alternate within a paragraph. A
     quote left open at a paragraph end closes there (the convention for a quote running on
     into the next paragraph, which then reopens it).
     """
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     closer = ""
+    # Without any `` a '' both opens and closes (the New York Times' house style).
+    double_apostrophes = "``" not in text
     for match in QUOTE_MARKS.finditer(text):
         mark, at = match.group(), match.start()
         if open_at is not None and "\n\n" in text[open_at:at]:
@@ -47,8 +50,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         if open_at is None:
             if mark in _OPEN_CLOSE:
                 open_at, closer = at, _OPEN_CLOSE[mark]
-            elif mark == '"':
-                open_at, closer = at, '"'
+            elif mark == '"' or (mark == "''" and double_apostrophes):
+                open_at, closer = at, mark
         elif mark == closer or (closer == '"' and mark in "”") or (closer == "”" and mark == '"'):
             spans.append((open_at, match.end()))
             open_at = None

@@ -39,7 +39,7 @@ from storyline.extract.speakers import (
     speaker_of,
     speaker_span,
 )
-from storyline.extract.speech_cues import SPEECH_VERBS, attribution, subject_of
+from storyline.extract.speech_cues import SPEECH_VERBS, attribution, partial_cue, subject_of
 from storyline.records import Quote
 
 __all__ = ["find_quotes", "opens_with_quote", "resolve_speakers"]
@@ -51,11 +51,15 @@ def find_quotes(doc, article_id: str = "", offset: int = 0) -> list[Quote]:
     Spans are offset by `offset` (the Doc's start in the article text).
     """
     parts = quote_spans(doc.text)
-    groups = [
-        group
-        for group in merge_split_quotes(doc, parts)
-        if sum(len(doc.text[s:e].split()) for s, e in group) >= MIN_QUOTE_WORDS
-    ]
+    groups, partial = [], {}
+    for group in merge_split_quotes(doc, parts):
+        if sum(len(doc.text[s:e].split()) for s, e in group) >= MIN_QUOTE_WORDS:
+            groups.append(group)
+            continue
+        cue = partial_cue(doc, group[0][0], group[-1][1])
+        if cue[0] is not None:  # a short quote a speech verb frames as someone's words
+            partial[group[0][0]] = cue
+            groups.append(group)
     persons = person_mentions(doc)
     quotes: list[Quote] = []
     used_verbs: set[int] = set()
@@ -65,7 +69,7 @@ def find_quotes(doc, article_id: str = "", offset: int = 0) -> list[Quote]:
         start, end = group[0][0], group[-1][1]
         text = " ".join(clean_part(doc.text[s:e]) for s, e in group)
         text = re.sub(r"\s+", " ", text).strip()
-        verb, subject = attribution(doc, start, end, inside)
+        verb, subject = partial.get(start) or attribution(doc, start, end, inside)
         if verb is not None:
             used_verbs.add(verb.i)
             speaker = speaker_of(doc, subject, start, persons)
