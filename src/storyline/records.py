@@ -355,6 +355,10 @@ class Quote:
     speaker_text: str | None = None
     description: str | None = None
     verb: str | None = None
+    # Where the speaker is written (the cue's subject phrase, e.g. "he" or "Liu He"), as
+    # offsets into `Article.text`; None when no speaker phrase was found.
+    speaker_start: int | None = None
+    speaker_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

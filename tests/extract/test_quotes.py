@@ -121,8 +121,15 @@ def test_quotes_anonymous_source_keeps_description(nlp, text, description):
 
 
 def test_quotes_scare_quotes_are_not_quotes(nlp):
-    text = 'Critics called the offer a "token gesture" on Friday.'
+    text = 'The "token gesture" was signed on Friday after a long night of talks.'
     assert [q for q in find_quotes(nlp(text)) if q.kind == "direct"] == []
+
+
+def test_quotes_short_quote_framed_by_a_speech_verb_is_the_speakers_words(nlp):
+    # PolNeAR annotates such partial quotes as direct attributions to the verb's subject.
+    text = 'Senator Ana Ruiz called the offer a "token gesture" on Friday.'
+    (quote,) = [q for q in find_quotes(nlp(text)) if q.kind == "direct"]
+    assert quote.speaker == "Ana Ruiz" and quote.text == "token gesture"
 
 
 def test_quotes_title_resolves_to_person_with_that_title(nlp):

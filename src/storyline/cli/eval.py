@@ -215,3 +215,21 @@ def speed_command(
     from storyline.evaluate.speed import evaluate_speed
 
     _emit(evaluate_speed(n=n, seed=seed, show_progress=not quiet), as_json)
+
+
+@eval_app.command("quotes")
+def quotes_command(
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Speaker accuracy, misattribution share and quote F1 on PolNeAR direct quotes."""
+    from storyline.evaluate.quotes import evaluate_quotes
+
+    result = evaluate_quotes(
+        data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
+    )
+    _emit(result, as_json)

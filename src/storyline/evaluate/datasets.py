@@ -32,6 +32,9 @@ DATASET_FILES = {
     "timeline17-crisis": "timeline17-crisis/topics.jsonl.gz",
     "aeb": "article-extraction-benchmark/pages.jsonl.gz",
     "trafilatura": "trafilatura-eval/pages.jsonl.gz",
+    "polnear": "polnear-attribution/dev.jsonl.gz",
+    "ecbplus-entities": "ecbplus-entities/dev.jsonl.gz",
+    "newsquant": "newsquant-quantities/dev.jsonl.gz",
 }
 
 

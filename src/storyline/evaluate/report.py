@@ -47,6 +47,16 @@ METRIC_KEYS: tuple[str, ...] = (
     "seconds_per_item",
     "articles_per_s",
     "peak_rss_mb",
+    # facts (issue 19): quotes, entity coreference, figures; all in [0, 1]
+    "speaker_accuracy",
+    "misattribution_rate",
+    "quote_f1",
+    "muc_f1",
+    "b3_f1",
+    "ceafe_f1",
+    "conll_f1",
+    "type_accuracy",
+    "concept_overlap",
 )
 
 PUBLISHED_PREFIX = "published:"

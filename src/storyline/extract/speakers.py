@@ -1,0 +1,209 @@
+"""Speaker resolution: from a cue's subject phrase to the person (or source) who spoke.
+
+A name is kept (a surname alone becomes the article's full name for it); "he" or "she" is
+the subject of the paragraph's previous sentence when that is a person, else the nearest
+earlier person; "the minister" is the most recent person given that title; any other noun
+phrase is an anonymous source described by the phrase ("people familiar with the talks").
+`resolve_speakers` then maps speaker names to a story's canonical entities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from storyline.extract.entities import ORG_NOUNS, PLACE_ALIASES, clean_surface, split_role
+from storyline.records import Entity, Quote
+
+_PRONOUNS_PERSON = {"he", "she", "him", "her"}
+_PRONOUNS_GROUP = {"they", "we", "i", "you", "it"}
+
+# Title nouns that can stand for a person already named ("the minister said").
+_TITLE_NOUNS = {
+    "minister",
+    "president",
+    "premier",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chairman",
+    "chairwoman",
+    "director",
+    "governor",
+    "mayor",
+    "senator",
+    "ambassador",
+    "chief",
+    "executive",
+    "official",
+    "negotiator",
+    "representative",
+    "envoy",
+    "administrator",
+    "commissioner",
+    "judge",
+    "lawyer",
+    "founder",
+}
+
+
+def resolve_speakers(quotes: Iterable[Quote], entities: Sequence[Entity]) -> list[Quote]:
+    """Map each named speaker to the canonical name of the story's entity it is a form of.
+
+    "Mr Liu", "Liu" and "Vice-Premier Liu He" all become "Liu He" when `entities` (from
+    `canonical_entities`) holds that person; unknown names are kept as written.
+    """
+    lookup: dict[str, str] = {}
+    surnames: dict[str, set[str]] = {}
+    for entity in entities:
+        forms = [entity.name, *entity.aliases]
+        for form in forms:
+            cleaned = clean_surface(form, entity.label)
+            base = split_role(cleaned)[0] if entity.label == "PERSON" else cleaned
+            lookup.setdefault(base.casefold(), entity.name)
+            lookup.setdefault(cleaned.casefold(), entity.name)
+        if entity.label == "PERSON" and len(entity.name.split()) > 1:
+            for word in (entity.name.split()[0], entity.name.split()[-1]):
+                surnames.setdefault(word.casefold(), set()).add(entity.name)
+    resolved = []
+    for quote in quotes:
+        if quote.speaker_kind != "named" or quote.speaker is None:
+            resolved.append(quote)
+            continue
+        key = split_role(clean_surface(quote.speaker, "PERSON"))[0].casefold()
+        name = lookup.get(key) or PLACE_ALIASES.get(key)
+        if name is None and len(surnames.get(key, ())) == 1:
+            name = next(iter(surnames[key]))
+        resolved.append(replace(quote, speaker=name or quote.speaker))
+    return resolved
+
+
+def person_mentions(doc) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(start char, name, title words) of each PERSON named in the Doc, in order."""
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name, role = split_role(clean_surface(ent.text, "PERSON"))
+        titles = {w.lower().strip(".") for w in role.replace("-", " ").split()}
+        for token in doc[max(ent.start - 3, 0) : ent.start]:
+            if token.lower_ in _TITLE_NOUNS or token.lower_.rstrip("s") in _TITLE_NOUNS:
+                titles.add(token.lower_)
+        for child in ent.root.children:
+            if child.dep_ == "appos":
+                titles.update(t.lower_ for t in child.subtree if t.lower_ in _TITLE_NOUNS)
+        if ent.root.dep_ == "appos":
+            titles.update(t.lower_ for t in ent.root.head.subtree if t.lower_ in _TITLE_NOUNS)
+        mentions.append((ent.start_char, name, tuple(sorted(titles))))
+    return _full_names(mentions)
+
+
+def _full_names(mentions):
+    """Replace a one-word name with the article's full name ending or starting with it."""
+    full = [name for _, name, _ in mentions if len(name.split()) > 1]
+    out = []
+    for start, name, titles in mentions:
+        if len(name.split()) == 1:
+            match = [f for f in full if name in (f.split()[-1], f.split()[0])]
+            if len(set(match)) == 1:
+                name = match[0]
+        out.append((start, name, titles))
+    return out
+
+
+def speaker_span(subject) -> tuple[int | None, int | None]:
+    """Character span of the speaker phrase a cue's subject token heads (None, None without)."""
+    if subject is None:
+        return None, None
+    if subject.tag_ in ("WDT", "WP") and subject.head.dep_ == "relcl":
+        subject = subject.head.head
+    if subject.pos_ == "PRON":
+        return subject.idx, subject.idx + len(subject.text)
+    left, right = subject.left_edge, subject.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def speaker_of(
+    doc, subject, before: int, persons
+) -> tuple[str | None, str, str | None, str | None]:
+    """(name, kind, text as written, description) for a speech verb's subject token."""
+    if subject is None:
+        return None, "unknown", None, None
+    if subject.tag_ in ("WDT", "WP") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "officials, who said ..." speaks for "officials"
+    lower = subject.lower_ if subject.pos_ == "PRON" else ""
+    if lower in _PRONOUNS_PERSON:
+        until = max(before, subject.idx)
+        named = _paragraph_subject(doc, until, persons)
+        if named is not None:
+            return named, "named", subject.text, None
+        earlier = [p for p in persons if p[0] < until]
+        if earlier:
+            return earlier[-1][1], "named", subject.text, None
+        return None, "unknown", subject.text, None
+    if lower in _PRONOUNS_GROUP:
+        return None, "unknown", subject.text, None
+    phrase = doc[subject.left_edge.i : subject.right_edge.i + 1]
+    written = phrase.text.strip(" ,")
+    named = _named(doc, subject)
+    if named is not None:
+        return _full_name(named, persons), "named", written, None
+    if subject.lemma_.lower() in _TITLE_NOUNS and any(t.lower_ == "the" for t in subject.lefts):
+        titled = [
+            p
+            for p in persons
+            if p[0] < subject.idx and any(subject.lemma_.lower() in t for t in p[2])
+        ]
+        if titled:
+            return titled[-1][1], "named", written, None
+    if subject.lemma_.lower() in ORG_NOUNS and any(t.lower_ == "the" for t in subject.lefts):
+        organisations = [e for e in doc.ents if e.label_ == "ORG" and e.start_char < subject.idx]
+        if organisations:
+            return clean_surface(organisations[-1].text, "ORG"), "named", written, None
+    return None, "anonymous", written, written
+
+
+def _paragraph_subject(doc, until: int, persons) -> str | None:
+    """The person who is the main-clause subject of the sentence before `until` (or of the
+    one before that), in the same paragraph: a pronoun refers back to the last sentence's
+    subject sooner than to a name in a side clause (centering theory, Grosz, Joshi &
+    Weinstein 1995). In "Lindqvist testified that ... the update that Hanlon blames. 'If our
+    software contributed, we will say so,' she said." the speaker is Lindqvist."""
+    start = doc.text.rfind("\n", 0, until) + 1
+    known = {p[1] for p in persons}
+    before = [s for s in doc.sents if start <= s.start_char < until]
+    for sentence in reversed(before[-2:]):
+        for token in sentence.root.children:
+            if token.dep_ not in ("nsubj", "nsubjpass") or token.idx >= until:
+                continue
+            if token.pos_ != "PROPN" and token.ent_type_ != "PERSON":
+                continue
+            name = _named(doc, token)
+            full = None if name is None else _full_name(name, persons)
+            if full in known:
+                return full
+    return None
+
+
+def _named(doc, subject) -> str | None:
+    """The proper name a subject token is, heads, or is in apposition with, if any."""
+    candidates = [subject] + [c for c in subject.children if c.dep_ == "appos"]
+    for token in candidates:
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.pos_ == "PROPN":
+            ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE"):
+                return clean_surface(ent.text, "PERSON" if ent.label_ == "PERSON" else "ORG")
+            if token.pos_ == "PROPN":
+                words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+                return clean_surface(" ".join([*(t.text for t in words), token.text]), "PERSON")
+    return None
+
+
+def _full_name(name: str, persons) -> str:
+    base = split_role(name)[0]
+    if len(base.split()) == 1:
+        match = {p[1] for p in persons if base in (p[1].split()[-1], p[1].split()[0])}
+        if len(match) == 1:
+            return next(iter(match))
+    return base
