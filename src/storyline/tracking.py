@@ -32,11 +32,15 @@ def load_clusterer(store: Store) -> OnlineClusterer | None:
     return OnlineClusterer.from_state(state, embedder=resolve_embedder(name) if name else None)
 
 
-def track_stories(store: Store, embedder: str | None = "auto", **settings) -> list[Story]:
-    """Assign every stored article not yet in a story; save the state; return all stories."""
+def track_stories(
+    store: Store, embedder: str | None = "auto", progress=None, **settings
+) -> list[Story]:
+    """Assign every stored article not yet in a story; save the state; return all stories.
+
+    `progress(stage, done, total)` is passed to the clusterer (OnlineClusterer.partial_fit)."""
     clusterer = load_clusterer(store)
     clusterer, stories = assign_stories(
-        list(store.iter_articles()), clusterer, embedder, **settings
+        list(store.iter_articles()), clusterer, embedder, progress, **settings
     )
     with store.transaction():
         store.set_state(STATE_KEY, clusterer.to_state())
@@ -44,11 +48,13 @@ def track_stories(store: Store, embedder: str | None = "auto", **settings) -> li
 
 
 def recluster_stories(
-    store: Store, embedder: str | None = "auto", **settings
+    store: Store, embedder: str | None = "auto", progress=None, **settings
 ) -> tuple[list[Story], list[StoryEvent]]:
     """Cluster all stored articles again with `settings`, keeping ids where stories overlap."""
     previous = load_clusterer(store)
-    clusterer, _, events = recluster(list(store.iter_articles()), previous, embedder, **settings)
+    clusterer, _, events = recluster(
+        list(store.iter_articles()), previous, embedder, progress, **settings
+    )
     with store.transaction():
         store.set_state(STATE_KEY, clusterer.to_state())
     return clusterer.stories(), events

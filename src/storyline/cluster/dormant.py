@@ -104,6 +104,7 @@ class DormantArchive:
             )
             weight = np.where(has_cues, self.entity_weight, 0.0)
             similarity = (1 - weight) * similarity + weight * cue_dots
+        similarity = similarity * query.scale
         best = int(np.argmax(similarity))
         if similarity[best] < limit:
             return None

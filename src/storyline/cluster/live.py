@@ -150,6 +150,8 @@ class LiveIndex:
             entity = cue_dots[slots] / np.maximum(np.sqrt(cue_norm2), 1e-12) / query.cues.norm
             weight = np.where(cue_norm2 > 1e-18, self.entity_weight, 0.0)
             text = (1 - weight) * text + weight * entity
+        if query.scale != 1.0:
+            text = text * query.scale
         return slots, text
 
     # --- index maintenance --------------------------------------------------------------

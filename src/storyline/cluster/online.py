@@ -27,7 +27,7 @@ Learned state lives in attributes ending in `_` and round-trips through `to_stat
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
 
@@ -39,6 +39,7 @@ from storyline.cluster.dormant import DEFAULT_REVIVE_MARGIN, DormantArchive
 from storyline.cluster.features import hash_cues
 from storyline.cluster.index import ArchiveIndex, PostingIndex
 from storyline.cluster.label import story_label
+from storyline.cluster.length import length_factor
 from storyline.cluster.live import LiveIndex
 from storyline.cluster.merge import DEFAULT_MERGE_MARGIN, MergeChecks
 from storyline.cluster.recluster import WindowReclustering
@@ -66,6 +67,10 @@ DEFAULT_ENTITY_WEIGHT = _SETTINGS.cluster_entity_weight
 DEFAULT_RECLUSTER_EVERY = _SETTINGS.cluster_recluster_every
 DEFAULT_RECLUSTER_SIZE = _SETTINGS.cluster_recluster_size
 DEFAULT_ARCHIVE_LIMIT = _SETTINGS.cluster_archive_limit
+DEFAULT_LENGTH_TERMS = _SETTINGS.cluster_length_terms
+DEFAULT_LENGTH_POWER = _SETTINGS.cluster_length_power
+# Articles between progress reports (and embedder calls when progress is shown).
+PROGRESS_EVERY = 256
 
 
 class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering, StatePersistence):
@@ -90,6 +95,10 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             continue it after a gap (default: threshold + 0.15); 1.0 or more turns it off.
         archive_limit: dormant stories kept revivable; past it the longest-dormant ones
             keep only their metadata.
+        length_terms, length_power: the similarity of a text with fewer than
+            `length_terms` distinct content terms (a pair: its shorter text) is scaled by
+            (length_terms / n) ** length_power, so one threshold serves headlines and full
+            articles (cluster/length.py); power 0 turns it off.
 
     >>> clusterer = OnlineClusterer(threshold=0.3)
     >>> clusterer.partial_fit(["Fire at port", "Port fire spreads"], [None, None]).labels_
@@ -109,6 +118,8 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         recluster_size: int = DEFAULT_RECLUSTER_SIZE,
         revive_threshold: float | None = None,
         archive_limit: int = DEFAULT_ARCHIVE_LIMIT,
+        length_terms: float = DEFAULT_LENGTH_TERMS,
+        length_power: float = DEFAULT_LENGTH_POWER,
     ) -> None:
         if not 0 < threshold < 1:
             raise ConfigError(f"threshold must be in (0, 1), got {threshold!r}")
@@ -128,6 +139,11 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             raise ConfigError(f"recluster_size must be 2 or more, got {recluster_size!r}")
         if revive_threshold is not None and revive_threshold <= 0:
             raise ConfigError(f"revive_threshold must be positive, got {revive_threshold!r}")
+        if length_terms <= 0 or length_power < 0:
+            raise ConfigError(
+                f"length_terms must be positive and length_power 0 or more, got "
+                f"{length_terms!r} and {length_power!r}"
+            )
         if archive_limit < 0:
             raise ConfigError(f"archive_limit must be 0 or more, got {archive_limit!r}")
         self.threshold = threshold
@@ -141,6 +157,8 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         self.recluster_size = recluster_size
         self.revive_threshold = revive_threshold
         self.archive_limit = archive_limit
+        self.length_terms = length_terms
+        self.length_power = length_power
         self._hasher = HashingVectorizer(
             n_features=n_features, alternate_sign=False, norm=None, stop_words="english"
         )
@@ -189,13 +207,16 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         headlines: Sequence[str | None] | None = None,
         outlets: Sequence[str | None] | None = None,
         vectors: np.ndarray | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> OnlineClusterer:
         """Assign each text, in the order given (sort by date first), to a story.
 
         `vectors` are precomputed embedder rows for `texts` (to reuse them across runs);
         without them the embedder is called once for the whole batch. The call ends with
         a window re-clustering when that is on (quadratic in `recluster_size`), so feed
-        batches rather than one article per call.
+        batches rather than one article per call. `progress(stage, done, total)` is called
+        as texts are embedded ("embedded", in chunks of `PROGRESS_EVERY`) and assigned
+        ("assigned"), so a long run can show where it is.
         """
         n = len(texts)
         if len(dates) != n:
@@ -210,7 +231,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             raise ConfigError("article_ids, headlines and outlets must match texts in length")
         if self.embedder is not None and self.text_weight < 1 and n:
             if vectors is None:
-                vectors = self.embedder.embed(list(texts))
+                vectors = _embed(self.embedder, list(texts), progress)
             vectors = np.asarray(vectors.toarray() if sp.issparse(vectors) else vectors)
             if vectors.shape[0] != n:
                 raise ConfigError(f"got {vectors.shape[0]} vectors for {n} texts")
@@ -235,6 +256,8 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             self.since_recluster_ += 1
             if self.recluster_every and self.since_recluster_ >= self.recluster_every:
                 self.recluster_window()
+            if progress is not None and ((row + 1) % PROGRESS_EVERY == 0 or row + 1 == n):
+                progress("assigned", row + 1, n)
         if self.recluster_every and self.since_recluster_:
             self.recluster_window()
         return self
@@ -257,6 +280,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             outlet=outlet,
         )
         query = self._query((indices, values), (cue_indices, cue_values), vector)
+        query.scale = float(length_factor(indices.size, self.length_terms, self.length_power))
         story = None
         if indices.size:
             slots, similarity = self._score(query)
@@ -335,6 +359,18 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
     # --- persistence --------------------------------------------------------------------
 
 
+def _embed(embedder: Embedder, texts: list[str], progress) -> np.ndarray:
+    """Embedder rows for `texts`: one call, or chunks reported to `progress`."""
+    if progress is None:
+        return embedder.embed(texts)
+    chunks = []
+    for start in range(0, len(texts), PROGRESS_EVERY):
+        chunk = embedder.embed(texts[start : start + PROGRESS_EVERY])
+        chunks.append(chunk.toarray() if sp.issparse(chunk) else np.asarray(chunk))
+        progress("embedded", min(start + PROGRESS_EVERY, len(texts)), len(texts))
+    return np.vstack(chunks)
+
+
 def cluster_stream(
     texts: Sequence[str],
     dates: Sequence[datetime | None],
@@ -347,6 +383,8 @@ def cluster_stream(
     entity_weight: float = DEFAULT_ENTITY_WEIGHT,
     recluster_every: int = DEFAULT_RECLUSTER_EVERY,
     recluster_size: int = DEFAULT_RECLUSTER_SIZE,
+    length_terms: float = DEFAULT_LENGTH_TERMS,
+    length_power: float = DEFAULT_LENGTH_POWER,
 ) -> list[int]:
     """Story id per text (merges followed), assigning texts in the order given.
 
@@ -365,6 +403,8 @@ def cluster_stream(
         entity_weight=entity_weight,
         recluster_every=recluster_every,
         recluster_size=recluster_size,
+        length_terms=length_terms,
+        length_power=length_power,
     )
     return clusterer.partial_fit(texts, dates, vectors=vectors).resolved_labels()
 

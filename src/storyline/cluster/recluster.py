@@ -18,6 +18,7 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
+from storyline.cluster.length import pair_factor
 from storyline.cluster.rows import _add_member, _StoryState, _WindowRow
 from storyline.cluster.sparse import add_sparse
 from storyline.cluster.window import name_groups, window_groups
@@ -96,6 +97,11 @@ class WindowReclustering:
             has_cues = np.array([r.cue_indices.size > 0 for r in rows], dtype=float)
             weight = self.entity_weight * np.outer(has_cues, has_cues)
             similarity = (1 - weight) * similarity + weight * (cues @ cues.T).toarray()
+        if self.length_power > 0:
+            diagonal = np.diag(similarity).copy()
+            sizes = np.array([r.term_indices.size for r in rows])
+            similarity = similarity * pair_factor(sizes, self.length_terms, self.length_power)
+            np.fill_diagonal(similarity, diagonal)
         return similarity
 
     def _unit_rows(self, indices, values, frequency) -> sp.csr_matrix:

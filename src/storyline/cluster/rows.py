@@ -98,6 +98,8 @@ class _Query:
     terms: _Side
     cues: _Side
     vector: np.ndarray | None
+    # similarity scale for the query's length (cluster/length.py); 1 for story queries
+    scale: float = 1.0
 
 
 def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:

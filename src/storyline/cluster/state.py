@@ -43,6 +43,8 @@ class StatePersistence:
                 "recluster_size": self.recluster_size,
                 "revive_threshold": self.revive_threshold,
                 "archive_limit": self.archive_limit,
+                "length_terms": self.length_terms,
+                "length_power": self.length_power,
                 "embedder": getattr(self.embedder, "name", None),
             },
             "documents_seen": self.documents_seen_,
@@ -115,6 +117,8 @@ class StatePersistence:
         # version 1 had no entity cues: keep scoring its stories the way they were built
         params.setdefault("entity_weight", 0.0)
         params.setdefault("recluster_every", 0)
+        # states saved before the length calibration keep scoring without it
+        params.setdefault("length_power", 0.0)
         stored_embedder = params.pop("embedder")
         if stored_embedder is not None and getattr(embedder, "name", None) != stored_embedder:
             raise ConfigError(
