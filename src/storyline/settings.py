@@ -95,7 +95,9 @@ class Settings:
     # re-clustering, development runs of the held-out protocol of evaluate_cluster
     # (`storyline eval cluster --dataset D`, storyline row) chose 0.25-0.3 on ECB+ (halves
     # and topics) and 0.2-0.25 on multinews-mix, 0.1-0.15 on UCI headlines; 0.25 sits
-    # between the full-text sets. Headline-only streams want about 0.15. The re-clustering
+    # between the full-text sets. Headline-only streams want about 0.15 on the raw
+    # similarity; the length calibration below scales short texts' similarity instead, so
+    # this one threshold serves them. The re-clustering
     # also cuts topics at 0.4 of it (cluster/window.py, two events of one kind).
     cluster_threshold: float = 0.25
     # Weight of the TF-IDF cosine (the rest is the embedder's): 0.5 beat 0.3 on held-out
@@ -121,6 +123,17 @@ class Settings:
     # each keeps a signature of 64 terms and 32 cues (about 1 KB), so the archive stays under
     # about 100 MB however long the stream runs; older ones keep only their metadata.
     cluster_archive_limit: int = 100_000
+    # Length calibration (cluster/length.py): a text (a pair: its shorter text) with fewer
+    # than cluster_length_terms distinct content terms has its similarity scaled by
+    # (terms / n) ** cluster_length_power, so the one threshold above serves headlines (UCI
+    # median 7 terms: factor 3.0) and full articles (ECB+ median 99, multinews-mix 159:
+    # factor 1). Chosen from a grid (length_terms 12-80, power 0.4-2.3) by mean BCubed F1
+    # over the eval halves of UCI, ECB+ and multinews-mix (cached MiniLM vectors): 15/1.25
+    # scored .917/.927/.878 vs .498/.925/.878 without it; cross-validated figures
+    # (leave one dataset out, halves) from benchmarks/cluster_length_cv.py are in
+    # benchmarks/README-cluster.md.
+    cluster_length_terms: float = 15.0
+    cluster_length_power: float = 1.25
     # Embedder backend name (storyline.embed registry) or "auto": the packaged MiniLM
     # when its packages are installed (core dependencies), else TF-IDF alone.
     cluster_embedder: str = "auto"

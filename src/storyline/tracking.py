@@ -105,15 +105,22 @@ def load_clusterer(store: Store) -> OnlineClusterer | None:
     return _load(store).clusterer
 
 
-def track_stories(store: Store, embedder: str | None = "auto", **settings) -> list[Story]:
-    """Assign every stored article not yet in a story; save the state; return all stories."""
+def track_stories(
+    store: Store, embedder: str | None = "auto", progress=None, **settings
+) -> list[Story]:
+    """Assign every stored article not yet in a story; save the state; return all stories.
+
+    `progress(stage, done, total)` is passed to the clusterer (OnlineClusterer.partial_fit).
+    """
     attempts = Settings().tracking_save_attempts
     for _ in range(attempts):
         loaded = _load(store)
         articles = list(store.iter_articles())
         if loaded.clusterer is not None and not _unseen(loaded.clusterer, articles):
             return loaded.stories(loaded.clusterer.stories())
-        clusterer, stories = assign_stories(articles, loaded.clusterer, embedder, **settings)
+        clusterer, stories = assign_stories(
+            articles, loaded.clusterer, embedder, progress, **settings
+        )
         if _save(store, loaded, clusterer):
             return loaded.stories(stories)
     raise _conflict(attempts)
@@ -125,7 +132,7 @@ def _unseen(clusterer: OnlineClusterer, articles: list[Article]) -> bool:
 
 
 def recluster_stories(
-    store: Store, embedder: str | None = "auto", **settings
+    store: Store, embedder: str | None = "auto", progress=None, **settings
 ) -> tuple[list[Story], list[StoryEvent]]:
     """Cluster all stored articles again with `settings`, keeping ids where stories overlap.
 
@@ -136,7 +143,7 @@ def recluster_stories(
     for _ in range(attempts):
         previous = _load(store)
         articles = list(store.iter_articles())
-        clusterer, public_of, events = recluster(articles, None, embedder, **settings)
+        clusterer, public_of, events = recluster(articles, None, embedder, progress, **settings)
         mapped = _Loaded(clusterer, previous.version, events=list(previous.events))
         if previous.clusterer is not None:
             old_of = {

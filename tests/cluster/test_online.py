@@ -71,7 +71,7 @@ def _direct_cosines(clusterer, query, slots, kind):
 def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
     """The posting indexes, their deltas and the running norms give the cosines a direct
     computation over every live story gives, and skip only stories that score 0."""
-    from storyline.cluster import online
+    from storyline.cluster import live
 
     checked = []
 
@@ -90,7 +90,8 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
                 )
                 weight = np.where(has_cues, self.entity_weight, 0.0)
                 expected = (1 - weight) * expected + weight * cues[picked]
-            np.testing.assert_allclose(similarity, expected, atol=1e-9)
+            # scaled for the query's length (cluster/length.py; 1 for story queries)
+            np.testing.assert_allclose(similarity, expected * query.scale, atol=1e-9)
             checked.append(slots.size)
             return slots, similarity
 
@@ -105,7 +106,7 @@ def test_online_posting_index_scores_as_direct_cosines(monkeypatch):
         "California wineries count earthquake losses in Napa",
     ] * 4
     # rebuild only on IDF drift, so later arrivals are scored through the deltas
-    monkeypatch.setattr(online, "_BUILD_READS_FIXED", 10**12)
+    monkeypatch.setattr(live, "_BUILD_READS_FIXED", 10**12)
     for kwargs in ({}, {"merge_threshold": 0.3, "recluster_every": 5}):
         Checked(threshold=0.2, n_features=2**12, **kwargs).partial_fit(texts, [None] * len(texts))
     assert sum(checked) > 50
@@ -115,7 +116,7 @@ def test_online_sparse_sums_and_dots_match_dense_vectors():
     """Joins, merges and moves add sorted sparse vectors (a compiled merge walk) and dot
     them by binary search; check them against dense arithmetic, cancellations (a move
     undoing a join) included."""
-    from storyline.cluster.online import _dot
+    from storyline.cluster.rows import _dot
     from storyline.cluster.sparse import add_sparse
 
     rng = np.random.default_rng(7)
@@ -139,9 +140,9 @@ def test_online_merge_check_queries_a_big_story_by_its_heaviest_terms(monkeypatc
     """A story that has gathered many terms is merge-checked by its MERGE_QUERY_TERMS
     heaviest ones (bounded cost), scoring at most its exact cosines; a small story by all
     of them."""
-    from storyline.cluster import online
+    from storyline.cluster import merge
 
-    monkeypatch.setattr(online, "MERGE_QUERY_TERMS", 12)
+    monkeypatch.setattr(merge, "MERGE_QUERY_TERMS", 12)
     sizes = []
 
     class Spy(OnlineClusterer):
@@ -179,11 +180,11 @@ def test_online_merge_check_queries_a_big_story_by_its_heaviest_terms(monkeypatc
 
 def test_online_rebuilds_once_queries_have_read_a_builds_worth_of_deltas(monkeypatch):
     """Besides IDF drift, a build is due when queries have read deltas worth a build."""
-    from storyline.cluster import online
+    from storyline.cluster import live
 
     def builds(per_entry: int, fixed: int) -> int:
-        monkeypatch.setattr(online, "_BUILD_READS_PER_ENTRY", per_entry)
-        monkeypatch.setattr(online, "_BUILD_READS_FIXED", fixed)
+        monkeypatch.setattr(live, "_BUILD_READS_PER_ENTRY", per_entry)
+        monkeypatch.setattr(live, "_BUILD_READS_FIXED", fixed)
         clusterer = OnlineClusterer(threshold=0.2, recluster_every=0)
         count = 0
         build = clusterer._rebuild

@@ -107,3 +107,21 @@ def test_cluster_storyline_entity_weight_tuned_on_other_units(topics_file):
     assert len(weights) == len(thresholds) == 2
     assert set(weights) <= set(STORYLINE_ENTITY_GRID) and set(thresholds) <= set(STORYLINE_GRID)
     assert any("entity weight" in note for note in result.notes)
+
+
+def test_cluster_reports_ami_and_predicted_vs_gold_stories(topics_file):
+    result = evaluate_cluster(data_path=topics_file, within_topic=True, systems=BASELINES)
+    # singletons and one cluster carry no information about the events: AMI about 0
+    assert abs(result.row("singletons")["ami"]) < 1e-9
+    assert abs(result.row("one-cluster")["ami"]) < 1e-9
+    for system in BASELINES:
+        assert result.row(system)["gold_clusters"] == 4
+    assert result.row("singletons")["n_clusters"] == 8
+
+
+def test_cluster_shipped_defaults_row_comes_first(topics_file):
+    result = evaluate_cluster(data_path=topics_file, within_topic=True)
+    names = [row["system"] for row in result.rows]
+    assert names[:2] == ["storyline-default", "storyline"]
+    perfect = result.row("storyline-default")
+    assert -1 <= perfect["ami"] <= 1

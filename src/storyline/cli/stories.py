@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -45,11 +46,17 @@ def cluster_command(
 
     settings = {k: v for k, v in (("threshold", threshold), ("window_days", window_days)) if v}
     embedder = None if no_embeddings else "auto"
+    started = time.perf_counter()
+
+    def report(stage: str, done: int, total: int) -> None:
+        if not as_json:
+            say(f"{stage} {done}/{total} articles ({time.perf_counter() - started:.1f} s)")
+
     with existing_store(db) as store:
         if again or settings:
-            stories, events = recluster_stories(store, embedder, **settings)
+            stories, events = recluster_stories(store, embedder, report, **settings)
         else:
-            stories, events = track_stories(store, embedder), []
+            stories, events = track_stories(store, embedder, report), []
     summary = {
         "stories": len(stories),
         "articles": sum(len(s.article_ids) for s in stories),
@@ -70,6 +77,7 @@ def cluster_command(
         typer.echo(
             f"{plural(summary['articles'], 'article')} in {plural(summary['stories'], 'story')}"
             + (changes if events else "")
+            + f" ({time.perf_counter() - started:.1f} s)"
         )
 
 

@@ -9,7 +9,7 @@ articles), recording merges and splits as `StoryEvent`s instead of renumbering.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from storyline.cluster.online import OnlineClusterer, resolve_embedder
@@ -33,6 +33,7 @@ def assign_stories(
     articles: Sequence[Article],
     clusterer: OnlineClusterer | None = None,
     embedder: Embedder | str | None = "auto",
+    progress: Callable[[str, int, int], None] | None = None,
     **settings,
 ) -> tuple[OnlineClusterer, list[Story]]:
     """Add `articles` (sorted by publication time, undated first) to `clusterer`.
@@ -55,6 +56,7 @@ def assign_stories(
         article_ids=[a.article_id for a in fresh],
         headlines=[a.title for a in fresh],
         outlets=[a.outlet for a in fresh],
+        progress=progress,
     )
     return clusterer, clusterer.stories()
 
@@ -63,6 +65,7 @@ def recluster(
     articles: Sequence[Article],
     previous: OnlineClusterer | None = None,
     embedder: Embedder | str | None = "auto",
+    progress: Callable[[str, int, int], None] | None = None,
     **settings,
 ) -> tuple[OnlineClusterer, dict[str, int], list[StoryEvent]]:
     """Cluster all `articles` again with `settings`; keep old story ids where possible.
@@ -70,7 +73,7 @@ def recluster(
     Returns the new clusterer, the story id of every article (old ids reused) and the
     merge/split events between the previous and the new stories.
     """
-    clusterer, _ = assign_stories(articles, None, embedder, **settings)
+    clusterer, _ = assign_stories(articles, None, embedder, progress, **settings)
     new_of = dict(zip(clusterer.article_ids_, clusterer.resolved_labels(), strict=True))
     if previous is None:
         return clusterer, new_of, []

@@ -37,6 +37,8 @@ METRIC_KEYS: tuple[str, ...] = (
     "pairwise_r",
     "pairwise_f1",
     "n_clusters",
+    "ami",  # adjusted mutual information (clustering), in [-1, 1]
+    "gold_clusters",  # gold cluster count beside n_clusters
     "date_f1",
     "ar1",
     "ar2",
