@@ -1,13 +1,14 @@
 """Store-backed story commands end to end (in-process): ingest, cluster, list, brief, timeline."""
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 from clirun import run_cli
 
-from storyline.render.stories import sort_stories
 from storyline.records import Story
+from storyline.render.stories import sort_stories
 
 
 def ok(*args) -> str:
@@ -48,7 +49,9 @@ def test_cli_cluster_again_adds_nothing_new(demo_db):
     after = json.loads(ok("stories", "--db", demo_db, "--json"))
     assert summary["articles"] == sum(s["articles"] for s in before)
     assert [s["story_id"] for s in after] == [s["story_id"] for s in before]
-    assert ok("cluster", "--db", demo_db).strip() == f"{summary['articles']} articles in 1 story"
+    again = run_cli("cluster", "--db", demo_db)
+    assert again.stdout.strip() == f"{summary['articles']} articles in 1 story"
+    assert re.search(r"clustered in \d+\.\d s", again.stderr)
 
 
 def test_cli_story_briefs_a_stored_story(demo_db):

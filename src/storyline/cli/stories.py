@@ -77,8 +77,8 @@ def cluster_command(
         typer.echo(
             f"{plural(summary['articles'], 'article')} in {plural(summary['stories'], 'story')}"
             + (changes if events else "")
-            + f" ({time.perf_counter() - started:.1f} s)"
         )
+        say(f"clustered in {time.perf_counter() - started:.1f} s")
 
 
 def stories_command(
