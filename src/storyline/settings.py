@@ -112,3 +112,21 @@ class Settings:
             raise ConfigError(
                 f"setting min_containment must be in (0, 1], got {self.min_containment!r}"
             )
+
+# Summarizer (summarize/*). Two sentences of different articles "say the same" at this
+# MiniLM cosine: on NeuS/Multi-News dev clusters paraphrases of one fact sit at 0.6-0.8
+# and different facts of one story mostly below 0.55 (inspected by benchmarks/fit_summarizer.py
+# --cv runs; 0.6 and 0.7 gave CV ROUGE within 0.1 of each other).
+SUMMARY_SAME_CONTENT_COSINE = 0.65
+# MMR redundancy on MiniLM cosine: a candidate this close to a chosen sentence repeats it.
+# Chosen by grouped CV in benchmarks/fit_summarizer.py (see the model's info).
+SUMMARY_REDUNDANCY_COSINE = 0.8
+# Briefings stop once the best sentence left scores below this share of the cluster's
+# score range (min-max scaled): past it the sentences are side detail or repeats.
+SUMMARY_MIN_RELEVANCE = 0.3
+# A repaired degraded copy's sentence is quoted only when the repair stage's confidence in
+# it (when given) is at least this; 0.5 = the repair is likelier right than wrong.
+SUMMARY_MIN_REPAIR_CONFIDENCE = 0.5
+# Without a repair confidence, a repaired sentence shorter than this is mostly a fragment cut
+# at a guessed break (../shared/examples/trade-talks/000: the fragments run 3-11 words).
+SUMMARY_MIN_REPAIRED_WORDS = 12
