@@ -3,7 +3,8 @@
 On top of `select_sentences` (briefing mode: opens with a lead sentence, stops when the
 next sentence adds little, never takes a sentence that leans on a missing antecedent):
 - a sentence of a repaired degraded copy is a candidate only when no clean article says
-  the same (MiniLM cosine below `SUMMARY_SAME_CONTENT_COSINE` to every clean sentence) and
+  the same (clean sentences at MiniLM cosine `SUMMARY_SAME_CONTENT_COSINE` or more that
+  also hold its numbers: "$50 billion" is not "200 billion" however alike the words) and
   its repair confidence, when the repair stage gives one, is at least
   `SUMMARY_MIN_REPAIR_CONFIDENCE` (without one, its guessed breaks must look sound:
   `_sound_boundaries`); the summary marks its wording as repaired;
@@ -14,6 +15,7 @@ next sentence adds little, never takes a sentence that leans on a missing antece
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -67,6 +69,10 @@ def _sound_boundaries(pool: Sequence[Sentence]) -> list[bool]:
     return sound
 
 
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", text))
+
+
 def _rows(texts: list[str], embedder: SentenceEmbedder | None) -> np.ndarray:
     """MiniLM rows; TF-IDF rows when the packaged model is not installed (stricter: the
     same thresholds then catch only near-verbatim repeats)."""
@@ -76,6 +82,41 @@ def _rows(texts: list[str], embedder: SentenceEmbedder | None) -> np.ndarray:
         return tfidf_rows(texts).toarray()
 
 
+def usable_sentences(
+    sentences: Sequence[Sentence],
+    articles: Sequence[Article],
+    embedder: SentenceEmbedder | None = None,
+) -> tuple[list[Sentence], np.ndarray]:
+    """Candidate sentences (clean ones, and repaired ones that alone report their content)
+    with their embedding rows."""
+    by_id = {a.article_id: a for a in articles}
+    pool = [s for s in sentences if s.article_id in by_id and not quote_fragment(s.text)]
+    if not pool:
+        return [], np.zeros((0, 0))
+    repaired_ids = {a.article_id for a in articles if a.degraded}
+    rows = _rows([s.text for s in pool], embedder)
+    is_repaired = np.array([s.article_id in repaired_ids for s in pool])
+    sound = _sound_boundaries(pool)
+    keep = ~is_repaired
+    if is_repaired.any() and keep.any():
+        clean = [s for s, k in zip(pool, keep, strict=True) if k]
+        similar = (rows[is_repaired] @ rows[keep].T) >= SUMMARY_SAME_CONTENT_COSINE
+        for k, index in enumerate(np.flatnonzero(is_repaired)):
+            near = [clean[j] for j in np.flatnonzero(similar[k])]
+            covered = bool(near) and _numbers(pool[index].text) <= set().union(
+                *(_numbers(s.text) for s in near)
+            )
+            confidence = repair_confidence(by_id[pool[index].article_id], pool[index])
+            if confidence is None:
+                trusted = sound[index]
+            else:
+                trusted = confidence >= SUMMARY_MIN_REPAIR_CONFIDENCE
+            keep[index] = trusted and not covered
+    elif is_repaired.all():
+        keep[:] = True
+    return [s for s, k in zip(pool, keep, strict=True) if k], rows[keep]
+
+
 def briefing_sentences(
     sentences: Sequence[Sentence],
     articles: Sequence[Article],
@@ -83,29 +124,11 @@ def briefing_sentences(
     embedder: SentenceEmbedder | None = None,
 ) -> list[tuple[Sentence, bool]]:
     """The chosen sentences, opening first, each with whether its wording is repaired."""
-    order = {a.article_id: i for i, a in enumerate(articles)}
-    by_id = {a.article_id: a for a in articles}
-    pool = [s for s in sentences if s.article_id in order and not quote_fragment(s.text)]
+    pool, rows = usable_sentences(sentences, articles, embedder)
     if not pool:
         return []
+    order = {a.article_id: i for i, a in enumerate(articles)}
     repaired_ids = {a.article_id for a in articles if a.degraded}
-    rows = _rows([s.text for s in pool], embedder)
-    is_repaired = np.array([s.article_id in repaired_ids for s in pool])
-    sound = _sound_boundaries(pool)
-    keep = ~is_repaired
-    if is_repaired.any() and keep.any():
-        covered = (rows[is_repaired] @ rows[keep].T).max(axis=1) >= SUMMARY_SAME_CONTENT_COSINE
-        for k, index in enumerate(np.flatnonzero(is_repaired)):
-            confidence = repair_confidence(by_id[pool[index].article_id], pool[index])
-            if confidence is None:
-                trusted = sound[index]
-            else:
-                trusted = confidence >= SUMMARY_MIN_REPAIR_CONFIDENCE
-            keep[index] = trusted and not covered[k]
-    elif is_repaired.all():
-        keep[:] = True
-    pool = [s for s, k in zip(pool, keep, strict=True) if k]
-    rows = rows[keep]
     candidates = [Candidate(s.text, order[s.article_id], s.index) for s in pool]
     chosen = select_sentences(candidates, max_words, embeddings=rows, briefing=True)
     if not chosen:
