@@ -21,6 +21,7 @@ from storyline.settings import (
     DEFAULT_SPACY_MODEL,
     SUMMARY_MIN_RELEVANCE,
     SUMMARY_REDUNDANCY_COSINE,
+    SUMMARY_SAME_CONTENT_COSINE,
 )
 from storyline.similarity import tfidf_rows
 from storyline.summarize.features import SentenceEmbedder, leans_on_context, sentence_features
@@ -98,6 +99,10 @@ def select_sentences(
     relevance = (score - score.min()) / span if span > 0 else np.ones(len(pool))
     similarity = (vectors @ vectors.T).toarray()
     meaning = None
+    if briefing and meaning_cosine == SUMMARY_REDUNDANCY_COSINE:
+        # A reader wants each fact once: a briefing cuts at "says the same" (0.65), which
+        # the ROUGE budget rule cannot afford (0.7 already cost 0.2 R2 in grouped CV).
+        meaning_cosine = SUMMARY_SAME_CONTENT_COSINE
     if meaning_cosine is not None:
         meaning = _Meaning([c.text for c in pool], rows, embedder, meaning_cosine)
     lengths = np.array([len(c.text.split()) for c in pool])
