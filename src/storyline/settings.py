@@ -115,9 +115,9 @@ class Settings:
 
 # Summarizer (summarize/*). Two sentences of different articles "say the same" at this
 # MiniLM cosine (reporting_documents feature, repaired-copy coverage, briefing repeats).
-# Set by hand from the trade-talks and ECB+ topic-1 sentence pairs: restated facts sat at
-# 0.65-0.9, distinct facts of one story mostly below 0.6 (not tuned by CV; the shipped
-# scorer does not read the feature it feeds).
+# A hand-set first guess, not measured or tuned (the shipped scorer does not read the
+# feature it feeds). One pair of distinct facts (trade-talks: $50bn vs 200bn tariffs) sat
+# at 0.75, so repaired-copy coverage also requires the numbers to match.
 SUMMARY_SAME_CONTENT_COSINE = 0.65
 # MMR redundancy on MiniLM cosine: a candidate this close to a chosen sentence repeats it.
 # Grouped 5-fold CV over NeuS + Multi-News (fit_summarizer.py protocol, 2026-12-02): 0.8
