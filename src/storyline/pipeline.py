@@ -36,7 +36,7 @@ from storyline.records import (
 )
 from storyline.settings import Settings
 from storyline.similarity import tfidf_rows
-from storyline.summarize import Candidate, select_sentences
+from storyline.summarize.briefing import briefing_sentences
 from storyline.summarize.crosssource import cross_source_view
 from storyline.summarize.update import new_sentences, split_by_date
 from storyline.timeline import build_timeline
@@ -205,38 +205,28 @@ def _summarize(
 ) -> list[SummarySentence]:
     """Pick summary sentences from the originals in `pool`; cite every article that reports
     each (its reprints, and any article with a sentence saying the same)."""
-    order = {a.article_id: i for i, a in enumerate(articles)}
     originals = [
         s
         for s in pool
         if independent_of[s.article_id] == s.article_id and not opens_with_quote(s.text)
     ]
-    # A repaired degraded copy's sentence breaks and casing are guesses, and the summary
-    # quotes its sentences verbatim: quote published text where there is any. The repaired
-    # article is still cited beside the clean sentences it agrees with.
-    repaired = {a.article_id for a in articles if a.degraded}
-    if any(s.article_id not in repaired for s in originals):
-        originals = [s for s in originals if s.article_id not in repaired]
-    candidates = [Candidate(s.text, order[s.article_id], s.index) for s in originals]
-    chosen = sorted(
-        select_sentences(candidates, max_words),
-        key=lambda i: (candidates[i].document, candidates[i].position),
-    )
+    # A repaired degraded copy's wording is a guess: briefing_sentences quotes it only where
+    # no clean article reports the same, and the summary marks it as repaired.
+    chosen = briefing_sentences(originals, articles, max_words)
     if not chosen:
         return []
     vectors = tfidf_rows([s.text for s in sentences])
     position = {id(s): i for i, s in enumerate(sentences)}
     copies = copies_by_original(independent_of)
     summary = []
-    for i in chosen:
-        sentence = originals[i]
+    for sentence, repaired in chosen:
         row = vectors[position[id(sentence)]]
         similar = (vectors @ row.T).toarray().ravel()
         cited = [sentence.article_id, *copies.get(sentence.article_id, [])]
         for other, score in zip(sentences, similar, strict=True):
             if score >= _SUPPORT_COSINE and other.article_id not in cited:
                 cited.append(other.article_id)
-        summary.append(SummarySentence(sentence.text, tuple(cited)))
+        summary.append(SummarySentence(sentence.text, tuple(cited), repaired=repaired))
     return summary
 
 

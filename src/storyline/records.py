@@ -157,6 +157,9 @@ class SummarySentence:
 
     text: str
     article_ids: tuple[str, ...]
+    # True when the wording is a repaired degraded copy's (re-cased, re-punctuated guess),
+    # used because no clean article reports the content; every renderer marks it.
+    repaired: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,3 +159,24 @@ class Settings:
             raise ConfigError(
                 f"setting min_containment must be in (0, 1], got {self.min_containment!r}"
             )
+
+# Summarizer (summarize/*). Two sentences of different articles "say the same" at this
+# MiniLM cosine (reporting_documents feature, repaired-copy coverage, briefing repeats).
+# A hand-set first guess, not measured or tuned (the shipped scorer does not read the
+# feature it feeds). One pair of distinct facts (trade-talks: $50bn vs 200bn tariffs) sat
+# at 0.75, so repaired-copy coverage also requires the numbers to match.
+SUMMARY_SAME_CONTENT_COSINE = 0.65
+# MMR redundancy on MiniLM cosine: a candidate this close to a chosen sentence repeats it.
+# Grouped 5-fold CV over NeuS + Multi-News (fit_summarizer.py protocol, 2026-12-02): 0.8
+# beat none by +0.3/+0.2 R1/R2 (NeuS) and 0.7 by +0.2 R2 on both sets.
+SUMMARY_REDUNDANCY_COSINE = 0.8
+# Briefings stop once the best sentence left scores below this share of the cluster's
+# score range (min-max scaled). Set by hand on trade-talks and ECB+ topic 1 (not tuned):
+# below it the sentences read as side detail; the ROUGE eval never applies it.
+SUMMARY_MIN_RELEVANCE = 0.3
+# A repaired degraded copy's sentence is quoted only when the repair stage's confidence in
+# it (when given) is at least this; 0.5 = the repair is likelier right than wrong.
+SUMMARY_MIN_REPAIR_CONFIDENCE = 0.5
+# Without a repair confidence, a repaired sentence shorter than this is mostly a fragment cut
+# at a guessed break (../shared/examples/trade-talks/000: the fragments run 3-11 words).
+SUMMARY_MIN_REPAIRED_WORDS = 12

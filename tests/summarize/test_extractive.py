@@ -47,12 +47,28 @@ def test_extractive_is_deterministic():
     )
 
 
-def test_extractive_works_without_embedder_and_ignores_one_for_lexical_scorer():
+def test_extractive_works_without_embedder_and_with_any_embedder():
     from storyline.embed import HashingEmbedder
 
     plain = select_sentences(candidates(), max_words=60)
     assert plain
-    assert select_sentences(candidates(), max_words=60, embedder=HashingEmbedder(2**12)) == plain
+    assert select_sentences(candidates(), max_words=60, embedder=HashingEmbedder(2**12))
+    assert select_sentences(candidates(), max_words=60, meaning_cosine=None)
+
+
+def test_extractive_skips_a_paraphrase_by_meaning():
+    """Two sentences with few shared words but one meaning: the embedding cut drops one."""
+    import numpy as np
+
+    pool = [
+        Candidate("Ferry crews walked off the job on Friday over night-shift pay.", 0, 0),
+        Candidate("On Friday the boat staff struck in a row about wages for late shifts.", 1, 0),
+        Candidate("The operator said a reduced timetable would run with managers aboard.", 0, 1),
+    ]
+    rows = np.array([[1.0, 0.0], [0.95, 0.312], [0.0, 1.0]])
+    both = select_sentences(pool, 200, embeddings=rows, meaning_cosine=None)
+    assert {0, 1} <= set(both)
+    assert not {0, 1} <= set(select_sentences(pool, 200, embeddings=rows))
 
 
 def test_extractive_uses_embedding_features_when_scorer_needs_them():

@@ -38,8 +38,10 @@ def test_scoring_packaged_model_loads_and_scores_every_sentence():
     assert np.all(np.isfinite(scores))
 
 
-def test_scoring_packaged_model_uses_only_lexical_features():
-    assert set(load_scorer().feature_names) <= set(LEXICAL_FEATURES)
+def test_scoring_packaged_model_uses_only_word_features():
+    from storyline.summarize.features import TRANSFER_FEATURES
+
+    assert set(load_scorer().feature_names) <= set(LEXICAL_FEATURES + TRANSFER_FEATURES)
     assert not load_scorer().needs_embeddings
 
 

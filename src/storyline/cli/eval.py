@@ -99,12 +99,25 @@ def summarize_command(
         ),
     ] = None,
     systems: SystemsOption = None,
+    cv: Annotated[
+        bool,
+        typer.Option(
+            "--cv",
+            help="Grouped 5-fold cross-validation of the shipped configuration over both "
+            "dev sets together, next to its held-out split figure and every baseline.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """ROUGE-1/2/Lsum of Storyline, lead, TextRank, LexRank, random and oracle summaries."""
     from storyline.evaluate.summarize import evaluate_summarize
 
+    if cv:
+        from storyline.evaluate.summarize_cv import evaluate_summarize_cv
+
+        _emit(evaluate_summarize_cv(limit=limit, seed=seed, show_progress=not quiet), as_json)
+        return
     result = evaluate_summarize(
         data_path=data,
         limit=limit,

@@ -27,7 +27,9 @@ def _cite(briefing: Briefing, article_ids) -> str:
 def render_html(briefing: Briefing) -> str:
     css = (files("storyline.render") / "briefing.css").read_text(encoding="utf-8")
     summary = "".join(
-        f"<p>{escape(s.text)} {_cite(briefing, s.article_ids)}</p>" for s in briefing.summary
+        f"<p>{escape(s.text)}{' <em class=repaired>(repaired text)</em>' if s.repaired else ''}"
+        f" {_cite(briefing, s.article_ids)}</p>"
+        for s in briefing.summary
     )
     entities = (
         "".join(

@@ -58,7 +58,10 @@ def render_markdown(briefing: Briefing) -> str:
         f"## What's new since {briefing.since.isoformat()}" if briefing.since else "## Summary",
         "",
     ]
-    out += [f"{s.text} {markers(briefing, s.article_ids)}" for s in briefing.summary]
+    out += [
+        f"{s.text}{' _(repaired text)_' if s.repaired else ''} {markers(briefing, s.article_ids)}"
+        for s in briefing.summary
+    ]
     if briefing.since and not briefing.summary:
         out.append("Nothing new was reported after that date.")
     out += _cross_source(briefing)

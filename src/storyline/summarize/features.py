@@ -45,8 +45,16 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "attribution",
     "capital_share",
 )
-# Computed only when an embedder is passed to `sentence_features`.
-EMBEDDING_FEATURES: tuple[str, ...] = ("embedding_centroid_cosine", "embedding_degree")
+# Computed only when an embedder (or precomputed embedding rows) is passed.
+EMBEDDING_FEATURES: tuple[str, ...] = (
+    "embedding_centroid_cosine",
+    "embedding_degree",
+    "embedding_centroid_relative",
+    "embedding_support",
+    "reporting_documents",
+)
+# Computed always, from the words alone: signals meant to transfer across outlets/lengths.
+TRANSFER_FEATURES: tuple[str, ...] = ("specificity", "dangling_start")
 
 # Sentences at positions below this count as a document's lead for `lead_cosine`: the first
 # two sentences of a news article usually carry who/what/when (inverted pyramid).
@@ -59,6 +67,16 @@ _NUMBER_RE = re.compile(r"\d")
 _QUOTE_CHARS = '"“”'
 _PRONOUNS = frozenset(
     "he she it they this that these those his her its their him them there such".split()
+)
+# Openers that lean on an earlier sentence: a pronoun or a discourse connective.
+_DISCOURSE_OPENERS = frozenset(
+    """but and also however still yet meanwhile instead so thus then moreover furthermore
+    besides nevertheless nonetheless otherwise similarly likewise indeed here""".split()
+)
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday""".split()
 )
 _FIRST_PERSON = frozenset("i we me my our us i'm we're i've we've".split())
 _ATTRIBUTION = frozenset("said says told according reported announced stated".split())
@@ -127,6 +145,7 @@ def sentence_features(
     candidates: Sequence[SentenceLike],
     vectors=None,
     embedder: SentenceEmbedder | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Named feature columns, one value per candidate; `vectors` are TF-IDF rows if known.
 
@@ -137,7 +156,7 @@ def sentence_features(
     """
     n = len(candidates)
     if n == 0:
-        return {name: np.zeros(0) for name in LEXICAL_FEATURES}
+        return {name: np.zeros(0) for name in LEXICAL_FEATURES + TRANSFER_FEATURES}
     texts = [c.text for c in candidates]
     documents = np.array([c.document for c in candidates])
     positions = np.array([c.position for c in candidates], dtype=float)
@@ -204,22 +223,69 @@ def sentence_features(
         "first_person": np.array([bool(_FIRST_PERSON.intersection(w)) for w in words], dtype=float),
         "attribution": np.array([bool(_ATTRIBUTION.intersection(w)) for w in words], dtype=float),
         "capital_share": capitals,
+        "specificity": np.array([specificity(t) for t in texts]),
+        "dangling_start": np.array([float(leans_on_context(t)) for t in texts]),
     }
-    if embedder is not None:
-        features.update(embedding_features(embedder, texts, documents, positions))
+    if embeddings is None and embedder is not None:
+        embeddings = _dense_rows(embedder.embed(list(texts))).astype(float)
+    if embeddings is not None:
+        features.update(embedding_features(embeddings, documents, positions))
     return features
 
 
-def embedding_features(
-    embedder: SentenceEmbedder, texts: Sequence[str], documents, positions
-) -> dict[str, np.ndarray]:
-    """Centroid cosine and degree centrality on sentence embeddings (e.g. MiniLM)."""
-    rows = _dense_rows(embedder.embed(list(texts))).astype(float)
+def specificity(text: str) -> float:
+    """Share of words after the first that are names, numbers or dates (what makes a
+    sentence concrete rather than commentary)."""
+    tokens = text.split()[1:]
+    if not tokens:
+        return 0.0
+    hits = 0
+    for token in tokens:
+        bare = token.strip(".,;:!?()\"'“”‘’")
+        if bare and (bare[0].isupper() or any(ch.isdigit() for ch in bare)):
+            hits += 1
+        elif bare.lower() in _MONTHS:
+            hits += 1
+    return hits / len(tokens)
+
+
+def leans_on_context(text: str) -> bool:
+    """True when the sentence opens with a pronoun or discourse connective ("But", "He",
+    "This"), so it reads wrongly without the sentence before it."""
+    words = _words(text[:40])
+    return bool(words) and (words[0] in _PRONOUNS or words[0] in _DISCOURSE_OPENERS)
+
+
+def embedding_features(rows: np.ndarray, documents, positions) -> dict[str, np.ndarray]:
+    """Centrality and cross-document support on sentence embeddings (e.g. MiniLM rows).
+
+    `reporting_documents` is the share of the other articles with a sentence saying the
+    same (cosine at least `SUMMARY_SAME_CONTENT_COSINE`): how many independent outlets
+    report the content, when reprints were removed before (the pipeline does).
+    """
+    from storyline.settings import SUMMARY_SAME_CONTENT_COSINE
+
+    rows = np.asarray(rows, dtype=float)
+    documents = np.asarray(documents)
     centroid = rows.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     similarity = rows @ rows.T
-    central = _centrality(similarity, np.asarray(documents), np.asarray(positions, dtype=float))
-    return {"embedding_centroid_cosine": rows @ centroid, "embedding_degree": central["degree"]}
+    central = _centrality(similarity, documents, np.asarray(positions, dtype=float))
+    centroid_cosine = rows @ centroid
+    unique_documents = np.unique(documents)
+    reporting = np.zeros(len(rows))
+    for document in unique_documents:
+        columns = documents == document
+        said = similarity[:, columns].max(axis=1) >= SUMMARY_SAME_CONTENT_COSINE
+        reporting += np.where(columns, 0.0, said)
+    reporting /= max(len(unique_documents) - 1, 1)
+    return {
+        "embedding_centroid_cosine": centroid_cosine,
+        "embedding_degree": central["degree"],
+        "embedding_centroid_relative": centroid_cosine / (centroid_cosine.max() or 1.0),
+        "embedding_support": central["support"],
+        "reporting_documents": reporting,
+    }
 
 
 def feature_matrix(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
