@@ -83,6 +83,7 @@ class RayEngine:
         self.startup_s = 0.0
         self._ray = None
         self._started_here = False
+        self._joined_here = False
 
     def _connect(self):
         if self._ray is not None:
@@ -102,6 +103,7 @@ class RayEngine:
                 )
                 self._started_here = True
             else:
+                self._joined_here = True
                 ray.init(address=self.address, log_to_driver=False, configure_logging=False)
         self.startup_s = time.perf_counter() - started
         logging.getLogger("ray.data").setLevel(logging.WARNING)
@@ -112,10 +114,11 @@ class RayEngine:
         return ray
 
     def close(self) -> None:
-        if self._ray is not None and self._started_here:
+        """Shut down a Ray this engine started; disconnect from a joined one (it stays up)."""
+        if self._ray is not None and (self._started_here or self._joined_here):
             self._ray.shutdown()
         self._ray = None
-        self._started_here = False
+        self._started_here = self._joined_here = False
 
     def __enter__(self) -> RayEngine:
         return self
