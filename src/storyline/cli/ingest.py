@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from storyline.cli.common import progress_bar, say
+from storyline.engines import open_engine
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import ingest_paths
 from storyline.records import IngestReport
@@ -62,6 +63,15 @@ def ingest_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")
     ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Where to clean: local (this process) or ray.")
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
+        ),
+    ] = None,
 ) -> None:
     """Store articles: every format, deduplicated by content and URL, bad inputs quarantined."""
     fields = FieldMap(
@@ -74,9 +84,23 @@ def ingest_command(
     )
     path = db or default_db_path()
     with open_store(path) as store:
-        report = ingest_paths(
-            paths, store, Settings(), progress_bar(quiet), fields=fields, input_format=input_format
-        )
+        if engine == "local":
+            report = ingest_paths(
+                paths,
+                store,
+                Settings(),
+                progress_bar(quiet),
+                fields=fields,
+                input_format=input_format,
+            )
+        else:
+            runner = open_engine(engine, address=ray_address)
+            try:
+                report = runner.ingest(
+                    paths, store, Settings(), fields=fields, input_format=input_format
+                )
+            finally:
+                runner.close()
         stored = store.count()
     for item in report.quarantined:
         say(str(item.error), "quarantined")
