@@ -39,7 +39,7 @@ def _texts() -> list[dict]:
                 for doc in json.loads(line)["documents"]:
                     doc = doc if isinstance(doc, dict) else {"text": doc}
                     records.append({k: doc[k] for k in ("text", "title", "source") if doc.get(k)})
-    return records
+    return [r for r in records if r.get("text")]
 
 
 def write_shards(folder: Path, n: int) -> None:
