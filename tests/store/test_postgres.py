@@ -281,5 +281,6 @@ def test_postgres_cli_ingest_into_a_postgresql_url(postgres_url, demo_dir):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["articles_in_store"] == summary["totals"]["added"] > 0
+    assert summary["db"] == postgres_url  # not the "postgresql:/" a Path makes of it
     with PostgresStore(postgres_url) as store:
         assert store.count() == summary["totals"]["added"]

@@ -102,15 +102,16 @@ def ingest_command(
             finally:
                 runner.close()
         stored = store.count()
+        shown = store.path  # a PostgreSQL URL as typed, its password hidden
     for item in report.quarantined:
         say(str(item.error), "quarantined")
     if not quiet:
         for warning in report.warnings:
             say(str(warning), "warning")
     if as_json:
-        typer.echo(json.dumps(report_dict(report, str(path), stored), ensure_ascii=False))
+        typer.echo(json.dumps(report_dict(report, shown, stored), ensure_ascii=False))
     else:
-        Console().print(report_table(report, str(path), stored))
+        Console().print(report_table(report, shown, stored))
     if report.count() == report.count("quarantined") and report.count():
         raise typer.Exit(code=1)
 
