@@ -140,3 +140,36 @@ def test_engine_ray_two_nodes_postgres_equals_local_sqlite(
     assert ray_articles == local_articles
     assert ray_quarantined == local_quarantined
     assert ray_stories == local_stories
+
+
+@pytest.mark.slow
+def test_engine_ray_recleans_a_batch_whose_history_changed_its_furniture(tmp_path):
+    """Batch 2's furniture needs batch 1's stored articles (a footer printed 3 times in all):
+    the worker cleaned it without them, so the driver cleans it again, and the result is
+    still the local engine's."""
+    pytest.importorskip("ray")
+    from storyline.engines.ray_engine import RayEngine
+
+    footer = "Read more local news at the Harbour Gazette every morning"
+    stories = [
+        "The harbour ferry timetable changes on Monday, the port authority said today.",
+        "Council members approved the new seawall budget after a long evening debate.",
+        "A local bakery won the regional bread prize for the third year in a row.",
+    ]
+    shard = tmp_path / "gazette.jsonl"
+    shard.write_text(
+        "".join(
+            json.dumps({"text": f"{text}\n\n{footer}", "outlet": "Harbour Gazette"}) + "\n"
+            for text in stories
+        )
+    )
+    settings = Settings(ingest_batch_size=2)
+    with open_store(tmp_path / "local.db") as store:
+        LocalEngine().ingest([shard], store, settings)
+        local_texts = [a.text for a in store.iter_articles()]
+    with RayEngine(workers=1) as engine, open_store(tmp_path / "ray.db") as store:
+        engine.ingest([shard], store, settings)
+        ray_texts = [a.text for a in store.iter_articles()]
+        assert engine.last.recleaned == 1
+    assert ray_texts == local_texts
+    assert footer not in local_texts[2]
