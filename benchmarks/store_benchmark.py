@@ -1,6 +1,6 @@
 """Store backends on the same articles: insert throughput, full-text search latency, file size.
 
-    python benchmarks/store_benchmark.py [--n 5000] [--queries 200] [--seed 0]
+    python benchmarks/store_benchmark.py [--n 5000] [--queries 200] [--seed 0] [--writers 2]
 
 Articles are the ECB+ news texts (../shared/data/ecbplus-clustering), each reused with a
 numbered prefix until there are `--n` distinct ones; without the shared data, the demo corpus
@@ -12,6 +12,13 @@ batch, and the same two-word queries drawn from the articles' own vocabulary.
   extension, which DuckDB downloads on first use; with no network it cannot load, and search
   falls back to a scan with ILIKE (reported as such). A text column scan is what DuckDB
   offers offline, so that is the fair comparison for an embedded, no-download store.
+- postgres: `storyline.store.PostgresStore` on a throwaway local server (Debian's initdb and
+  pg_ctl, fsync on: durable like the SQLite file), tsvector + GIN, ts_rank; skipped with a
+  note when the server binaries or psycopg are missing.
+
+Concurrent writers: `--writers` processes each store their share of the same articles into
+one store at once (SQLite: one file, writers queue on its lock; PostgreSQL: one database),
+beside one process storing them all, in the same run; rows report aggregate inserts/s.
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ from pathlib import Path
 from storyline.cli.demo import demo_corpus
 from storyline.ingest import read_inputs
 from storyline.records import Article, RawDocument
-from storyline.store import SqliteStore
+from storyline.store import PostgresStore, SqliteStore, open_store
+from storyline.store.pg_local import LocalPostgres, postgres_bindir
 
 ROOT = Path(__file__).resolve().parents[1]
 ECB = ROOT.parent / "shared" / "data" / "ecbplus-clustering" / "articles.jsonl.gz"
@@ -85,6 +93,53 @@ def bench_sqlite(articles, queries, folder: Path) -> dict:
     store.close()
     size = sum(p.stat().st_size for p in folder.glob("bench.sqlite*"))
     return _row("sqlite (FTS5, BM25)", len(articles), insert_s, latencies, size)
+
+
+def bench_postgres(articles, queries, url: str) -> dict:
+    store = PostgresStore(url)
+    started = time.perf_counter()
+    for start in range(0, len(articles), BATCH):
+        store.add_articles(articles[start : start + BATCH])
+    insert_s = time.perf_counter() - started
+    store._db.execute("ANALYZE articles")
+    latencies = []
+    for query in queries:
+        t = time.perf_counter()
+        store.search(query, limit=10)
+        latencies.append(time.perf_counter() - t)
+    size = store._db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    store.close()
+    return _row("postgres (tsvector, GIN, ts_rank)", len(articles), insert_s, latencies, size)
+
+
+def _write_share(target: str, articles: list[Article]) -> float:
+    """One writer process: store `articles` in batches; returns its seconds."""
+    with open_store(target) as store:
+        started = time.perf_counter()
+        for start in range(0, len(articles), BATCH):
+            store.add_articles(articles[start : start + BATCH])
+        return time.perf_counter() - started
+
+
+def bench_writers(articles, target: str, writers: int, name: str) -> dict:
+    """`writers` processes storing interleaved shares of `articles` into `target` at once."""
+    import multiprocessing
+
+    open_store(target).close()  # migrate before the clock starts
+    shares = [articles[w::writers] for w in range(writers)]
+    with multiprocessing.get_context("fork").Pool(writers) as pool:
+        started = time.perf_counter()
+        pool.starmap(_write_share, [(target, share) for share in shares])
+        wall_s = time.perf_counter() - started
+    with open_store(target) as store:
+        stored = store.count()
+    return {
+        "backend": name,
+        "writers": writers,
+        "articles": len(articles),
+        "stored": stored,
+        "insert_per_s": round(len(articles) / wall_s),
+    }
 
 
 def bench_duckdb(articles, queries, folder: Path) -> dict | None:
@@ -157,27 +212,82 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--writers", type=int, default=2, help="concurrent writer processes")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     texts, corpus = load_texts()
     articles = make_articles(texts, args.n)
     queries = make_queries(texts, args.queries, args.seed)
     text_mb = sum(len(a.text.encode()) for a in articles) / 1e6
-    with tempfile.TemporaryDirectory() as folder:
-        rows = [bench_sqlite(articles, queries, Path(folder))]
-        duck = bench_duckdb(articles, queries, Path(folder))
-        if duck:
-            rows.append(duck)
+    notes = []
+    server = _start_postgres(notes)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            rows = [bench_sqlite(articles, queries, Path(folder))]
+            duck = bench_duckdb(articles, queries, Path(folder))
+            if duck:
+                rows.append(duck)
+            if server:
+                rows.append(bench_postgres(articles, queries, _database(server, "single")))
+            writer_rows = []
+            for writers in sorted({1, args.writers}):
+                sqlite_target = str(Path(folder) / f"writers{writers}.sqlite")
+                writer_rows.append(bench_writers(articles, sqlite_target, writers, "sqlite"))
+                if server:
+                    target = _database(server, f"writers{writers}")
+                    writer_rows.append(bench_writers(articles, target, writers, "postgres"))
+    finally:
+        if server:
+            server.stop()
     if args.json:
-        json.dump({"corpus": corpus, "text_mb": text_mb, "rows": rows}, sys.stdout, indent=2)
+        json.dump(
+            {
+                "corpus": corpus,
+                "text_mb": text_mb,
+                "rows": rows,
+                "writers": writer_rows,
+                "notes": notes,
+            },
+            sys.stdout,
+            indent=2,
+        )
         return
     print(f"{args.n} articles from {corpus} ({text_mb:.1f} MB of text), {len(queries)} queries")
+    _table(rows)
+    print()
+    _table(writer_rows)
+    for note in notes:
+        print(f"note: {note}")
+
+
+def _table(rows: list[dict]) -> None:
     header = list(rows[0])
     widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in header]
     print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for row in rows:
         print(" | ".join(str(row[h]).ljust(w) for h, w in zip(header, widths, strict=True)))
+
+
+def _start_postgres(notes: list[str]) -> LocalPostgres | None:
+    if postgres_bindir() is None:
+        notes.append("postgres skipped: no initdb/pg_ctl (apt-get install -y postgresql)")
+        return None
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        notes.append("postgres skipped: psycopg missing (pip install 'storyline[postgres]')")
+        return None
+    return LocalPostgres(fsync=True).start()
+
+
+def _database(server: LocalPostgres, name: str) -> str:
+    """A new database on `server` for one measurement (each starts empty)."""
+    import psycopg
+
+    with psycopg.connect(server.url, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return server.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 if __name__ == "__main__":

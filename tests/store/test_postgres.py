@@ -270,3 +270,17 @@ def test_store_save_state_if_unchanged_refuses_a_stale_read(backend, request, tm
         assert store.get_state("k") == 2
         assert save_state_if_unchanged(store, "k", 3, store.state_updated_at("k"))
         assert store.get_state("k") == 3
+
+
+def test_postgres_cli_ingest_into_a_postgresql_url(postgres_url, demo_dir):
+    from typer.testing import CliRunner
+
+    from storyline.cli.app import app
+
+    result = CliRunner().invoke(app, ["ingest", str(demo_dir), "--db", postgres_url, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["articles_in_store"] == summary["totals"]["added"] > 0
+    assert summary["db"] == postgres_url  # not the "postgresql:/" a Path makes of it
+    with PostgresStore(postgres_url) as store:
+        assert store.count() == summary["totals"]["added"]

@@ -7,6 +7,7 @@ counts per format and outcome on stdout (or one JSON object with --json).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -55,13 +56,22 @@ def ingest_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")
     ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Where to clean: local (this process) or ray.")
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
+        ),
+    ] = None,
 ) -> None:
     """Store articles: every format, deduplicated by content and URL, bad inputs quarantined."""
     from rich.console import Console
 
     from storyline.ingest.jsonl import FieldMap
     from storyline.ingest.run import ingest_paths
-    from storyline.store import open_store
+    from storyline.store import backend_for, open_store
 
     fields = FieldMap(
         text=text_field,
@@ -72,23 +82,40 @@ def ingest_command(
         author=author_field,
     )
     path = store_path(db)
-    created = not path.exists()
+    created = backend_for(path) == "sqlite" and not Path(path).exists()
     with open_store(path) as store:
         if created and not quiet:
             say(f"created a new store at {path}")
-        report = ingest_paths(
-            paths, store, Settings(), progress_bar(quiet), fields=fields, input_format=input_format
-        )
+        if engine == "local":
+            report = ingest_paths(
+                paths,
+                store,
+                Settings(),
+                progress_bar(quiet),
+                fields=fields,
+                input_format=input_format,
+            )
+        else:
+            from storyline.engines import open_engine
+
+            runner = open_engine(engine, address=ray_address)
+            try:
+                report = runner.ingest(
+                    paths, store, Settings(), fields=fields, input_format=input_format
+                )
+            finally:
+                runner.close()
         stored = store.count()
+        shown = store.path  # a PostgreSQL URL as typed, its password hidden
     for item in report.quarantined:
         say(str(item.error), "quarantined")
     if not quiet:
         for warning in summarise_warnings(map(str, report.warnings)):
             say(warning, "warning")
     if as_json:
-        typer.echo(json.dumps(report_dict(report, str(path), stored), ensure_ascii=False))
+        typer.echo(json.dumps(report_dict(report, shown, stored), ensure_ascii=False))
     else:
-        Console().print(report_table(report, str(path), stored))
+        Console().print(report_table(report, shown, stored))
     if report.count() == report.count("quarantined") and report.count():
         raise typer.Exit(code=1)
 
