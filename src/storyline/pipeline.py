@@ -7,13 +7,16 @@ read_inputs -> clean_documents -> find_reprint_groups -> spaCy (sentences, entit
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from storyline.clean.article import clean_documents
 from storyline.dedupe import copies_by_original, find_reprint_groups
+from storyline.errors import StorylineError
 from storyline.extract.dates import find_dates, find_unplaced_dates
 from storyline.extract.entities import canonical_entities, mention_label
 from storyline.extract.figures import find_figures
@@ -29,6 +32,7 @@ from storyline.records import (
     Quarantined,
     Quote,
     RawDocument,
+    ReprintGroup,
     Sentence,
     Source,
     SummarySentence,
@@ -60,8 +64,24 @@ def read_articles(
     quarantined: list[Quarantined] = []
     for item in read_inputs(paths, settings.max_input_bytes):
         (quarantined if isinstance(item, Quarantined) else raws).append(item)
-    articles = clean_documents(raws, settings.min_furniture_repeats, settings.max_article_chars)
+    try:
+        articles = clean_documents(raws, settings.min_furniture_repeats, settings.max_article_chars)
+    except Exception:  # noqa: BLE001 - retry one by one so only the culprit is quarantined
+        articles = []
+        for raw in raws:
+            try:
+                articles += clean_documents(
+                    [raw], settings.min_furniture_repeats, settings.max_article_chars
+                )
+            except Exception as exc:  # noqa: BLE001 - the error handler: quarantine, go on
+                quarantined.append(_failure(raw.source, "clean", exc))
     return articles, quarantined
+
+
+def _failure(source: str, stage: str, exc: BaseException) -> Quarantined:
+    problem = exc if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
+    message = f"{source}: failed in {stage} ({problem}); left out of the briefing"
+    return Quarantined(source, stage, message.encode("utf-8", "backslashreplace").decode())
 
 
 def brief_paths(
@@ -90,8 +110,16 @@ def brief_articles(
     """
     settings = settings or Settings()
     articles = sorted(articles, key=_reading_order)
-    groups = find_reprint_groups(
-        articles, settings.shingle_words, settings.minhash_perm, settings.min_containment
+    quarantined = list(quarantined)
+    # Exact copies (same clean text) are grouped by hash once: only the first of each is
+    # compared for near-copies and analysed; 10,000 copies of one article cost one analysis.
+    exact = _exact_copies(articles)
+    distinct = [a for a in articles if a.article_id not in exact]
+    groups = _with_exact_copies(
+        find_reprint_groups(
+            distinct, settings.shingle_words, settings.minhash_perm, settings.min_containment
+        ),
+        exact,
     )
     independent_of = {a.article_id: a.article_id for a in articles}
     for group in groups:
@@ -105,33 +133,29 @@ def brief_articles(
     quotes: list[Quote] = []
     figures: list[Figure] = []
     unplaced: list[UnplacedDate] = []
-    docs = nlp.pipe(a.text for a in articles)
+    failed: set[str] = set()
     for article, doc in zip(
-        progress(articles, "Analysing articles", len(articles)), docs, strict=True
+        progress(distinct, "Analysing articles", len(distinct)),
+        _parse_each(nlp, [a.text for a in distinct]),
+        strict=True,
     ):
-        published = article.published_on
-        # Undated originals list what they could not place; reprints would only repeat it.
-        list_unplaced = (
-            published is None and independent_of[article.article_id] == article.article_id
-        )
-        for index, span in enumerate(doc.sents):
-            text = span.text.strip()
-            if text:
-                sentences.append(
-                    Sentence(article.article_id, index, span.start_char, span.end_char, text)
-                )
-                dates.extend(find_dates(text, published, article.article_id, span.start_char))
-                if list_unplaced:
-                    unplaced.extend(
-                        find_unplaced_dates(text, None, article.article_id, span.start_char)
-                    )
-        mentions.extend(
-            Mention(article.article_id, e.start_char, e.end_char, e.text, mention_label(e))
-            for e in doc.ents
-        )
-        if independent_of[article.article_id] == article.article_id:  # reprints add nothing
-            quotes.extend(find_quotes(doc, article.article_id))
-            figures.extend(find_figures(doc, article.article_id, published))
+        stage = ["nlp"]
+        try:
+            if isinstance(doc, BaseException):
+                raise doc
+            found = _analyse(article, doc, independent_of, stage)
+        except Exception as exc:  # noqa: BLE001 - one article fails alone, the briefing builds
+            quarantined.append(_failure(article.source, f"analyse:{stage[0]}", exc))
+            failed.add(article.article_id)
+            continue
+        sentences += found[0]
+        dates += found[1]
+        unplaced += found[2]
+        mentions += found[3]
+        quotes += found[4]
+        figures += found[5]
+    if failed:
+        articles, groups, independent_of = _without(articles, groups, independent_of, failed)
 
     warnings: list[str] = []
     summary_pool, timeline_pool = sentences, sentences
@@ -177,6 +201,103 @@ def brief_articles(
         # An update briefing leaves undated articles out, so it has nothing to list here.
         unplaced_dates=() if since is not None else tuple(_distinct_unplaced(unplaced)),
     )
+
+
+def _analyse(article: Article, doc, independent_of: dict[str, str], stage: list[str]) -> tuple:
+    """Sentences, dates, unplaced dates, mentions, quotes and figures of one parsed article;
+    `stage[0]` names the extractor running, for the quarantine record if one raises."""
+    published = article.published_on
+    original = independent_of[article.article_id] == article.article_id
+    # Undated originals list what they could not place; reprints would only repeat it.
+    list_unplaced = published is None and original
+    sentences, dates, unplaced = [], [], []
+    for index, span in enumerate(doc.sents):
+        text = span.text.strip()
+        if text:
+            sentences.append(
+                Sentence(article.article_id, index, span.start_char, span.end_char, text)
+            )
+            stage[0] = "find_dates"
+            dates.extend(find_dates(text, published, article.article_id, span.start_char))
+            if list_unplaced:
+                stage[0] = "find_unplaced_dates"
+                unplaced.extend(
+                    find_unplaced_dates(text, None, article.article_id, span.start_char)
+                )
+    stage[0] = "entities"
+    mentions = [
+        Mention(article.article_id, e.start_char, e.end_char, e.text, mention_label(e))
+        for e in doc.ents
+    ]
+    quotes, figures = [], []
+    if original:  # reprints add nothing
+        stage[0] = "find_quotes"
+        quotes = find_quotes(doc, article.article_id)
+        stage[0] = "find_figures"
+        figures = find_figures(doc, article.article_id, published)
+    return sentences, dates, unplaced, mentions, quotes, figures
+
+
+def _parse_each(nlp, texts: Sequence[str], chunk: int = 64):
+    """spaCy docs for `texts` in order; a text spaCy fails on gives its exception instead
+    (its chunk is re-parsed one text at a time), so one bad text does not end the pipe."""
+    for start in range(0, len(texts), chunk):
+        part = texts[start : start + chunk]
+        try:
+            docs = list(nlp.pipe(part))
+        except Exception:  # noqa: BLE001 - find the culprit
+            docs = []
+            for text in part:
+                try:
+                    docs.append(nlp(text))
+                except Exception as exc:  # noqa: BLE001 - handed to the caller to quarantine
+                    docs.append(exc)
+        yield from docs
+
+
+def _exact_copies(articles: Sequence[Article]) -> dict[str, str]:
+    """copy id -> id of the first article (in reading order) with the same clean text."""
+    first: dict[str, str] = {}
+    copies = {}
+    for article in articles:
+        key = hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest()
+        if key in first:
+            copies[article.article_id] = first[key]
+        else:
+            first[key] = article.article_id
+    return copies
+
+
+def _with_exact_copies(groups: list[ReprintGroup], exact: dict[str, str]) -> list[ReprintGroup]:
+    """Reprint groups of the distinct texts, with each exact copy added to its text's group."""
+    if not exact:
+        return groups
+    by_first: dict[str, list[str]] = {}
+    for copy_id, first_id in exact.items():
+        by_first.setdefault(first_id, []).append(copy_id)
+    merged = []
+    for group in groups:
+        members = [group.original_id, *group.copy_ids]
+        extra = [c for member in members for c in by_first.pop(member, [])]
+        merged.append(replace(group, copy_ids=(*group.copy_ids, *extra)))
+    merged += [ReprintGroup(f, tuple(c), "exact", 1.0) for f, c in by_first.items()]
+    return merged
+
+
+def _without(articles, groups, independent_of, failed: set[str]):
+    """Leave failed articles out; copies of a failed original stand on their own."""
+    articles = [a for a in articles if a.article_id not in failed]
+    independent_of = {
+        aid: (aid if original in failed else original)
+        for aid, original in independent_of.items()
+        if aid not in failed
+    }
+    kept = []
+    for group in groups:
+        copies = tuple(c for c in group.copy_ids if c not in failed)
+        if group.original_id not in failed and copies:
+            kept.append(replace(group, copy_ids=copies))
+    return articles, kept, independent_of
 
 
 def _distinct_unplaced(unplaced: Sequence[UnplacedDate]) -> list[UnplacedDate]:

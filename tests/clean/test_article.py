@@ -56,3 +56,41 @@ def test_article_furniture_counted_over_history():
     history = [("Lakeview Sentinel", [line, "Other story."])] * 2
     article = clean(f"{line}\n\n{BODY}", [("outlet", "Lakeview Sentinel")], history=history)
     assert line not in article.text and line in article.removed_lines
+
+
+def test_article_length_cut_comes_before_boilerplate_and_repair(monkeypatch):
+    import storyline.clean.article as article_module
+
+    seen = []
+    real_strip, real_degraded = article_module.strip_boilerplate, article_module.is_degraded
+
+    def strip(lines, furniture=frozenset()):
+        seen.append(sum(len(line) + 1 for line in lines))
+        return real_strip(lines, furniture)
+
+    def degraded(text):
+        seen.append(len(text))
+        return real_degraded(text)
+
+    monkeypatch.setattr(article_module, "strip_boilerplate", strip)
+    monkeypatch.setattr(article_module, "is_degraded", degraded)
+    raw = RawDocument("big.txt", "text", (BODY + "\n\n") * 2_000)  # ~300,000 characters
+    (article,) = clean_documents([raw], 3, 20_000, now=NOW)
+    assert seen and max(seen) <= 20_001
+    assert any("text cut to 20,000 characters" in w for w in article.warnings)
+
+
+def test_article_headline_item_keeps_its_title_as_text():
+    title = "Heron Bay ferry timetable changes from Monday"
+    article = clean(title, [("title", title)], [("title", "record-field")], fmt="jsonl")
+    assert article.text == title
+
+
+def test_article_identical_documents_are_cleaned_alike():
+    raws = [RawDocument(f"{n}.txt", "text", f"By Priya Castellano\n\n{BODY}") for n in range(3)]
+    articles = clean_documents(raws, 3, 200_000, now=NOW)
+    assert [a.source for a in articles] == ["0.txt", "1.txt", "2.txt"]
+    assert len({a.article_id for a in articles}) == 3
+    assert {a.text for a in articles} == {BODY} and {a.author for a in articles} == {
+        "Priya Castellano"
+    }

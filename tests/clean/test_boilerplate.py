@@ -60,3 +60,14 @@ def test_boilerplate_furniture_learned_per_outlet():
     furniture = find_furniture(articles, min_repeats=3)
     assert "bay herald your coast your news" in furniture["Bay Herald"]
     assert not furniture["Other Paper"]
+
+
+def test_boilerplate_repeats_found_far_apart_in_a_long_article():
+    caption = "Commuters queue at the ferry terminal on Friday as crews stage a walkout."
+    filler = [
+        f"Paragraph {n} of the report adds detail number {n} on the strike." for n in range(3000)
+    ]
+    lines = [caption, *filler, caption + " (Mia Lund/Bay Herald)", filler[5]]
+    kept, removed = strip_boilerplate(lines)
+    assert caption in removed and caption + " (Mia Lund/Bay Herald)" in removed
+    assert filler[5] in removed and len(kept) == 2999

@@ -92,20 +92,41 @@ def clean_documents(
     known_names = {outlet for outlet in outlets if outlet}
     dates = _DateRules(now, max_future_date_s, earliest_published_year)
     articles = []
+    # Identical documents (same text and metadata, other sources) are cleaned once.
+    done: dict[tuple, Article] = {}
     for raw, lines, outlet in zip(raws, lines_of, outlets, strict=True):
-        articles.append(
-            _clean_one(
-                raw,
-                lines,
-                outlet,
-                furniture.get(outlet or "?", frozenset()),
-                hints,
-                known_names,
-                max_article_chars,
-                dates,
-            )
+        key = (raw.text, raw.format, raw.metadata, raw.provenance)
+        first = done.get(key)
+        if first is not None and not raw.warnings:
+            articles.append(_as_copy(first, raw.source))
+            continue
+        article = _clean_one(
+            raw,
+            lines,
+            outlet,
+            furniture.get(outlet or "?", frozenset()),
+            hints,
+            known_names,
+            max_article_chars,
+            dates,
         )
+        if not raw.warnings:
+            done[key] = article
+        articles.append(article)
     return articles
+
+
+def _as_copy(article: Article, source: str) -> Article:
+    """The clean Article of an identical document read from `source`."""
+    prefix = f"{article.source}: "
+    return replace(
+        article,
+        article_id=_article_id(source, article.text),
+        source=source,
+        warnings=tuple(
+            f"{source}: {w[len(prefix) :]}" if w.startswith(prefix) else w for w in article.warnings
+        ),
+    )
 
 
 def _cut(raw: RawDocument, max_chars: int) -> RawDocument:

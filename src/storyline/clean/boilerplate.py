@@ -133,8 +133,10 @@ def _repeated_captions(normalized: list[str], lines: Sequence[str]) -> set[int]:
     indices: set[int] = set()
     for j, text in enumerate(normalized):
         words = text.split()
-        if len(words) <= _MAX_CAPTION_WORDS and len(words) > 4 and _PHOTO_CREDIT.search(
-            lines[j].strip()
+        if (
+            len(words) <= _MAX_CAPTION_WORDS
+            and len(words) > 4
+            and _PHOTO_CREDIT.search(lines[j].strip())
         ):
             for end in range(4, len(words)):
                 earlier = by_text.get(" ".join(words[:end]))

@@ -61,16 +61,16 @@ class _Capped(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
+        if self.truncated:
+            return 0
         size = min(len(buffer), _CHUNK)
         # read1: what one step yields, so the data before a truncated end is returned
         # before the EOFError (GzipFile.read(n) raises without returning it).
         try:
             data = self.inner.read1(size) if hasattr(self.inner, "read1") else self.inner.read(size)
         except EOFError:
-            # A truncated gzip file: end the stream cleanly once so readers keep every record
-            # before the damage (`truncated` lets the caller report it), then raise.
-            if self.truncated:
-                raise
+            # A truncated gzip file: end the stream cleanly so readers keep every record
+            # before the damage; `truncated` lets the caller report it.
             self.truncated = True
             return 0
         self.total += len(data)

@@ -262,6 +262,12 @@ def _walk(root: Path) -> Iterator[Path | Quarantined]:
         if format_of(child)[0] in (None, "sniff") and not child.is_dir():
             continue
         if child.is_symlink():
+            if not child.exists():
+                name = display_name(child)
+                target = display_name(os.readlink(child))
+                error = MissingInput(name, f"is a broken link (to {target})")
+                problems.append(Quarantined(source=name, stage="ingest", error=str(error)))
+                continue
             target = child.resolve()
             if not target.is_relative_to(top):
                 name = display_name(child)

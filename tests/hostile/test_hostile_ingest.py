@@ -1,0 +1,140 @@
+"""The hostile corpus (hostile_corpus.py) through `ingest_paths`: nothing lost, no traceback.
+
+Every good article of the corpus is stored, every bad item is quarantined with a specific
+reason, and no exception leaves `ingest_paths`, with bombs and oversize files refused under
+low caps (HOSTILE_SETTINGS).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from datetime import UTC, datetime
+
+import pytest
+from hostile_corpus import HOSTILE_SETTINGS, write_corpus
+
+from storyline.ingest.run import ingest_paths
+from storyline.store import open_store
+
+NOW = datetime(2026, 3, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile") / "corpus"
+    cases = write_corpus(folder)
+    with open_store(folder.parent / "store.db") as store:
+        report = ingest_paths([folder], store, HOSTILE_SETTINGS, now=NOW)
+        articles = list(store.iter_articles())
+        quarantined = store.quarantined()
+    return cases, report, articles, quarantined
+
+
+def test_corpus_has_at_least_40_kinds(ingested):
+    cases, *_ = ingested
+    assert len({case.kind for case in cases}) >= 40
+
+
+def test_every_good_article_is_stored_once(ingested):
+    cases, _, articles, _ = ingested
+    for case in cases:
+        for marker in case.good:
+            holding = [a for a in articles if marker.lower() in a.text.lower()]
+            assert holding, f"{case.kind}: the article marked {marker} was not stored"
+
+
+def test_every_bad_item_is_quarantined_with_its_reason(ingested):
+    cases, _, _, quarantined = ingested
+    for case in cases:
+        for source, reason in case.bad:
+            hits = [q for q in quarantined if source in q.source and reason in q.error]
+            assert hits, f"{case.kind}: nothing quarantined for {source!r} with {reason!r}"
+
+
+def test_nothing_is_quarantined_that_no_case_expects(ingested):
+    cases, _, _, quarantined = ingested
+    expected = [source for case in cases for source, _ in case.bad]
+    unexpected = [q for q in quarantined if not any(s in q.source for s in expected)]
+    assert not unexpected
+
+
+def test_no_article_is_a_number_a_link_target_or_a_non_article(ingested):
+    _, _, articles, _ = ingested
+    for article in articles:
+        assert article.text.strip() not in ("12345", "True", "Yes")
+        assert "Outsidelink" not in article.text
+        assert "add location information" not in article.text
+
+
+def test_mixed_encoding_keeps_utf8_text(ingested):
+    _, _, articles, _ = ingested
+    (mixed,) = [a for a in articles if "Mixedenc" in a.text]
+    assert "café — a landmark" in mixed.text and "naïve plan ’stalled’" in mixed.text
+
+
+def test_edge_dates_keep_the_article_without_a_date(ingested):
+    _, _, articles, _ = ingested
+    for marker in ("Yearone", "Yearmax", "Rfcyear", "Feedyearone", "Feedyearmax", "Feedfuture"):
+        (article,) = [a for a in articles if marker in a.text]
+        assert article.published_at is None, marker
+
+
+def test_surrogates_become_replacement_characters(ingested):
+    _, _, articles, _ = ingested
+    (article,) = [a for a in articles if "Surrogate" in a.text]
+    assert "\ufffd" in article.text and "\ufffd" in (article.title or "")
+
+
+def test_non_utf8_file_name_is_stored_escaped(ingested):
+    _, _, articles, _ = ingested
+    (article,) = [a for a in articles if "Bytename" in a.text]
+    assert "caf\\xe9-\\xff.txt" in article.source
+
+
+def test_long_line_is_cut_before_cleaning(ingested):
+    _, _, articles, _ = ingested
+    (article,) = [a for a in articles if "longline" in a.text.lower()]
+    assert len(article.text) <= HOSTILE_SETTINGS.max_article_chars
+    assert any("text cut to" in w for w in article.warnings)
+
+
+def test_nine_copies_of_a_platform_notice_are_not_already_stored(ingested):
+    _, report, _, _ = ingested
+    assert report.count("already stored", "jsonl") == 0
+
+
+def test_peak_memory_stays_low(ingested):
+    # ru_maxrss is KiB on Linux; the whole hostile run (bombs included) stays far under 1 GB.
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert peak_mb < 1024
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_unreadable_folder_is_reported(tmp_path):
+    locked = tmp_path / "corpus" / "locked"
+    locked.mkdir(parents=True)
+    (locked / "a.txt").write_text("x")
+    locked.chmod(0)
+    try:
+        with open_store(tmp_path / "s.db") as store:
+            report = ingest_paths([tmp_path / "corpus"], store, now=NOW)
+    finally:
+        locked.chmod(0o755)
+    assert any("folder cannot be read" in q.error for q in report.quarantined)
+
+
+def test_unreadable_folder_is_reported_as_root_too(tmp_path, monkeypatch):
+    (tmp_path / "corpus" / "locked").mkdir(parents=True)
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with open_store(tmp_path / "s.db") as store:
+        report = ingest_paths([tmp_path / "corpus"], store, now=NOW)
+    (item,) = report.quarantined
+    assert "locked" in item.source and "folder cannot be read" in item.error
