@@ -44,7 +44,7 @@ class ServeConfig:
     # A refused costly search is answered after this delay (seconds; the coroutine sleeps,
     # holding nothing): a client that retries at once then sends one a second, instead of
     # the ~170/s fifty such clients sent in the benchmark, which starved /health (p95 1.3 s).
-    busy_delay_seconds: float = 1.0
+    busy_delay_seconds: float = 2.0
     # Seconds a search may run before SQLite is interrupted (the store's default is 2 s).
     search_budget_seconds: float = 2.0
     # Cold briefing builds running at once per process (each is spaCy over up to 60
