@@ -17,8 +17,19 @@
    same-run baseline row is /api/v1/health (no store work beyond two counts): the floor
    of this server on this machine under the same load.
 
+5. Worst case (--attack-clients N): before the load, two runs of --attack-seconds each
+   with a few "victim" clients (--victims, 100 ms think time) reading /api/v1/health and
+   normal searches (one rare word): first alone (the same-run baseline), then while N
+   clients send worst-case searches as fast as they are answered (the issue's 100
+   repeated words, and the 12 commonest English words). Printed: the victims' p50/p95
+   and errors, and what the attackers got (200, 503 refused, timeouts). Every request has
+   a timeout (--timeout), so a server that hangs shows as errors, not as a stuck benchmark.
+   --server-pythonpath runs the server from another source tree (e.g. the previous commit)
+   for an old-code baseline on a copy of the store that it can open.
+
     python benchmarks/serve_load.py                       # 50k articles, 200 clients, 60 s
     python benchmarks/serve_load.py --articles 5000 --clients 50 --seconds 10   # quick
+    python benchmarks/serve_load.py --articles 10000 --attack-clients 50 --clients 200
 """
 
 from __future__ import annotations
@@ -116,7 +127,9 @@ def get_json(url: str, timeout: float = 600) -> dict:
         return json.loads(response.read())
 
 
-def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(
+    db: Path, port: int, workers: int, pythonpath: str | None = None
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -131,7 +144,10 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
         "--workers",
         str(workers),
     ]
-    server = subprocess.Popen(command, env={**os.environ, "STORYLINE_TOKEN": ""})
+    env = {**os.environ, "STORYLINE_TOKEN": ""}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    server = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
@@ -158,15 +174,15 @@ async def fetch(reader, writer, path: str) -> int:
     return status
 
 
-async def client(port, plan, until, think, results, rng) -> None:
+async def client(port, plan, until, think, results, rng, timeout=60.0) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.monotonic() < until:
             kind, path = rng.choice(plan)
             started = time.perf_counter()
             try:
-                status = await fetch(reader, writer, path)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
+                status = await asyncio.wait_for(fetch(reader, writer, path), timeout)
+            except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError):
                 status = 0
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -177,12 +193,79 @@ async def client(port, plan, until, think, results, rng) -> None:
         writer.close()
 
 
-async def run_load(port, plan, clients, seconds, think, seed) -> dict:
+async def run_load(port, plan, clients, seconds, think, seed, timeout=60.0, extra=()) -> dict:
+    """`clients` clients over `plan`; `extra` adds (plan, clients, think) groups at once."""
     results: dict[str, list] = defaultdict(list)
     until = time.monotonic() + seconds
-    rngs = [random.Random(seed + i) for i in range(clients)]
-    await asyncio.gather(*(client(port, plan, until, think, results, r) for r in rngs))
+    groups = [(plan, clients, think), *extra]
+    runs = []
+    for number, (group_plan, count, group_think) in enumerate(groups):
+        for i in range(count):
+            rng = random.Random(seed + 1000 * number + i)
+            runs.append(client(port, group_plan, until, group_think, results, rng, timeout))
+    await asyncio.gather(*runs)
     return results
+
+
+# The issue's attack (100 repeated words: 81 s on a 20k store) and the costliest query
+# left once words are de-duplicated: the 12 commonest English words.
+WORST_CASE = [
+    ("attack: 100 repeated words", "/api/v1/search?q=" + "+".join(["the"] * 100)),
+    (
+        "attack: 12 common words",
+        "/api/v1/search?q=" + "+".join("the of and to a in is that for on was with".split()),
+    ),
+]
+VICTIMS = [
+    ("victim: health", "/api/v1/health"),
+    *[("victim: search", f"/api/v1/search?q={w}") for w in ("earthquake", "election", "police")],
+]
+
+
+def print_table(results: dict, seconds: float) -> None:
+    print(
+        f"{'request':28} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'200':>6} {'503':>5} {'errors':>6}"
+    )
+    for kind in sorted(results):
+        rows = results[kind]
+        times = [t * 1000 for t, _ in rows]
+        ok = sum(1 for _, status in rows if status == 200)
+        busy = sum(1 for _, status in rows if status == 503)
+        print(
+            f"{kind:28} {len(rows):7,} {len(rows) / seconds:7.1f} "
+            f"{percentile(times, 0.5):8.1f} {percentile(times, 0.95):8.1f} "
+            f"{percentile(times, 0.99):8.1f} {ok:6} {busy:5} {len(rows) - ok - busy:6}"
+        )
+
+
+def worst_case(port: int, args) -> None:
+    """Victims alone, then victims while `--attack-clients` send worst-case searches."""
+    seconds = args.attack_seconds
+    print(
+        f"\nworst case: {args.victims} victim clients (100 ms think time) for {seconds:.0f} s, "
+        f"alone and then beside {args.attack_clients} attackers (no think time); "
+        f"timeout {args.timeout:.0f} s per request"
+    )
+    alone = asyncio.run(
+        run_load(port, VICTIMS, args.victims, seconds, 0.1, args.seed, args.timeout)
+    )
+    print("\nbaseline (same run): victims alone")
+    print_table(alone, seconds)
+    attacked = asyncio.run(
+        run_load(
+            port,
+            VICTIMS,
+            args.victims,
+            seconds,
+            0.1,
+            args.seed,
+            args.timeout,
+            extra=[(WORST_CASE, args.attack_clients, 0)],
+        )
+    )
+    print(f"\nunder attack: victims beside {args.attack_clients} worst-case searchers")
+    print_table(attacked, seconds)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -201,6 +284,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=Path("/tmp/storyline-load.db"))
     parser.add_argument("--reuse", action="store_true", help="reuse --db if it exists")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--attack-clients", type=int, default=0, help="worst-case searchers")
+    parser.add_argument("--attack-seconds", type=float, default=30)
+    parser.add_argument("--victims", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per request")
+    parser.add_argument("--server-pythonpath", help="run the server from this source tree")
+    parser.add_argument("--skip-readers", action="store_true", help="only the worst case")
     args = parser.parse_args()
 
     if not (args.reuse and args.db.exists()):
@@ -212,7 +301,7 @@ def main() -> None:
     with sqlite3.connect(args.db) as db:  # so the cold builds below are really cold
         db.execute("DELETE FROM state WHERE key LIKE 'briefing:%'")
     port = free_port()
-    server = start_server(args.db, port, args.workers)
+    server = start_server(args.db, port, args.workers, args.server_pythonpath)
     try:
         base = f"http://127.0.0.1:{port}"
         health = get_json(f"{base}/api/v1/health")["data"]
@@ -255,12 +344,28 @@ def main() -> None:
             f"cold briefing builds ({len(cold)} largest stories, before the load): "
             f"median {statistics.median(cold):.2f} s, max {max(cold):.2f} s"
         )
+        if args.attack_clients:
+            worst_case(port, args)
+        if args.skip_readers:
+            return
         results = asyncio.run(
-            run_load(port, plan, args.clients, args.seconds, args.think_ms / 1000, args.seed)
+            run_load(
+                port,
+                plan,
+                args.clients,
+                args.seconds,
+                args.think_ms / 1000,
+                args.seed,
+                args.timeout,
+            )
         )
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a request still running (the old code's searches)
+            server.kill()
+            server.wait()
 
     total = sum(len(v) for v in results.values())
     print(

@@ -89,6 +89,13 @@ def test_index_edited_copy_joins_original():
     assert members(group) == {"wire", "copy-edited"}
 
 
+def test_index_degraded_copy_joins_original():
+    """A copy that lost its case and punctuation (a scraped or OCR'd reprint) still joins."""
+    degraded = "".join(ch for ch in WIRE.lower() if ch.isalnum() or ch.isspace())
+    (group,) = ReprintIndex().partial_fit([stream()[0], article("degraded", degraded, 1)]).groups()
+    assert members(group) == {"wire", "degraded"}
+
+
 def test_index_distinct_articles_stay_apart():
     assert ReprintIndex().partial_fit(stream()[1:2] + stream()[3:4]).groups() == []
 

@@ -313,6 +313,6 @@ def test_an_unexpected_exception_is_a_json_500(make_client, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(client.app.state.services.searches, "search", boom)
+    monkeypatch.setattr(client.app.state.services.searches, "run", boom)
     error = error_of(client.get("/api/v1/search", params={"q": "battery"}), 500, "internal")
     assert "RuntimeError" in error["message"]

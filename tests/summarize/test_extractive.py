@@ -41,10 +41,11 @@ def test_extractive_empty_input_gives_empty_summary():
     assert select_sentences([], max_words=100) == []
 
 
-def test_extractive_is_deterministic():
-    assert select_sentences(candidates(), max_words=60) == select_sentences(
-        candidates(), max_words=60
-    )
+def test_extractive_choice_does_not_depend_on_the_order_of_the_documents():
+    chosen = [candidates()[i].text for i in select_sentences(candidates(), max_words=60)]
+    reordered = [Candidate(t, d, p) for d, doc in enumerate(DOCS[::-1]) for p, t in enumerate(doc)]
+    again = [reordered[i].text for i in select_sentences(reordered, max_words=60)]
+    assert len(chosen) >= 3 and again == chosen
 
 
 def test_extractive_works_without_embedder_and_with_any_embedder():

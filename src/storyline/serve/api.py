@@ -6,6 +6,7 @@ Every list answers {"data": [...], "count": total, "limit", "offset"}; every sin
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -247,9 +248,18 @@ async def search_articles(
     limit: Limit = 20,
 ) -> dict:
     """Costly queries (the commonest words) may get 503: busy, or stopped past the budget."""
-    hits = await until_disconnect(
-        request, lambda cancelled: s.searches.search(s.stores(), q, limit, cancelled)
-    )
+    gate = s.searches
+    try:
+        taken = gate.acquire(s.stores(), q)  # priced here: refusing a search takes no thread
+    except ApiError:
+        await asyncio.sleep(s.config.busy_delay_seconds)  # slows down clients that retry at once
+        raise
+    try:
+        hits = await until_disconnect(
+            request, lambda cancelled: gate.run(s.stores(), q, limit, cancelled)
+        )
+    finally:
+        gate.release(taken)
     story_of = s.catalog.snapshot().story_of_article
     data = [
         {

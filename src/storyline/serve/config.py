@@ -38,6 +38,13 @@ class ServeConfig:
     # Costly searches running at once per process; more are answered 503 at once (the 2
     # cores of the benchmark machine: one for them, one for everything else).
     heavy_searches: int = 1
+    # After a costly search the costly lane rests this many times as long as it ran, so such
+    # searches take at most a quarter of one core (the benchmark: /health p95 under attack).
+    heavy_search_rest: float = 3.0
+    # A refused costly search is answered after this delay (seconds; the coroutine sleeps,
+    # holding nothing): a client that retries at once then sends one a second, instead of
+    # the ~170/s fifty such clients sent in the benchmark, which starved /health (p95 1.3 s).
+    busy_delay_seconds: float = 2.0
     # Seconds a search may run before SQLite is interrupted (the store's default is 2 s).
     search_budget_seconds: float = 2.0
     # Cold briefing builds running at once per process (each is spaCy over up to 60

@@ -5,16 +5,19 @@ A search of the commonest words reads most of the index (12 of them: 0.08 s on a
 10k-article store, far more on a large one) while a search of rare words reads a few
 hundred postings. `SearchGate` prices a query first (store/sqlite.py `search_cost`, one
 look-up in the index's vocabulary) and lets at most `heavy_slots` costly ones run at a
-time per process; the rest are answered 503 at once, so fifty clients sending worst-case
-searches cannot starve normal searches or /health. Every search also runs under the
-store's time budget.
+time per process, resting between them in proportion to what they cost; the rest are
+answered 503 at once (priced on the event loop, so a refusal takes no worker thread), and
+fifty clients sending worst-case searches cannot starve normal searches or /health. Every
+search also runs under the store's time budget.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -30,12 +33,52 @@ DISCONNECT_POLL_SECONDS = 0.1
 
 
 class SearchGate:
-    """Run store searches with the costly ones limited to `heavy_slots` at a time."""
+    """Run store searches with the costly ones limited to `heavy_slots` at a time, and the
+    costly lane resting `rest_factor` times as long as its last search took (so costly
+    searches use at most 1 / (1 + rest_factor) of a core however many clients send them)."""
 
-    def __init__(self, heavy_cost: int, heavy_slots: int, budget_seconds: float) -> None:
+    def __init__(
+        self, heavy_cost: int, heavy_slots: int, budget_seconds: float, rest_factor: float = 0
+    ) -> None:
         self.heavy_cost = heavy_cost
         self.budget_seconds = budget_seconds
+        self.rest_factor = rest_factor
         self._heavy = threading.BoundedSemaphore(heavy_slots)
+        self._rest_until = 0.0
+
+    def acquire(self, store: Store, query: str) -> float | None:
+        """Admit one search of `query`, priced on the calling thread (a refusal is cheap).
+
+        Returns None for a cheap search, else the time the costly slot was taken (pass it
+        to `release`); raises ApiError 503 when the costly lane is busy or resting.
+        """
+        cost = store.search_cost(query) if hasattr(store, "search_cost") else 0
+        if cost <= self.heavy_cost:
+            return None
+        if time.monotonic() < self._rest_until or not self._heavy.acquire(blocking=False):
+            raise ApiError(
+                503,
+                "busy",
+                "the server is already running searches of very common words; retry in a "
+                "few seconds or add rarer words to the query",
+                headers={"Retry-After": "2"},
+            )
+        return time.monotonic()
+
+    def release(self, taken: float | None) -> None:
+        if taken is None:
+            return
+        now = time.monotonic()
+        self._rest_until = now + (now - taken) * self.rest_factor
+        self._heavy.release()
+
+    @contextmanager
+    def slot(self, store: Store, query: str) -> Iterator[None]:
+        taken = self.acquire(store, query)
+        try:
+            yield
+        finally:
+            self.release(taken)
 
     def search(
         self,
@@ -44,23 +87,11 @@ class SearchGate:
         limit: int,
         cancelled: Callable[[], bool] | None = None,
     ) -> list[SearchHit]:
-        cost = store.search_cost(query) if hasattr(store, "search_cost") else 0
-        if cost <= self.heavy_cost:
-            return self._run(store, query, limit, cancelled)
-        if not self._heavy.acquire(blocking=False):
-            raise ApiError(
-                503,
-                "busy",
-                "the server is already running searches of very common words; retry in a "
-                "few seconds or add rarer words to the query",
-                headers={"Retry-After": "2"},
-            )
-        try:
-            return self._run(store, query, limit, cancelled)
-        finally:
-            self._heavy.release()
+        with self.slot(store, query):
+            return self.run(store, query, limit, cancelled)
 
-    def _run(self, store, query, limit, cancelled) -> list[SearchHit]:
+    def run(self, store, query, limit, cancelled=None) -> list[SearchHit]:
+        """The search itself, under the time budget (admit it with `slot` first)."""
         return store.search(
             query, limit=limit, budget_seconds=self.budget_seconds, cancelled=cancelled
         )

@@ -60,7 +60,10 @@ class Services:
     def start(cls, config: ServeConfig) -> Services:
         stores = ThreadStores(str(config.db_path))
         searches = SearchGate(
-            config.heavy_search_cost, config.heavy_searches, config.search_budget_seconds
+            config.heavy_search_cost,
+            config.heavy_searches,
+            config.search_budget_seconds,
+            config.heavy_search_rest,
         )
         return cls(
             config=config,
