@@ -19,7 +19,7 @@ from storyline.errors import StoreError
 
 # soft_wrap: a message is one line when stderr is a pipe or a log file (rich would otherwise
 # hard-wrap at 80 columns, splitting paths and error text across lines).
-stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 _LABEL_STYLES = {"error": "red", "skipped": "red", "quarantined": "red", "warning": "yellow"}
 

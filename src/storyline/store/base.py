@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -78,8 +78,23 @@ class Store(Protocol):
         """Articles in the order they were stored; `since` filters on the time stored."""
         ...
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Full-text search over titles and texts, best match first."""
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        budget_seconds: float | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[SearchHit]:
+        """Full-text search over titles and texts, best match first.
+
+        Raises QueryInterrupted past `budget_seconds` (default
+        `Settings.search_budget_seconds`) or once `cancelled()` is true.
+        """
+        ...
+
+    def search_cost(self, query: str) -> int:
+        """About how many index entries a search for `query` reads (cheap to ask)."""
         ...
 
     def quarantined(self) -> list[Quarantined]: ...

@@ -28,16 +28,18 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from storyline.errors import BackendUnavailable, StoreError
+from storyline.errors import BackendUnavailable, QueryInterrupted, StoreError
 from storyline.metadata.language import detect_language
 from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.settings import Settings
 from storyline.store.base import content_sha256
+from storyline.store.sqlite import search_terms
 
 # Advisory-lock keys (any 64-bit number unique to Storyline): one for migrations; state keys
 # lock hashtext(key) in a second namespace via the two-int form.
@@ -427,12 +429,51 @@ class PostgresStore:
         for row in self._db.execute(sql, params).fetchall():
             yield _article(row)
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        words = fold(query.replace("\x00", " "))
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        budget_seconds: float | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[SearchHit]:
+        """Best matches first; the server stops the query past `budget_seconds`.
+
+        PostgreSQL cannot poll `cancelled` mid-query, so it is checked before the query;
+        `statement_timeout` bounds the rest (QueryInterrupted, as in SQLite).
+        """
+        words = " ".join(search_terms(fold(query.replace("\x00", " "))))
         if not any(ch.isalnum() for ch in words):
             return []
+        if cancelled is not None and cancelled():
+            raise QueryInterrupted(f"search for {query[:80]!r} cancelled: the client left")
+        budget = Settings().search_budget_seconds if budget_seconds is None else budget_seconds
+        try:
+            with self._db.transaction():
+                self._db.execute(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}")
+                rows = self._ranked_hits(words, limit)
+        except self._psycopg.errors.QueryCanceled as exc:
+            raise QueryInterrupted(
+                f"search for {query[:80]!r} stopped after its {budget:g} s budget"
+            ) from exc
+        return [SearchHit(r[0], r[1], r[2], float(r[3])) for r in rows]
+
+    def search_cost(self, query: str) -> int:
+        """Articles holding each of the query's words, summed (GIN index counts, no ranking)."""
+        words = " ".join(search_terms(fold(query.replace("\x00", " "))))
+        if not any(ch.isalnum() for ch in words):
+            return 0
+        return sum(
+            self._db.execute(
+                "SELECT count(*) FROM articles WHERE search @@ plainto_tsquery('simple', %s)",
+                (word,),
+            ).fetchone()[0]
+            for word in words.split()
+        )
+
+    def _ranked_hits(self, words: str, limit: int) -> list[tuple]:
         # Rank in the inner query (GIN index, ts_rank) and build headlines only for the hits.
-        rows = self._db.execute(
+        return self._db.execute(
             "WITH q AS (SELECT plainto_tsquery('simple', %(words)s) AS query), "
             "hits AS (SELECT a.article_id, a.title, a.text, ts_rank(a.search, q.query) AS rank "
             "FROM articles a, q WHERE a.search @@ q.query ORDER BY rank DESC, a.seq LIMIT "
@@ -440,7 +481,6 @@ class PostgresStore:
             "q.query, %(options)s), hits.rank FROM hits, q ORDER BY hits.rank DESC",
             {"words": words, "limit": limit, "options": _HEADLINE},
         ).fetchall()
-        return [SearchHit(r[0], r[1], r[2], float(r[3])) for r in rows]
 
     def quarantined(self) -> list[Quarantined]:
         rows = self._db.execute(
