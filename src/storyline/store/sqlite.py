@@ -159,7 +159,7 @@ class SqliteStore:
             self._db.execute("PRAGMA busy_timeout = 5000")
             # WAL: readers never block the writer and a crash mid-transaction leaves the
             # last committed state; NORMAL sync is crash-safe in WAL mode (SQLite docs, "WAL").
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._enter_wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self.schema_version = self._migrate()
@@ -172,6 +172,23 @@ class SqliteStore:
         except StoreError:
             self._db.close()
             raise
+
+    def _enter_wal(self, wait_s: float = 5.0) -> None:
+        """Switch to WAL, waiting while another process holds a new file's first lock.
+
+        Changing the journal mode answers SQLITE_BUSY at once (the busy timeout is not
+        consulted) while a second process is creating the same new store, so two ingests
+        started together on a new file would fail; retry for up to `wait_s`.
+        """
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     # -- lifecycle -------------------------------------------------------------------------
 
