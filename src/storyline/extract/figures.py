@@ -22,6 +22,7 @@ import re
 from datetime import date
 
 from storyline.extract.dates import NUMBER_WORDS, find_dates
+from storyline.extract.units import DURATION_UNITS, unit_name
 from storyline.records import Figure
 
 _CURRENCY_SIGNS = {
@@ -40,6 +41,13 @@ _CURRENCY_SIGNS = {
     "¥": "JPY",
     "rmb": "CNY",
     "cny": "CNY",
+    "us $": "USD",
+    "$a": "AUD",
+    "rm": "MYR",
+    "₹": "INR",
+    "inr": "INR",
+    "rs": "INR",
+    "rs.": "INR",
 }
 _CURRENCY_WORDS = {
     "dollar": "USD",
@@ -53,6 +61,10 @@ _CURRENCY_WORDS = {
     "yuan": "CNY",
     "renminbi": "CNY",
     "yen": "JPY",
+    "shekel": "ILS",
+    "shekels": "ILS",
+    "ringgit": "MYR",
+    "rupees": "INR",
 }
 _SCALES = {
     "thousand": 1e3,
@@ -83,9 +95,15 @@ _WORD_NUMBERS = {
     "thousands": 2000,
 }
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SIGN = r"(?P<sign>US\$|HK\$|NZ\$|A\$|C\$|S\$|\$|£|€|¥|(?:USD|GBP|EUR|RMB|CNY)\s?)"
+_SIGN = (
+    r"(?P<sign>US\s?\$|HK\$|NZ\$|A\$|\$A|C\$|S\$|\$|£|€|¥|₹|"
+    r"(?:USD|GBP|EUR|RMB|CNY|RM|INR|Rs\.?)\s?)"
+)
 _SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k)\b)?"
-_WORD_CURRENCY = r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen)"
+_WORD_CURRENCY = (
+    r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen|shekels?|"
+    r"ringgit|rupees)"
+)
 _MONEY = [
     re.compile(rf"{_SIGN}{_NUMBER}{_SCALE}"),
     re.compile(
@@ -112,10 +130,10 @@ _CHANGE_VERBS = frozenset(
     "reach hit top total stand be remain become".split()
 )
 # Nouns that a number modifies without counting anything the reader wants listed.
-_NOT_COUNTED = frozenset(
-    "day week month year hour minute second time decade century percent cent point "
-    "am pm dollar pound euro yuan yen worth".split()
-)
+_NOT_COUNTED = frozenset("time percent am pm dollar pound euro yuan yen worth".split())
+# A number this like a year, on a singular or proper noun, names a year, not a figure
+# ("the 2003 Iron Bowl", "Credit Act 1974"); "2000 people" is still a count.
+_YEARS = range(1800, 2101)
 
 
 def find_figures(
@@ -183,7 +201,14 @@ def find_figures(
                 attach=False,
             )
     for start, end, value, noun in _counts(doc, taken):
-        add(start, end, "count", value, noun.lemma_.lower())
+        unit = unit_name(noun.text, noun.lemma_)
+        after = text[noun.idx + len(noun.text) : noun.idx + len(noun.text) + 5].casefold()
+        if unit == "year" and after.startswith(("-old", " old")):
+            add(start, end, "count", value, "year of age")
+        elif unit in DURATION_UNITS:
+            add(start, end, "duration", value, unit)
+        else:
+            add(start, end, "count", value, unit)
     return sorted(found, key=lambda f: f.start)
 
 
@@ -197,12 +222,19 @@ def _counts(doc, taken):
         if token.dep_ != "nummod" or token.head.pos_ not in ("NOUN", "PROPN"):
             continue
         noun = token.head
+        duration = noun.lemma_.lower() in DURATION_UNITS
         if noun.lemma_.lower() in _NOT_COUNTED or token.ent_type_ in (
-            "DATE",
-            "TIME",
-            "MONEY",
-            "PERCENT",
-            "ORDINAL",
+            ("MONEY", "PERCENT", "ORDINAL")
+            if duration
+            else ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL")
+        ):
+            continue
+        if noun.pos_ == "PROPN" and noun.i < token.i:
+            continue  # "Section 427", "Apple Watch 5": a number in a name
+        if (
+            token.text.isdigit()
+            and int(token.text) in _YEARS
+            and (noun.pos_ == "PROPN" or noun.tag_ in ("NN", "NNP"))
         ):
             continue
         numbers = [token, *(t for t in token.lefts if t.dep_ in ("compound", "quantmod"))]
