@@ -22,7 +22,7 @@ import re
 from datetime import date
 
 from storyline.extract.dates import NUMBER_WORDS, find_dates
-from storyline.extract.units import DURATION_UNITS, unit_name
+from storyline.extract.units import DURATION_UNITS, MEASURE_UNITS, unit_name
 from storyline.records import Figure
 
 _CURRENCY_SIGNS = {
@@ -35,6 +35,7 @@ _CURRENCY_SIGNS = {
     "nz$": "NZD",
     "s$": "SGD",
     "£": "GBP",
+    "ps": "GBP",
     "gbp": "GBP",
     "€": "EUR",
     "eur": "EUR",
@@ -42,6 +43,8 @@ _CURRENCY_SIGNS = {
     "rmb": "CNY",
     "cny": "CNY",
     "us $": "USD",
+    "$us": "USD",
+    "hk $": "HKD",
     "$a": "AUD",
     "rm": "MYR",
     "₹": "INR",
@@ -96,22 +99,34 @@ _WORD_NUMBERS = {
 }
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SIGN = (
-    r"(?P<sign>US\s?\$|HK\$|NZ\$|A\$|\$A|C\$|S\$|\$|£|€|¥|₹|"
+    r"(?P<sign>US\s?\$|\$US|HK\s?\$|NZ\$|A\$|\$A|C\$|S\$|\$|£|€|¥|₹|"
     r"(?:USD|GBP|EUR|RMB|CNY|RM|INR|Rs\.?)\s?)"
 )
-_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k)\b)?"
+_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k|M|B|K)\b)?"
 _WORD_CURRENCY = (
     r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen|shekels?|"
     r"ringgit|rupees)"
 )
 _MONEY = [
     re.compile(rf"{_SIGN}{_NUMBER}{_SCALE}"),
+    # "PS6m", "PS21,700": £ as it reaches us after a lossy re-encoding, only with a scale
+    # or thousands separator ("PS5" is a games console)
+    re.compile(
+        r"(?<![A-Za-z])(?P<sign>PS)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+        r"(?=\s?(?:bn|m|million|billion)\b))(?:\s?(?P<scale>bn|m|million|billion)\b)?"
+    ),
     re.compile(
         rf"\b{_NUMBER}(?:\s(?P<scale>trillion|billion|million|thousand))?\s{_WORD_CURRENCY}\b"
     ),
 ]
 _PERCENT = re.compile(
-    rf"(?<![\w.]){_NUMBER}\s?(?P<unit>%|per ?cent\b|pct\b|percentage points?\b)", re.I
+    rf"(?<![\w.]){_NUMBER}\s?(?P<unit>%|per ?cent\b|pct\b|pc\b|percentage points?\b)", re.I
+)
+_MEASURE = re.compile(
+    rf"(?<![\w.]){_NUMBER}[\s-]?(?P<unit>"
+    + "|".join(re.escape(u) for u in sorted(MEASURE_UNITS, key=len, reverse=True))
+    + r")(?![\w/])",
+    re.I,
 )
 _WORD_PERCENT = re.compile(
     r"\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\s(?P<unit>per ?cent|percentage points?)\b",
@@ -187,6 +202,9 @@ def find_figures(
     for m in _WORD_PERCENT.finditer(text):
         unit = "percentage point" if "point" in m.group("unit").lower() else "percent"
         add(m.start(), m.end(), "percent", float(_WORD_NUMBERS[m.group("word").lower()]), unit)
+    for m in _MEASURE.finditer(text):
+        unit = MEASURE_UNITS[m.group("unit").casefold()]
+        add(m.start(), m.end(), "count", _number(m.group("num")), unit)
     for resolved in find_dates(text, published):
         before, after = text[: resolved.start], text[resolved.end :]
         if _DEADLINE_BEFORE.search(before[-40:]) or _DEADLINE_AFTER.match(after):

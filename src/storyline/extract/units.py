@@ -66,6 +66,48 @@ UNIT_NAMES = {
     "pts": "point",
     "cent": "cent",
 }
+# Written right after a number, these are units even where the parse sees no noun
+# ("87 mph (140 km/h)", "570 sq m", "a 10W charger").
+MEASURE_UNITS = {
+    "sq m": "square metre",
+    "sqm": "square metre",
+    "m2": "square metre",
+    "square metres": "square metre",
+    "square meters": "square metre",
+    "sq ft": "square foot",
+    "square feet": "square foot",
+    "km/h": "kilometre per hour",
+    "kph": "kilometre per hour",
+    "mph": "mile per hour",
+    "miles per hour": "mile per hour",
+    "km": "kilometre",
+    "mm": "millimetre",
+    "cm": "centimetre",
+    "kg": "kilogram",
+    "mpg": "mile per gallon",
+    "hz": "hertz",
+    "ghz": "gigahertz",
+    "mhz": "megahertz",
+    "khz": "kilohertz",
+    "kw": "kilowatt",
+    "mw": "megawatt",
+    "gw": "gigawatt",
+    "kwh": "kilowatt hour",
+    "mah": "milliampere-hour",
+    "w": "watt",
+    "hp": "horsepower",
+    "bhp": "brake horsepower",
+    "μm": "micrometre",
+    "gb": "gigabyte",
+    "tb": "terabyte",
+    "degrees fahrenheit": "fahrenheit",
+    "degrees celsius": "celsius",
+    "°f": "fahrenheit",
+    "°c": "celsius",
+    "barrels a day": "barrel per day",
+    "barrels per day": "barrel per day",
+    "bpd": "barrel per day",
+}
 # Counted nouns that are spans of time: their figures are durations.
 DURATION_UNITS = frozenset("second minute hour day week month year decade century".split())
 
