@@ -122,6 +122,9 @@ _MONEY = [
 _PERCENT = re.compile(
     rf"(?<![\w.]){_NUMBER}\s?(?P<unit>%|per ?cent\b|pct\b|pc\b|percentage points?\b)", re.I
 )
+_BARE_SCALE = re.compile(
+    rf"(?<![\w.$£€¥]){_NUMBER}\s(?P<scale>trillion|billion|million)(?=\s(?:worth\s)?of\b)", re.I
+)
 _MEASURE = re.compile(
     rf"(?<![\w.]){_NUMBER}[\s-]?(?P<unit>"
     + "|".join(re.escape(u) for u in sorted(MEASURE_UNITS, key=len, reverse=True))
@@ -218,6 +221,10 @@ def find_figures(
                 resolved.granularity,
                 attach=False,
             )
+    for m in _BARE_SCALE.finditer(text):
+        # "200 billion worth of Chinese imports": money whose currency the text lost
+        scale = _SCALES[m.group("scale").lower()]
+        add(m.start(), m.end(), "count", _number(m.group("num")) * scale, "worth")
     for start, end, value, noun in _counts(doc, taken):
         unit = unit_name(noun.text, noun.lemma_)
         after = text[noun.idx + len(noun.text) : noun.idx + len(noun.text) + 5].casefold()
@@ -247,8 +254,8 @@ def _counts(doc, taken):
             else ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL")
         ):
             continue
-        if noun.pos_ == "PROPN" and noun.i < token.i:
-            continue  # "Section 427", "Apple Watch 5": a number in a name
+        if noun.i < token.i:
+            continue  # "Section 301", "article 7", "Apple Watch 5": a number in a name
         if (
             token.text.isdigit()
             and int(token.text) in _YEARS
@@ -264,6 +271,8 @@ def _counts(doc, taken):
             continue
         start = numbers[0].idx
         end = numbers[-1].idx + len(numbers[-1].text)
+        if doc.text[end : end + 1] == "-" and noun.idx == end + 1:
+            end = noun.idx + len(noun.text)  # "90-day", "30-page": the unit is written with it
         if any(s < end and start < e for s, e in taken):
             continue
         yield start, end, value, noun
@@ -300,7 +309,9 @@ def _phrase(noun, exclude) -> str:
 def _measures(span) -> str | None:
     root = span.root
     inside = {t.i for t in span}
-    for token in span:
+    # "200 billion worth of imports": what is worth it is the "of" phrase of "worth"
+    owners = [*span, root.head] if root.head.lower_ == "worth" else list(span)
+    for token in owners:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i not in inside:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -317,6 +328,9 @@ def _measures(span) -> str | None:
     verb = head if head.pos_ in ("VERB", "AUX") else None
     if verb is None:
         return None
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+    if objects and root.dep_ == "pobj" and root.head.lower_ == "by":
+        return _phrase(objects[0], inside)  # "increase purchases ... by $1.2 trillion"
     if verb.lemma_.lower() in _CHANGE_VERBS or root.dep_ in ("attr", "npadvmod"):
         subject = _verb_subject(verb)
         if subject is not None:
