@@ -27,8 +27,9 @@ def listable(figure: Figure) -> bool:
         # "three officials" is prose; a count written in digits is a number to check
         if not any(ch.isdigit() for ch in figure.text):
             return False
-        if figure.kind == "count" and figure.value.is_integer() and 1800 <= figure.value <= 2100:
-            return figure.text.replace(",", "").strip().isdigit() is False
+        year_like = figure.value.is_integer() and 1800 <= figure.value <= 2100
+        if figure.kind == "count" and year_like and figure.text.strip().isdigit():
+            return False  # "the 2019 season": a year; "2,000 workers" keeps its comma
     return True
 
 
