@@ -36,6 +36,9 @@ RUNS: dict[str, list[str]] = {
     "extract-aeb": ["extract", "--dataset", "aeb"],
     "extract-trafilatura": ["extract", "--dataset", "trafilatura"],
     "speed-200": ["speed", "--n", "200"],
+    "quotes": ["quotes"],
+    "entities": ["entities"],
+    "figures": ["figures"],
 }
 _PERCENT_SCALE = ("rouge1", "rouge2", "rougeLsum")
 

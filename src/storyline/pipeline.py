@@ -20,6 +20,7 @@ from storyline.errors import StorylineError
 from storyline.extract.dates import find_dates, find_unplaced_dates
 from storyline.extract.entities import canonical_entities, mention_label
 from storyline.extract.figures import find_figures
+from storyline.extract.key_figures import key_figures
 from storyline.extract.nlp import load_pipeline
 from storyline.extract.quotes import find_quotes, opens_with_quote, resolve_speakers
 from storyline.ingest import read_inputs
@@ -197,7 +198,7 @@ def brief_articles(
         since=since,
         cross_source=view,
         quotes=tuple(_top_quotes(quotes, entities, settings.quotes_listed)),
-        figures=tuple(f for f in figures if f.kind in ("money", "percent", "deadline")),
+        figures=tuple(key_figures(figures, independent_of)),
         # An update briefing leaves undated articles out, so it has nothing to list here.
         unplaced_dates=() if since is not None else tuple(_distinct_unplaced(unplaced)),
     )

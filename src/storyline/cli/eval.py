@@ -246,3 +246,39 @@ def quotes_command(
         data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
     )
     _emit(result, as_json)
+
+
+@eval_app.command("entities")
+def entities_command(
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Cross-document entity coreference (MUC, B3, CEAF-e, CoNLL F1) and types on ECB+."""
+    from storyline.evaluate.entities import evaluate_entities
+
+    result = evaluate_entities(
+        data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
+    )
+    _emit(result, as_json)
+
+
+@eval_app.command("figures")
+def figures_command(
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Value+unit F1 and concept overlap of figures on NewsQuant (dev half)."""
+    from storyline.evaluate.figures import evaluate_figures
+
+    result = evaluate_figures(
+        data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
+    )
+    _emit(result, as_json)

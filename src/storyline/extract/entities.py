@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from storyline.records import Entity, Mention
+from storyline.settings import PERSON_SURNAME_DOMINANCE
 
 KINDS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 
@@ -166,6 +167,15 @@ ORG_NOUNS = {
 }
 
 
+# Words that are a name only inside a longer name ("State" of "Secretary of State", "Council"
+# of "State Council"): a one-word name that is one of them never joins a longer name.
+GENERIC_NAME_WORDS = (
+    _TITLES
+    | ORG_NOUNS
+    | {"council", "office", "house", "court", "party", "union", "city", "state", "news"}
+)
+
+
 def mention_label(ent) -> str:
     """spaCy's label of an entity Span, except that a PERSON the text itself calls an
     organisation is an ORG: "Hanlon Cells, which supplies ...", "Hanlon Cells, its
@@ -211,6 +221,33 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
 
     `independent_of` maps an article id to the id it counts as (its reprint group's original).
     """
+    grouped: dict[tuple[str, str], list[tuple[str, str, Mention]]] = defaultdict(list)
+    for mention, assigned in zip_assignments(mentions):
+        if assigned is not None:
+            kind, name, written, role = assigned
+            grouped[(kind, name)].append((written, role, mention))
+    entities: list[Entity] = []
+    for (kind, name), members in grouped.items():
+        articles = {independent_of.get(m.article_id, m.article_id) for _, _, m in members}
+        entities.append(
+            Entity(
+                name=name,
+                label=kind,
+                aliases=tuple(sorted(_aliases(members, kind) - {name})),
+                mention_count=len(members),
+                article_ids=tuple(sorted({m.article_id for _, _, m in members})),
+                source_count=len(articles),
+                roles=tuple(r for r, _ in Counter(r for _, r, _ in members if r).most_common()),
+            )
+        )
+    return sorted(entities, key=lambda e: (-e.source_count, -e.mention_count, e.name))
+
+
+def zip_assignments(mentions: Iterable[Mention]):
+    """Each mention with (kind, canonical name, name as written, role) or None when it is
+    not a person, organisation or place: the per-mention view of `canonical_entities`,
+    which the entity evaluation scores mention by mention."""
+    mentions = list(mentions)
     labelled: list[tuple[str, str, str, Mention]] = []
     # Mentions of other types (PRODUCT, WORK_OF_ART, ...) only vote on a name's kind: the
     # small model calls "Model V2" a product 8 times and a person 3 times in the demo.
@@ -232,26 +269,12 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
     for name, role, _, mention in labelled:
         if kind_of[name.casefold()] in KINDS.values():
             by_kind[kind_of[name.casefold()]].append((name, role, mention))
-    entities: list[Entity] = []
+    assigned: dict[int, tuple[str, str, str, str]] = {}
     for kind, items in by_kind.items():
         canonical = _person_names(items) if kind == "PERSON" else _case_insensitive_names(items)
-        grouped: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)
         for name, role, mention in items:
-            grouped[canonical[name]].append((name, role, mention))
-        for name, members in grouped.items():
-            articles = {independent_of.get(m.article_id, m.article_id) for _, _, m in members}
-            entities.append(
-                Entity(
-                    name=name,
-                    label=kind,
-                    aliases=tuple(sorted(_aliases(members, kind) - {name})),
-                    mention_count=len(members),
-                    article_ids=tuple(sorted({m.article_id for _, _, m in members})),
-                    source_count=len(articles),
-                    roles=tuple(r for r, _ in Counter(r for _, r, _ in members if r).most_common()),
-                )
-            )
-    return sorted(entities, key=lambda e: (-e.source_count, -e.mention_count, e.name))
+            assigned[id(mention)] = (kind, canonical[name], name, role)
+    return [(mention, assigned.get(id(mention))) for mention in mentions]
 
 
 def _aliases(members: Sequence[tuple[str, str, Mention]], kind: str) -> set[str]:
@@ -304,28 +327,53 @@ def _majority_kinds(
 def _person_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
     """Map each person name to the most frequent full name sharing its surname.
 
-    A one-word name ("Liu") joins a full name ending in that word ("Liu He") or, for names
-    written surname-first, starting with it, when exactly one such full name exists.
+    Full names with the same first and last word are one person ("Donald J. Trump"), and so
+    is a shorter full name inside a longer one ("Mark Felt" in "W. Mark Felt"; "Jr." is not
+    a surname). A one-word name ("Liu") joins the one full name ending in that word ("Liu
+    He") or, for names written surname-first, starting with it; when several people share
+    it, it joins the one named far more often (PERSON_SURNAME_DOMINANCE), else stays apart.
     """
     counts = Counter(name for name, _, _ in items)
-    # Full names with the same first and last word are one person ("Donald J. Trump").
     people: dict[tuple[str, str], list[str]] = defaultdict(list)
     for name in counts:
-        words = name.split()
+        words = _core_words(name)
         if len(words) > 1:
             people[(words[0], words[-1])].append(name)
+    for key in sorted(people, key=lambda k: -sum(counts[n] for n in people[k])):
+        first, last = key
+        for other in list(people):
+            if other != key and other[1] == last and key in people and other in people:
+                if any(first in _core_words(n)[1:-1] for n in people[other]):
+                    people[other].extend(people.pop(key))  # "Mark Felt" is "W. Mark Felt"
+                    break
     best = {key: max(names, key=lambda n: (counts[n], -len(n))) for key, names in people.items()}
+    owner = {name: key for key, names in people.items() for name in names}
     mapping = {}
     for name in counts:
-        words = name.split()
-        if len(words) > 1:
-            mapping[name] = best[(words[0], words[-1])]
+        if name in owner:
+            mapping[name] = best[owner[name]]
             continue
-        # A one-word name joins the one person whose first or last word it is; when two
-        # people share it ("Moreno" for Alicia and Carlos Moreno) it stays apart.
-        matches = {key for key in people if name in key}
-        mapping[name] = best[next(iter(matches))] if len(matches) == 1 else name
+        matches = [key for key in people if name in key]
+        if len(matches) == 1:
+            mapping[name] = best[matches[0]]
+            continue
+        weights = sorted(((sum(counts[n] for n in people[k]), k) for k in matches), reverse=True)
+        total = sum(w for w, _ in weights)
+        if weights and weights[0][0] >= PERSON_SURNAME_DOMINANCE * total:
+            mapping[name] = best[weights[0][1]]
+        else:  # "Moreno" for Alicia and Carlos Moreno, each named as often: stays apart
+            mapping[name] = name
     return mapping
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _core_words(name: str) -> list[str]:
+    words = name.split()
+    while len(words) > 2 and words[-1].casefold().strip(".,") in _SUFFIXES:
+        words.pop()
+    return words
 
 
 def _case_insensitive_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
@@ -342,9 +390,19 @@ def _case_insensitive_names(items: Sequence[tuple[str, str, Mention]]) -> dict[s
     mapping = {}
     for name in counts:
         folded = name.casefold()
-        longer = [
-            other for other in best if other.startswith(folded + " ") and len(other.split()) <= 4
-        ]
+        longer: list[str] = []
+        if folded not in GENERIC_NAME_WORDS:
+            # "Voltaro" into "Voltaro Mobility"; "Navy" into "Indian Navy", "Chiefs" into
+            # "Kansas City Chiefs" when one longer name ends with it. Never a generic word:
+            # "State" is not "State Council Information Office".
+            longer = [
+                other
+                for other in best
+                if other.startswith(folded + " ") and len(other.split()) <= 4
+            ]
+            if " " not in folded:
+                ending = [o for o in best if o.endswith(" " + folded) and len(o.split()) <= 4]
+                longer += ending if len(ending) == 1 else []
         if name.isupper() and len(name) >= 2 and not longer:
             longer = [other for other in best if _initials(other) == folded]
             longer = longer if len(longer) == 1 else []

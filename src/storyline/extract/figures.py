@@ -22,6 +22,7 @@ import re
 from datetime import date
 
 from storyline.extract.dates import NUMBER_WORDS, find_dates
+from storyline.extract.units import DURATION_UNITS, MEASURE_UNITS, unit_name
 from storyline.records import Figure
 
 _CURRENCY_SIGNS = {
@@ -34,12 +35,22 @@ _CURRENCY_SIGNS = {
     "nz$": "NZD",
     "s$": "SGD",
     "£": "GBP",
+    "ps": "GBP",
     "gbp": "GBP",
     "€": "EUR",
     "eur": "EUR",
     "¥": "JPY",
     "rmb": "CNY",
     "cny": "CNY",
+    "us $": "USD",
+    "$us": "USD",
+    "hk $": "HKD",
+    "$a": "AUD",
+    "rm": "MYR",
+    "₹": "INR",
+    "inr": "INR",
+    "rs": "INR",
+    "rs.": "INR",
 }
 _CURRENCY_WORDS = {
     "dollar": "USD",
@@ -53,6 +64,10 @@ _CURRENCY_WORDS = {
     "yuan": "CNY",
     "renminbi": "CNY",
     "yen": "JPY",
+    "shekel": "ILS",
+    "shekels": "ILS",
+    "ringgit": "MYR",
+    "rupees": "INR",
 }
 _SCALES = {
     "thousand": 1e3,
@@ -83,17 +98,38 @@ _WORD_NUMBERS = {
     "thousands": 2000,
 }
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SIGN = r"(?P<sign>US\$|HK\$|NZ\$|A\$|C\$|S\$|\$|£|€|¥|(?:USD|GBP|EUR|RMB|CNY)\s?)"
-_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k)\b)?"
-_WORD_CURRENCY = r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen)"
+_SIGN = (
+    r"(?P<sign>US\s?\$|\$US|HK\s?\$|NZ\$|A\$|\$A|C\$|S\$|\$|£|€|¥|₹|"
+    r"(?:USD|GBP|EUR|RMB|CNY|RM|INR|Rs\.?)\s?)"
+)
+_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k|M|B|K)\b)?"
+_WORD_CURRENCY = (
+    r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen|shekels?|"
+    r"ringgit|rupees)"
+)
 _MONEY = [
     re.compile(rf"{_SIGN}{_NUMBER}{_SCALE}"),
+    # "PS6m", "PS21,700": £ as it reaches us after a lossy re-encoding, only with a scale
+    # or thousands separator ("PS5" is a games console)
+    re.compile(
+        r"(?<![A-Za-z])(?P<sign>PS)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+        r"(?=\s?(?:bn|m|million|billion)\b))(?:\s?(?P<scale>bn|m|million|billion)\b)?"
+    ),
     re.compile(
         rf"\b{_NUMBER}(?:\s(?P<scale>trillion|billion|million|thousand))?\s{_WORD_CURRENCY}\b"
     ),
 ]
 _PERCENT = re.compile(
-    rf"(?<![\w.]){_NUMBER}\s?(?P<unit>%|per ?cent\b|pct\b|percentage points?\b)", re.I
+    rf"(?<![\w.]){_NUMBER}\s?(?P<unit>%|per ?cent\b|pct\b|pc\b|percentage points?\b)", re.I
+)
+_BARE_SCALE = re.compile(
+    rf"(?<![\w.$£€¥]){_NUMBER}\s(?P<scale>trillion|billion|million)(?=\s(?:worth\s)?of\b)", re.I
+)
+_MEASURE = re.compile(
+    rf"(?<![\w.]){_NUMBER}[\s-]?(?P<unit>"
+    + "|".join(re.escape(u) for u in sorted(MEASURE_UNITS, key=len, reverse=True))
+    + r")(?![\w/])",
+    re.I,
 )
 _WORD_PERCENT = re.compile(
     r"\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\s(?P<unit>per ?cent|percentage points?)\b",
@@ -112,10 +148,10 @@ _CHANGE_VERBS = frozenset(
     "reach hit top total stand be remain become".split()
 )
 # Nouns that a number modifies without counting anything the reader wants listed.
-_NOT_COUNTED = frozenset(
-    "day week month year hour minute second time decade century percent cent point "
-    "am pm dollar pound euro yuan yen worth".split()
-)
+_NOT_COUNTED = frozenset("time percent am pm dollar pound euro yuan yen worth".split())
+# A number this like a year, on a singular or proper noun, names a year, not a figure
+# ("the 2003 Iron Bowl", "Credit Act 1974"); "2000 people" is still a count.
+_YEARS = range(1800, 2101)
 
 
 def find_figures(
@@ -169,6 +205,9 @@ def find_figures(
     for m in _WORD_PERCENT.finditer(text):
         unit = "percentage point" if "point" in m.group("unit").lower() else "percent"
         add(m.start(), m.end(), "percent", float(_WORD_NUMBERS[m.group("word").lower()]), unit)
+    for m in _MEASURE.finditer(text):
+        unit = MEASURE_UNITS[m.group("unit").casefold()]
+        add(m.start(), m.end(), "count", _number(m.group("num")), unit)
     for resolved in find_dates(text, published):
         before, after = text[: resolved.start], text[resolved.end :]
         if _DEADLINE_BEFORE.search(before[-40:]) or _DEADLINE_AFTER.match(after):
@@ -182,8 +221,19 @@ def find_figures(
                 resolved.granularity,
                 attach=False,
             )
+    for m in _BARE_SCALE.finditer(text):
+        # "200 billion worth of Chinese imports": money whose currency the text lost
+        scale = _SCALES[m.group("scale").lower()]
+        add(m.start(), m.end(), "count", _number(m.group("num")) * scale, "worth")
     for start, end, value, noun in _counts(doc, taken):
-        add(start, end, "count", value, noun.lemma_.lower())
+        unit = unit_name(noun.text, noun.lemma_)
+        after = text[noun.idx + len(noun.text) : noun.idx + len(noun.text) + 5].casefold()
+        if unit == "year" and after.startswith(("-old", " old")):
+            add(start, end, "count", value, "year of age")
+        elif unit in DURATION_UNITS:
+            add(start, end, "duration", value, unit)
+        else:
+            add(start, end, "count", value, unit)
     return sorted(found, key=lambda f: f.start)
 
 
@@ -197,12 +247,19 @@ def _counts(doc, taken):
         if token.dep_ != "nummod" or token.head.pos_ not in ("NOUN", "PROPN"):
             continue
         noun = token.head
+        duration = noun.lemma_.lower() in DURATION_UNITS
         if noun.lemma_.lower() in _NOT_COUNTED or token.ent_type_ in (
-            "DATE",
-            "TIME",
-            "MONEY",
-            "PERCENT",
-            "ORDINAL",
+            ("MONEY", "PERCENT", "ORDINAL")
+            if duration
+            else ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL")
+        ):
+            continue
+        if noun.i < token.i:
+            continue  # "Section 301", "article 7", "Apple Watch 5": a number in a name
+        if (
+            token.text.isdigit()
+            and int(token.text) in _YEARS
+            and (noun.pos_ == "PROPN" or noun.tag_ in ("NN", "NNP"))
         ):
             continue
         numbers = [token, *(t for t in token.lefts if t.dep_ in ("compound", "quantmod"))]
@@ -214,6 +271,8 @@ def _counts(doc, taken):
             continue
         start = numbers[0].idx
         end = numbers[-1].idx + len(numbers[-1].text)
+        if doc.text[end : end + 1] == "-" and noun.idx == end + 1:
+            end = noun.idx + len(noun.text)  # "90-day", "30-page": the unit is written with it
         if any(s < end and start < e for s, e in taken):
             continue
         yield start, end, value, noun
@@ -250,7 +309,9 @@ def _phrase(noun, exclude) -> str:
 def _measures(span) -> str | None:
     root = span.root
     inside = {t.i for t in span}
-    for token in span:
+    # "200 billion worth of imports": what is worth it is the "of" phrase of "worth"
+    owners = [*span, root.head] if root.head.lower_ == "worth" else list(span)
+    for token in owners:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i not in inside:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -267,6 +328,9 @@ def _measures(span) -> str | None:
     verb = head if head.pos_ in ("VERB", "AUX") else None
     if verb is None:
         return None
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+    if objects and root.dep_ == "pobj" and root.head.lower_ == "by":
+        return _phrase(objects[0], inside)  # "increase purchases ... by $1.2 trillion"
     if verb.lemma_.lower() in _CHANGE_VERBS or root.dep_ in ("attr", "npadvmod"):
         subject = _verb_subject(verb)
         if subject is not None:

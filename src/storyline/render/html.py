@@ -101,7 +101,13 @@ def _quotes(briefing: Briefing) -> str:
     if not briefing.quotes:
         return ""
     items = "".join(
-        f"<li><b>{escape(speaker_of(q))}</b>: <q>{escape(q.text.strip(chr(34) + '“”'))}</q> "
+        f"<li><b>{escape(speaker_of(q))}</b>: "
+        + (
+            f"<q>{escape(q.text.strip(chr(34) + '“”'))}</q> "
+            if q.kind == "direct"  # reported speech is a paraphrase, not their words
+            else f"(paraphrased) {escape(q.text)} "
+        )
+        + f"{_cite(briefing, [q.article_id])}</li>"
         f"{_cite(briefing, [q.article_id])}</li>"
         for q in briefing.quotes
     )

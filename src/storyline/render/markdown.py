@@ -131,7 +131,9 @@ def _quotes_and_figures(briefing: Briefing) -> list[str]:
         out += ["", "## Quotes", ""]
         for q in briefing.quotes:
             words = q.text.strip(chr(34) + "“”")
-            out.append(f"- **{speaker_of(q)}**: “{words}” {markers(briefing, [q.article_id])}")
+            # reported speech is the article's paraphrase: never printed as their words
+            said = f"“{words}”" if q.kind == "direct" else f"(paraphrased) {words}"
+            out.append(f"- **{speaker_of(q)}**: {said} {markers(briefing, [q.article_id])}")
     if briefing.figures:
         out += ["", "## Key figures", ""]
         seen = set()
