@@ -197,3 +197,26 @@ def test_ago_names_the_largest_unit():
     assert ago(now - timedelta(days=1, hours=2), now) == "1 day ago"
     assert ago(now - timedelta(days=800), now) == "2 years ago"
     assert ago(now - timedelta(seconds=20), now) == "just now"
+
+
+def test_every_source_shows_its_file_name_not_the_servers_folders(client, demo):
+    html = client.get(f"/stories/{demo['story_id']}").text
+    sources = html[html.index('id="sources"') :]
+    paths = re.findall(r'<span class="source-path" title="([^"]+)">([^<]+)</span>', sources)
+    assert len(paths) == demo["article_count"]
+    assert ("08_northfield-gazette_fund.txt") in {shown for _, shown in paths}
+    assert all("/" not in shown for _, shown in paths)
+
+
+def test_an_uploads_temporary_folder_is_never_shown():
+    from storyline.serve.formatting import source_path
+
+    assert source_path("/tmp/storyline-upload-x1y2/notes.txt") == "notes.txt"
+    assert source_path("/data/news/a.txt") == "/data/news/a.txt"
+
+
+def test_cross_source_counts_sources_and_folds_unknown_outlets(client, demo):
+    html = client.get(f"/stories/{demo['story_id']}").text
+    consensus = html[html.index('id="consensus"') : html.index('id="single-source"')]
+    assert re.search(r"\d+ sources: ", consensus)
+    assert "unknown outlet, unknown outlet" not in html
