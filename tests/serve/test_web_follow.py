@@ -220,3 +220,17 @@ def test_cross_source_counts_sources_and_folds_unknown_outlets(client, demo):
     consensus = html[html.index('id="consensus"') : html.index('id="single-source"')]
     assert re.search(r"\d+ sources: ", consensus)
     assert "unknown outlet, unknown outlet" not in html
+
+
+def test_a_card_lead_skips_a_source_url_line_and_a_leftover_headline():
+    from storyline.serve.feeds import headline, lead
+
+    text = (
+        "http: / / www. harbor-courier. example / news / 2026 / ferry - strike. html\n"
+        "Ferry crews strike\n"
+        "Ferry crews on the northern route walked off the job on Friday, stranding about "
+        "3,000 commuters."
+    )
+    assert lead(text).startswith("Ferry crews on the northern route")
+    url_titled = Article("a", text, "a.txt", title=text.splitlines()[0])
+    assert headline(url_titled) is None

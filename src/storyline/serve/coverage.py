@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from storyline.records import Article, Story
+from storyline.serve.feeds import headline
 from storyline.serve.formatting import MONTHS, nice_day
 
 # Outlet rows drawn; the rest are folded into one "other outlets" row (a laptop-high chart).
@@ -144,7 +145,7 @@ def headlines(articles: list[Article]) -> list[dict]:
     """Each outlet's headlines for the story, earliest first, outlets by article count."""
     grouped: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        if article.title:
+        if headline(article):
             grouped[outlet_of(article)].append(article)
     out = []
     for outlet, items in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])):
