@@ -27,6 +27,7 @@ from storyline.clean.casing import learn_casing_hints
 from storyline.clean.degraded import is_degraded, repair_degraded
 from storyline.metadata.byline import find_byline
 from storyline.metadata.language import detect_language
+from storyline.metadata.outlet import outlet_from_text
 from storyline.metadata.published import (
     date_in_text,
     is_date_line,
@@ -204,6 +205,8 @@ def _clean_one(
         provenance["outlet"] = "url"
     if not outlet and byline and byline.outlet:
         outlet, provenance["outlet"] = byline.outlet, "byline"
+    if not outlet and (named := outlet_from_text(lines)):  # URL line, contact line, promo
+        outlet, provenance["outlet"] = named
 
     title = raw.meta("title")
     paragraphs = [line.strip() for line in kept if line.strip()]

@@ -40,6 +40,14 @@ _typer_display_type = TyperOption.display_type_rich
 TyperOption.display_type_rich = _flag_type
 
 
+def stdout_console() -> Console:
+    """Tables on stdout; off a terminal (a pipe, a file) 140 columns, not rich's 80, so a
+    title or label is not broken over several lines."""
+    import sys
+
+    return Console(width=None if sys.stdout.isatty() else 140)
+
+
 def say(message: str, label: str | None = None) -> None:
     """Print one message on stderr; its text is never read as rich markup.
 

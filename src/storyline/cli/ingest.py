@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from storyline.cli.common import DbOption, progress_bar, say, store_path
+from storyline.cli.common import DbOption, progress_bar, say, stdout_console, store_path
 from storyline.records import IngestReport
 from storyline.render.warnings import summarise_warnings
 from storyline.settings import Settings
@@ -67,8 +67,6 @@ def ingest_command(
     ] = None,
 ) -> None:
     """Store articles: every format, deduplicated by content and URL, bad inputs quarantined."""
-    from rich.console import Console
-
     from storyline.ingest.jsonl import FieldMap
     from storyline.ingest.run import ingest_paths
     from storyline.store import backend_for, open_store
@@ -115,7 +113,7 @@ def ingest_command(
     if as_json:
         typer.echo(json.dumps(report_dict(report, shown, stored), ensure_ascii=False))
     else:
-        Console().print(report_table(report, shown, stored))
+        stdout_console().print(report_table(report, shown, stored))
     if report.count() == report.count("quarantined") and report.count():
         raise typer.Exit(code=1)
 

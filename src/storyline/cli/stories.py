@@ -12,7 +12,14 @@ from typing import Annotated
 import typer
 
 from storyline.cli.brief import OutputFormat, write_briefing
-from storyline.cli.common import DbOption, existing_store, plural, progress_bar, say
+from storyline.cli.common import (
+    DbOption,
+    existing_store,
+    plural,
+    progress_bar,
+    say,
+    stdout_console,
+)
 from storyline.records import Story
 from storyline.render.stories import sort_stories
 
@@ -104,15 +111,20 @@ def stories_command(
     if as_json:
         typer.echo(json.dumps([_story_dict(s) for s in stories], default=str))
         return
-    from rich.console import Console
     from rich.table import Table
 
     shown = f"{len(stories):,} of {plural(len(every), 'story')}"
     if not stories:
         shown = "no stories yet: run `storyline cluster` after `storyline ingest`"
     table = Table(title=f"{shown}, by {_ORDER_TITLES[sort.value]}")
+    # One line per story: a long label is cut (…), not wrapped over five lines.
     for column in ("id", "label", "articles", "outlets", "first", "last", "status"):
-        table.add_column(column)
+        if column == "label":
+            table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=60)
+        else:
+            table.add_column(
+                column, no_wrap=True, justify="right" if column != "status" else "left"
+            )
     for s in stories:
         table.add_row(
             str(s.story_id),
@@ -123,7 +135,7 @@ def stories_command(
             _day(s.last_at),
             "active" if s.active else "dormant",
         )
-    Console().print(table)
+    stdout_console().print(table)
     if len(stories) < len(every):
         say(f"{len(every) - len(stories):,} more: use --all or --limit {len(every)}")
 

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from storyline.records import Article, Story
+from storyline.serve.feeds import headline
 from storyline.serve.formatting import MONTHS, nice_day
 
 # Outlet rows drawn; the rest are folded into one "other outlets" row (a laptop-high chart).
@@ -59,9 +60,14 @@ def _label(period: date, unit: str) -> str:
     return nice_day(period)
 
 
+def outlet_of(article: Article) -> str:
+    """The outlet that ran the article (a wire copy counts for the paper that printed it)."""
+    return article.outlet or article.wire or "unknown outlet"
+
+
 def coverage(articles: list[Article]) -> dict:
     """Rows (outlets, most articles first), columns (periods) and the chart's geometry."""
-    by_outlet: Counter[str] = Counter(a.credit for a in articles)
+    by_outlet: Counter[str] = Counter(outlet_of(a) for a in articles)
     named = [o for o, _ in by_outlet.most_common() if o != "unknown outlet"]
     rows = named[:MAX_COVERAGE_ROWS]
     folded = set(named[MAX_COVERAGE_ROWS:])
@@ -79,7 +85,7 @@ def coverage(articles: list[Article]) -> dict:
     columns: list[date | None] = [*periods, *([None] if undated else [])]
     cells: dict[tuple[str, date | None], int] = defaultdict(int)
     for article in articles:
-        row = article.credit
+        row = outlet_of(article)
         if row not in rows:
             row = rows[-1]
         when = _period(article.published_on, unit) if article.published_on else None
@@ -87,7 +93,8 @@ def coverage(articles: list[Article]) -> dict:
     return {
         "rows": [{"outlet": o, "articles": sum(cells[(o, c)] for c in columns)} for o in rows],
         "unit": unit,
-        "outlet_count": len(by_outlet) - ("unknown outlet" in by_outlet),
+        "outlet_count": len(named),
+        "outlets": named,
         "chart": _geometry(rows, columns, cells, unit) if articles else None,
     }
 
@@ -138,8 +145,8 @@ def headlines(articles: list[Article]) -> list[dict]:
     """Each outlet's headlines for the story, earliest first, outlets by article count."""
     grouped: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        if article.title:
-            grouped[article.credit].append(article)
+        if headline(article):
+            grouped[outlet_of(article)].append(article)
     out = []
     for outlet, items in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         items.sort(key=lambda a: (a.published_at is None, a.published_at or 0))

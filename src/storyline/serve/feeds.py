@@ -8,6 +8,7 @@ piece of article text is escaped; ids are the pages' own absolute URLs, which ar
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from storyline.metadata.outlet import url_from_first_line
 from storyline.records import Article, Story
 from storyline.render.stories import sort_stories
 from storyline.serve.catalog import StoryFilter
@@ -29,6 +31,8 @@ MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 FEED_ENTRIES = 50
 # Characters of an article's lead given as an entry's summary.
 SUMMARY_CHARS = 400
+# Words a paragraph needs to be an article's lead rather than a headline or a URL line.
+LEAD_MIN_WORDS = 12
 # The time used when nothing in a feed carries a date (RFC 4287 needs an <updated>).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -64,11 +68,31 @@ def _feed(title: str, self_url: str, page_url: str, updated: datetime | None) ->
 
 
 def lead(text: str, limit: int = SUMMARY_CHARS) -> str:
-    """The article's first paragraph, cut at a word boundary."""
-    first = text.strip().split("\n\n", 1)[0].strip()
+    """The article's first real paragraph, cut at a word boundary.
+
+    A source URL line (ECB+ texts start with one) or a leftover headline is not a lead:
+    the first paragraph of at least `LEAD_MIN_WORDS` words that is not a URL is.
+    """
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text.strip()) if p.strip()]
+    first = next(
+        (
+            p
+            for p in paragraphs
+            if len(p.split()) >= LEAD_MIN_WORDS and url_from_first_line(p) is None
+        ),
+        paragraphs[0] if paragraphs else "",
+    )
     if len(first) <= limit:
         return first
     return first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def headline(article: Article) -> str | None:
+    """The article's title, unless it is a source URL taken for one (ECB+'s first lines)."""
+    title = article.title
+    if title and url_from_first_line(title) is None:
+        return title
+    return None
 
 
 def _xml(feed: ET.Element) -> Response:
@@ -88,7 +112,7 @@ def story_feed(base: str, story: Story, articles: list[Article]) -> ET.Element:
         entry = _add(feed, "entry")
         url = f"{base}articles/{article.article_id}"
         _add(entry, "id", url)
-        _add(entry, "title", article.title or f"Untitled article from {article.credit}")
+        _add(entry, "title", headline(article) or f"Untitled article from {article.credit}")
         _add(entry, "updated", _stamp(article.published_at or story.last_at))
         if article.published_at:
             _add(entry, "published", _stamp(article.published_at))

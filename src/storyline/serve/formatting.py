@@ -94,4 +94,14 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
     return "just now"
 
 
-templates.env.filters.update(ago=ago, outlet_list=outlet_list)
+def source_path(path: str | None) -> str:
+    """The full path of a source for its tooltip, except an upload's temporary folder
+    (serve/upload.py writes uploads under storyline-upload-*): that shows the file's name."""
+    if not path:
+        return ""
+    if "storyline-upload-" in path:
+        return short_paths(path)
+    return path
+
+
+templates.env.filters.update(ago=ago, outlet_list=outlet_list, source_path=source_path)

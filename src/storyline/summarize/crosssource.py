@@ -25,6 +25,18 @@ _SAME_CLAIM = 0.45
 # since outlets phrase a disputed number differently ("a $40 million fund" / "will hold $45m").
 _SAME_TOPIC = 0.25
 _MIN_WORDS, _MAX_WORDS = 8, 60
+# Distinctive numbers ("212,000", "18500"): two sentences about one topic that share one
+# report one claim in other words ("recalled about 212,000 packs" / "the 212,000 packs
+# covered by the recall"). Four-digit numbers are left out: years join unrelated sentences.
+_DISTINCT_NUMBER = re.compile(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d{5,}\b")
+# Not claims: URLs, addresses and path-like page furniture ("http: / / www. x. com / a").
+_FRAGMENT = re.compile(
+    r"https?\s*:\s*/|\bwww\s*\.\s*\w|\w\s*\.\s*(?:com|org|net|co\s*\.\s*uk|html?)\b\s*/"
+    r"|[\w.-]+@[\w-]+\s*\.\s*\w|(?:\s[/|]\s.*){3}",
+    re.IGNORECASE,
+)
+# Share of a claim's tokens that must be words: "Home | News | 12 / 03 / 2013" is not one.
+_MIN_WORD_SHARE = 0.6
 
 FigureFinder = Callable[[str], list[tuple[str, str, float, str | None]]]
 
@@ -48,12 +60,30 @@ def cross_source_view(
         for s in sentences
         if independent_of.get(s.article_id) == s.article_id
         and _MIN_WORDS <= len(s.text.split()) <= _MAX_WORDS
+        and is_claim_text(s.text)
     ]
     if not pool:
         return CrossSourceView((), (), ())
     vectors = tfidf_rows([s.text for s in pool])
     similarity = (vectors @ vectors.T).toarray()
     centrality = similarity.mean(axis=1)
+    found = [figures(s.text) for s in pool]
+    numbers = [_numbers(s.text) for s in pool]
+    values = [{(kind, value) for _, kind, value, _ in f} for f in found]
+    article_figures: dict[str, list] = {}
+    for sentence, sentence_figures in zip(pool, found, strict=True):
+        article_figures.setdefault(sentence.article_id, []).extend(sentence_figures)
+
+    def same_claim(i: int, j: int) -> bool:
+        """Said alike (cosine), or about one topic and sharing a distinctive figure; never
+        when j's article gives another value for a figure of claim i (the $40m/$45m fund:
+        an outlet reporting $45m must not be cited for "a $40 million fund")."""
+        if _contradicts(found[i], article_figures[pool[j].article_id]):
+            return False
+        if similarity[i, j] >= _SAME_CLAIM:
+            return True
+        shared = numbers[i] & numbers[j] or values[i] & values[j]
+        return similarity[i, j] >= _SAME_TOPIC and bool(shared)
 
     def source(sentence: Sentence) -> tuple[str, str]:
         """(key, name) of who stands behind a sentence; an article whose outlet and wire are
@@ -68,9 +98,12 @@ def cross_source_view(
         if i in assigned:
             continue
         members = [int(i)] + [
-            j
-            for j in np.flatnonzero(similarity[i] >= _SAME_CLAIM)
-            if j not in assigned and j != i and pool[j].article_id != pool[i].article_id
+            int(j)
+            for j in np.flatnonzero(similarity[i] >= _SAME_TOPIC)
+            if j not in assigned
+            and j != i
+            and pool[j].article_id != pool[i].article_id
+            and same_claim(int(i), int(j))
         ]
         assigned.update(members)
         groups.append(members)
@@ -92,6 +125,28 @@ def cross_source_view(
     single = [c for c in claims if len(c.outlets) == 1][:max_claims]
     return CrossSourceView(
         tuple(consensus), tuple(single), tuple(_disagreements(pool, similarity, source, figures))
+    )
+
+
+def is_claim_text(text: str) -> bool:
+    """False for URL, address and menu fragments, which no outlet "reports"."""
+    if _FRAGMENT.search(text):
+        return False
+    tokens = text.split()
+    words = sum(1 for t in tokens if any(ch.isalpha() for ch in t))
+    return bool(tokens) and words / len(tokens) >= _MIN_WORD_SHARE
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _DISTINCT_NUMBER.findall(text)}
+
+
+def _contradicts(a, b) -> bool:
+    """Both sentences give a figure of one kind, close but different (40m vs 45m)."""
+    return any(
+        kind_a == kind_b and value_a != value_b and _close_enough(value_a, value_b)
+        for _, kind_a, value_a, _ in a
+        for _, kind_b, value_b, _ in b
     )
 
 
