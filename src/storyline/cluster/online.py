@@ -69,6 +69,7 @@ DEFAULT_RECLUSTER_SIZE = _SETTINGS.cluster_recluster_size
 DEFAULT_ARCHIVE_LIMIT = _SETTINGS.cluster_archive_limit
 DEFAULT_LENGTH_TERMS = _SETTINGS.cluster_length_terms
 DEFAULT_LENGTH_POWER = _SETTINGS.cluster_length_power
+DEFAULT_REVIVE_GAP_MARGIN = _SETTINGS.cluster_revive_gap_margin
 # Articles between progress reports (and embedder calls when progress is shown).
 PROGRESS_EVERY = 256
 
@@ -99,6 +100,9 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             `length_terms` distinct content terms (a pair: its shorter text) is scaled by
             (length_terms / n) ** length_power, so one threshold serves headlines and full
             articles (cluster/length.py); power 0 turns it off.
+        revive_gap_margin: extra similarity a dormant story needs to revive, per doubling
+            of the gap beyond `window_days` (dated articles only), so a recurring event a
+            year later starts a new story; 0 turns it off.
 
     >>> clusterer = OnlineClusterer(threshold=0.3)
     >>> clusterer.partial_fit(["Fire at port", "Port fire spreads"], [None, None]).labels_
@@ -120,6 +124,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         archive_limit: int = DEFAULT_ARCHIVE_LIMIT,
         length_terms: float = DEFAULT_LENGTH_TERMS,
         length_power: float = DEFAULT_LENGTH_POWER,
+        revive_gap_margin: float = DEFAULT_REVIVE_GAP_MARGIN,
     ) -> None:
         if not 0 < threshold < 1:
             raise ConfigError(f"threshold must be in (0, 1), got {threshold!r}")
@@ -144,6 +149,8 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
                 f"length_terms must be positive and length_power 0 or more, got "
                 f"{length_terms!r} and {length_power!r}"
             )
+        if revive_gap_margin < 0:
+            raise ConfigError(f"revive_gap_margin must be 0 or more, got {revive_gap_margin!r}")
         if archive_limit < 0:
             raise ConfigError(f"archive_limit must be 0 or more, got {archive_limit!r}")
         self.threshold = threshold
@@ -159,6 +166,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         self.archive_limit = archive_limit
         self.length_terms = length_terms
         self.length_power = length_power
+        self.revive_gap_margin = revive_gap_margin
         self._hasher = HashingVectorizer(
             n_features=n_features, alternate_sign=False, norm=None, stop_words="english"
         )
