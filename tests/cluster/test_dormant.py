@@ -106,3 +106,27 @@ def test_dormant_trade_talks_stay_one_story_across_months(examples_dir):
         pytest.skip("the packaged MiniLM embedder is not installed")
     assert [len(s.article_ids) for s in stories] == [5]
     assert len([e for e in clusterer.events_ if e.kind == "revive"]) >= 2
+
+
+FESTIVAL = [
+    "Halden film festival names Ada Lind as host of its opening gala on the harbour.",
+    "Ada Lind will host the Halden film festival opening gala, organisers said.",
+]
+NEXT_YEAR = "Jon Berg will present the opening gala of this year's Halden film festival."
+
+
+@pytest.mark.parametrize(("margin", "revived"), [(0.0, True), (None, False)])
+def test_dormant_recurring_event_years_later_is_a_new_story(margin, revived):
+    """With dates, time separates recurring events (the issue's 2009 and 2014 Oscars): a
+    continuation must be clearer the longer the gap (revive_gap_margin per doubling beyond
+    the window); without the margin the next edition revives the old story."""
+    days = 5 * 365
+    settings = {} if margin is None else {"revive_gap_margin": margin}
+    clusterer = _tfidf(embedder=None, **settings).partial_fit(
+        FESTIVAL, [START, START + timedelta(hours=3)]
+    )
+    clusterer.partial_fit(UNRELATED, [START + timedelta(days=30 + h) for h in range(4)])
+    clusterer.partial_fit([NEXT_YEAR], [START + timedelta(days=days)])
+    labels = clusterer.resolved_labels()
+    assert (labels[-1] == labels[0]) is revived
+    assert any(e.kind == "revive" for e in clusterer.events_) is revived

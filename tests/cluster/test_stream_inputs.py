@@ -53,3 +53,37 @@ def test_stream_thousand_copies_form_one_story_and_one_reprint_group():
     ]
     (group,) = find_reprint_groups(articles, shingle_words=5, num_perm=64, min_containment=0.7)
     assert group.kind == "exact" and len(group.copy_ids) == 999
+
+
+def test_stream_progress_reports_embedded_and_assigned_articles():
+    """`partial_fit(progress=...)` reports embedding in chunks and assignment as it goes,
+    and the chunked embedding gives the labels of one embedder call."""
+    import numpy as np
+
+    from storyline.cluster import online
+
+    class Counting:
+        name = "counting"
+
+        def __init__(self):
+            self.calls = 0
+
+        def embed(self, texts):
+            self.calls += 1
+            return np.array([[len(t) % 7 + 1.0, t.count("e") + 1.0] for t in texts])
+
+    texts = (STRIKE + CYCLE) * 60  # 300 texts
+    dates = [START + timedelta(minutes=i) for i in range(len(texts))]
+    seen = []
+    embedder = Counting()
+    clusterer = OnlineClusterer(embedder=embedder).partial_fit(
+        texts, dates, progress=lambda stage, done, total: seen.append((stage, done, total))
+    )
+    embedded = [s for s in seen if s[0] == "embedded"]
+    assigned = [s for s in seen if s[0] == "assigned"]
+    assert embedded[-1] == ("embedded", 300, 300) and len(embedded) == embedder.calls > 1
+    assert assigned[-1] == ("assigned", 300, 300)
+    assert [d for _, d, _ in embedded] == sorted(d for _, d, _ in embedded)
+    assert len(embedded) == -(-300 // online.PROGRESS_EMBED_EVERY)
+    plain = OnlineClusterer(embedder=Counting()).partial_fit(texts, dates)
+    assert plain.resolved_labels() == clusterer.resolved_labels()

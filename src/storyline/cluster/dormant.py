@@ -105,6 +105,10 @@ class DormantArchive:
             weight = np.where(has_cues, self.entity_weight, 0.0)
             similarity = (1 - weight) * similarity + weight * cue_dots
         similarity = similarity * query.scale
+        if when is not None and self.revive_gap_margin > 0:
+            # the longer the gap, the clearer the continuation must be: a yearly event
+            # (this year's Oscars host, last year's) is a new story, not a revival
+            similarity = similarity - self._gap_margins(entries, when)
         best = int(np.argmax(similarity))
         if similarity[best] < limit:
             return None
@@ -114,6 +118,19 @@ class DormantArchive:
         self._open_slot(story)
         self._record_revive(story, when, article_id, similarity[best])
         return story
+
+    def _gap_margins(self, entries: np.ndarray, when) -> np.ndarray:
+        """Extra similarity each archived story needs: `revive_gap_margin` per doubling of
+        the gap since its newest article beyond the time window."""
+        window = self.window_days * 86400
+        stamp = when.timestamp()
+        gaps = np.array(
+            [
+                abs(stamp - last.timestamp()) if last is not None else window
+                for last in (self.stories_[self._entry_story[e]].last_at for e in entries.tolist())
+            ]
+        )
+        return self.revive_gap_margin * np.log2(np.maximum(gaps / window, 1.0))
 
     def _revive_limit(self) -> float:
         if self.revive_threshold is not None:

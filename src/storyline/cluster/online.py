@@ -69,8 +69,11 @@ DEFAULT_RECLUSTER_SIZE = _SETTINGS.cluster_recluster_size
 DEFAULT_ARCHIVE_LIMIT = _SETTINGS.cluster_archive_limit
 DEFAULT_LENGTH_TERMS = _SETTINGS.cluster_length_terms
 DEFAULT_LENGTH_POWER = _SETTINGS.cluster_length_power
-# Articles between progress reports (and embedder calls when progress is shown).
+DEFAULT_REVIVE_GAP_MARGIN = _SETTINGS.cluster_revive_gap_margin
+# Articles between progress reports: assigned (fast) and embedded (about 0.3 s per full
+# article per core for MiniLM, so smaller chunks; each chunk is one embedder call).
 PROGRESS_EVERY = 256
+PROGRESS_EMBED_EVERY = 64
 
 
 class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering, StatePersistence):
@@ -99,6 +102,9 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             `length_terms` distinct content terms (a pair: its shorter text) is scaled by
             (length_terms / n) ** length_power, so one threshold serves headlines and full
             articles (cluster/length.py); power 0 turns it off.
+        revive_gap_margin: extra similarity a dormant story needs to revive, per doubling
+            of the gap beyond `window_days` (dated articles only), so a recurring event a
+            year later starts a new story; 0 turns it off.
 
     >>> clusterer = OnlineClusterer(threshold=0.3)
     >>> clusterer.partial_fit(["Fire at port", "Port fire spreads"], [None, None]).labels_
@@ -120,6 +126,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         archive_limit: int = DEFAULT_ARCHIVE_LIMIT,
         length_terms: float = DEFAULT_LENGTH_TERMS,
         length_power: float = DEFAULT_LENGTH_POWER,
+        revive_gap_margin: float = DEFAULT_REVIVE_GAP_MARGIN,
     ) -> None:
         if not 0 < threshold < 1:
             raise ConfigError(f"threshold must be in (0, 1), got {threshold!r}")
@@ -144,6 +151,8 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
                 f"length_terms must be positive and length_power 0 or more, got "
                 f"{length_terms!r} and {length_power!r}"
             )
+        if revive_gap_margin < 0:
+            raise ConfigError(f"revive_gap_margin must be 0 or more, got {revive_gap_margin!r}")
         if archive_limit < 0:
             raise ConfigError(f"archive_limit must be 0 or more, got {archive_limit!r}")
         self.threshold = threshold
@@ -159,6 +168,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         self.archive_limit = archive_limit
         self.length_terms = length_terms
         self.length_power = length_power
+        self.revive_gap_margin = revive_gap_margin
         self._hasher = HashingVectorizer(
             n_features=n_features, alternate_sign=False, norm=None, stop_words="english"
         )
@@ -215,7 +225,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         without them the embedder is called once for the whole batch. The call ends with
         a window re-clustering when that is on (quadratic in `recluster_size`), so feed
         batches rather than one article per call. `progress(stage, done, total)` is called
-        as texts are embedded ("embedded", in chunks of `PROGRESS_EVERY`) and assigned
+        as texts are embedded ("embedded", in chunks of `PROGRESS_EMBED_EVERY`) and assigned
         ("assigned"), so a long run can show where it is.
         """
         n = len(texts)
@@ -364,10 +374,10 @@ def _embed(embedder: Embedder, texts: list[str], progress) -> np.ndarray:
     if progress is None:
         return embedder.embed(texts)
     chunks = []
-    for start in range(0, len(texts), PROGRESS_EVERY):
-        chunk = embedder.embed(texts[start : start + PROGRESS_EVERY])
+    for start in range(0, len(texts), PROGRESS_EMBED_EVERY):
+        chunk = embedder.embed(texts[start : start + PROGRESS_EMBED_EVERY])
         chunks.append(chunk.toarray() if sp.issparse(chunk) else np.asarray(chunk))
-        progress("embedded", min(start + PROGRESS_EVERY, len(texts)), len(texts))
+        progress("embedded", min(start + PROGRESS_EMBED_EVERY, len(texts)), len(texts))
     return np.vstack(chunks)
 
 

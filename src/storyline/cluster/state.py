@@ -45,6 +45,7 @@ class StatePersistence:
                 "archive_limit": self.archive_limit,
                 "length_terms": self.length_terms,
                 "length_power": self.length_power,
+                "revive_gap_margin": self.revive_gap_margin,
                 "embedder": getattr(self.embedder, "name", None),
             },
             "documents_seen": self.documents_seen_,
@@ -119,6 +120,7 @@ class StatePersistence:
         params.setdefault("recluster_every", 0)
         # states saved before the length calibration keep scoring without it
         params.setdefault("length_power", 0.0)
+        params.setdefault("revive_gap_margin", 0.0)
         stored_embedder = params.pop("embedder")
         if stored_embedder is not None and getattr(embedder, "name", None) != stored_embedder:
             raise ConfigError(
