@@ -44,6 +44,8 @@ _DATELINE = re.compile(
 _CAPS_DATELINE = re.compile(
     r"^[A-Z][A-Z/.'-]{2,}(?:\s[A-Z][A-Z/.'-]+)*(?:,\s*[A-Z][a-z.]+)?\s*[-—–,:]+\s*"
 )
+# CNN's "Story highlights" box heading, glued to the first highlight.
+_HIGHLIGHTS = re.compile(r"^story highlights\s*", re.I)
 # Leads that are a quote or lean on what came before make poor names for the story.
 _WEAK_START = re.compile(r"^(?:[\"“‘'(]|(?:and|but|so|or|yet|when you|if you)\b)", re.I)
 # A split after these is inside a name ("Sen. John McCain"), not between sentences.
@@ -90,7 +92,8 @@ def lead_sentences(text: str, count: int = LEAD_SENTENCES) -> list[str]:
             else:
                 pieces.append(piece)
         for sentence in pieces:
-            sentence = _CAPS_DATELINE.sub("", _DATELINE.sub("", sentence)).strip()
+            sentence = _CAPS_DATELINE.sub("", _DATELINE.sub("", sentence))
+            sentence = _HIGHLIGHTS.sub("", sentence).strip()
             if len(sentence.split()) >= MIN_LEAD_WORDS and not is_label_furniture(sentence):
                 found.append(sentence)
             if len(found) >= count:
