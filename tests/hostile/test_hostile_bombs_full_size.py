@@ -16,14 +16,17 @@ import pytest
 MIB = 1024**2
 SRC = Path(__file__).resolve().parents[2] / "src"
 _PROBE = """
-import json, resource, sys, tempfile
+import json, re, sys, tempfile
 from pathlib import Path
 from storyline.ingest.run import ingest_paths
 from storyline.store import open_store
 with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "s.db") as store:
     report = ingest_paths([sys.argv[1]], store)
 print(json.dumps({"errors": [q.error for q in report.quarantined],
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+                  # VmHWM: ru_maxrss would carry the pytest parent's peak across exec.
+                  "peak_mb": int(re.search(r"VmHWM:\\s+(\\d+)",
+                                           Path("/proc/self/status").read_text()).group(1))
+                  // 1024}))
 """
 
 
