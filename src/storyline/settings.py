@@ -102,6 +102,10 @@ class Settings:
     # Embedder backend name (storyline.embed registry) or "auto": the packaged MiniLM
     # when its packages are installed (core dependencies), else TF-IDF alone.
     cluster_embedder: str = "auto"
+    # A repaired (degraded-copy) sentence may be quoted when its confidence (the lowest
+    # probability of the punctuation decisions that made it, clean.repair.restore) reaches
+    # this. CALIBRATION PENDING (set in this issue from news dev story groups).
+    repair_min_confidence: float = 0.9
 
     def __post_init__(self) -> None:
         for f in fields(self):
