@@ -35,6 +35,8 @@ RUNS: dict[str, list[str]] = {
     "extract-aeb": ["extract", "--dataset", "aeb"],
     "extract-trafilatura": ["extract", "--dataset", "trafilatura"],
     "speed-200": ["speed", "--n", "200"],
+    "repair-iwslt": ["repair", "--dataset", "iwslt"],
+    "repair-news": ["repair", "--dataset", "news"],
 }
 _PERCENT_SCALE = ("rouge1", "rouge2", "rougeLsum")
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from storyline.clean.repair import boundaries, model_files, truecase
 from storyline.clean.repair.detect import WORD
-from storyline.clean.repair.render import RestoredTokens, fix_numbers
+from storyline.clean.repair.render import RestoredTokens, drop_number_commas, fix_numbers
 from storyline.errors import BackendUnavailable, ConfigError
 
 _LINE_BREAKS = re.compile(r"(\s*\n\s*)")
@@ -152,14 +152,16 @@ def _restore(tokens: list[str], hints: truecase.Hints, method: str) -> RestoredT
         tagger = model_files.tagger_model()
         first, last = encoder.encode(tokens)
         probabilities = boundaries.tagger_probabilities(first, last, tagger)
-        _protect_names(tokens, probabilities, lexicon, hints)
-        marks = boundaries.tagger_marks(tokens, probabilities, tagger.class_bias)
-        ends = np.asarray([m in (".", "?") for m in marks])
-        p_end = probabilities[:, 2] + probabilities[:, 3]
-        confidences = np.where(ends, p_end, 1.0 - p_end).round(4).tolist()
+        protected = _protect_names(tokens, probabilities, lexicon, hints)
+        marks, confidences = boundaries.combined_marks(
+            tokens, probabilities, model_files.lexical_model()
+        )
+        for i in np.flatnonzero(protected):  # inside a name: no mark, whatever the search
+            marks[i], confidences[i] = "", 1.0
     else:
         ends_list = boundaries.lexical_ends(tokens, model_files.lexical_model())
         marks = ["." if e else "" for e in ends_list]
+    drop_number_commas(tokens, marks)
     forms, joiners = truecase.apply_case(tokens, marks, lexicon, hints)
     fix_numbers(tokens, forms, joiners, marks)
     return RestoredTokens(
@@ -173,9 +175,18 @@ def _restore(tokens: list[str], hints: truecase.Hints, method: str) -> RestoredT
 
 def _protect_names(
     tokens: Sequence[str], probabilities: np.ndarray, lexicon, hints: truecase.Hints
-) -> None:
-    """No mark inside a hinted phrase ("liu he") or a capitalised lexicon phrase ("new york")."""
+) -> np.ndarray:
+    """No mark inside a hinted phrase ("liu he") or a capitalised lexicon phrase ("new york").
+
+    Sets the head's probabilities at those gaps to certain O and returns them as a mask.
+    """
     n = len(tokens)
+    protected = np.zeros(n, dtype=bool)
+    for i in range(n - 1):  # two hinted names side by side ("tavish brennholt")
+        a, b = hints.words.get(tokens[i], ""), hints.words.get(tokens[i + 1], "")
+        if a[:1].isupper() and b[:1].isupper():
+            probabilities[i] = (1.0, 0.0, 0.0, 0.0)
+            protected[i] = True
     for i in range(n - 1):
         for length in (2, 3):
             for start in range(max(0, i - length + 2), i + 1):
@@ -185,3 +196,5 @@ def _protect_names(
                 entry = hints.phrases.get(key) or lexicon.phrases.get(key)
                 if entry and all(f[:1].isupper() for f in entry[0]):
                     probabilities[i] = (1.0, 0.0, 0.0, 0.0)
+                    protected[i] = True
+    return protected
