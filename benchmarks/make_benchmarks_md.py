@@ -39,6 +39,8 @@ RUNS: dict[str, list[str]] = {
     "quotes": ["quotes"],
     "entities": ["entities"],
     "figures": ["figures"],
+    "repair-iwslt": ["repair", "--dataset", "iwslt"],
+    "repair-news": ["repair", "--dataset", "news"],
 }
 _PERCENT_SCALE = ("rouge1", "rouge2", "rougeLsum")
 

@@ -51,6 +51,10 @@ class Article:
     removed_lines: tuple[str, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     warnings: tuple[str, ...] = ()
+    # Degraded copies only: (start, end, confidence) of each repaired sentence in `text`, from
+    # clean.degraded.repair_with_confidences; a briefing may quote a repaired sentence whose
+    # confidence reaches Settings.repair_min_confidence. Empty for intact articles.
+    repair_confidences: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def published_on(self) -> date | None:

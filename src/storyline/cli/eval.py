@@ -40,6 +40,11 @@ class TimelineSubset(StrEnum):
     crisis = "crisis"
 
 
+class RepairDataset(StrEnum):
+    iwslt = "iwslt"
+    news = "news"
+
+
 class ExtractDataset(StrEnum):
     aeb = "aeb"
     trafilatura = "trafilatura"
@@ -207,6 +212,32 @@ def extract_command(
     from storyline.evaluate.extract import evaluate_extract
 
     result = evaluate_extract(
+        data_path=data,
+        limit=limit,
+        seed=seed,
+        dataset=dataset.value,
+        systems=_systems(systems),
+        show_progress=not quiet,
+    )
+    _emit(result, as_json)
+
+
+@eval_app.command("repair")
+def repair_command(
+    dataset: Annotated[
+        RepairDataset, typer.Option("--dataset", help="Benchmark to use.")
+    ] = RepairDataset.iwslt,
+    data: DataOption = None,
+    limit: LimitOption = None,
+    seed: SeedOption = 0,
+    systems: SystemsOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Punctuation, sentence-boundary and case restoration of degraded text, per word."""
+    from storyline.evaluate.repair import evaluate_repair
+
+    result = evaluate_repair(
         data_path=data,
         limit=limit,
         seed=seed,
