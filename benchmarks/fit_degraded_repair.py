@@ -7,7 +7,8 @@ Data (what the shipped model is trained on, and what it never sees):
 - IWSLT 2012 dev2012 chunks 0..1470 (`evaluate.repair.IWSLT_TRAIN_CHUNKS`); chunks
   1177..1470 are the dev part used to choose the epochs and class biases; the shipped model
   is the one trained on chunks 0..1176 (a refit on train + dev would take as long again as
-  the search, and its dev scores could not be checked). Chunks 1471..1838 are never trained or tuned on:
+  the search, and its dev scores could not be checked). Chunks 1471..1838 are never trained
+  or tuned on:
   `storyline eval repair --dataset iwslt` scores them.
 - Multi-News, ECB+ and NeuS articles degraded with `degrade_text`, labelled from their
   punctuation (`evaluate.repair.gold_labels`), split by sha1(source:group) % 100: buckets

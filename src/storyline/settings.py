@@ -179,6 +179,7 @@ class Settings:
                 f"setting min_containment must be in (0, 1], got {self.min_containment!r}"
             )
 
+
 # Summarizer (summarize/*). Two sentences of different articles "say the same" at this
 # MiniLM cosine (reporting_documents feature, repaired-copy coverage, briefing repeats).
 # A hand-set first guess, not measured or tuned (the shipped scorer does not read the

