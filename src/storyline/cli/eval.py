@@ -261,55 +261,44 @@ def speed_command(
     _emit(evaluate_speed(n=n, seed=seed, show_progress=not quiet), as_json)
 
 
-@eval_app.command("quotes")
-def quotes_command(
-    data: DataOption = None,
-    limit: LimitOption = None,
-    seed: SeedOption = 0,
-    systems: SystemsOption = None,
-    as_json: JsonOption = False,
-    quiet: QuietOption = False,
-) -> None:
-    """Speaker accuracy, misattribution share and quote F1 on PolNeAR direct quotes."""
-    from storyline.evaluate.quotes import evaluate_quotes
+def _gold_set_command(name: str, summary: str) -> None:
+    """Register `storyline eval NAME`: evaluate_NAME in storyline.evaluate.NAME on its gold set.
 
-    result = evaluate_quotes(
-        data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
-    )
-    _emit(result, as_json)
+    The quotes, entities and figures evals take the same options, so they share one body.
+    """
 
+    def command(
+        data: DataOption = None,
+        limit: LimitOption = None,
+        seed: SeedOption = 0,
+        systems: SystemsOption = None,
+        as_json: JsonOption = False,
+        quiet: QuietOption = False,
+    ) -> None:
+        from importlib import import_module
 
-@eval_app.command("entities")
-def entities_command(
-    data: DataOption = None,
-    limit: LimitOption = None,
-    seed: SeedOption = 0,
-    systems: SystemsOption = None,
-    as_json: JsonOption = False,
-    quiet: QuietOption = False,
-) -> None:
-    """Cross-document entity coreference (MUC, B3, CEAF-e, CoNLL F1) and types on ECB+."""
-    from storyline.evaluate.entities import evaluate_entities
+        evaluate = getattr(import_module(f"storyline.evaluate.{name}"), f"evaluate_{name}")
+        result = evaluate(
+            data_path=data,
+            limit=limit,
+            seed=seed,
+            systems=_systems(systems),
+            show_progress=not quiet,
+        )
+        _emit(result, as_json)
 
-    result = evaluate_entities(
-        data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
-    )
-    _emit(result, as_json)
+    command.__doc__ = summary
+    command.__name__ = f"{name}_command"
+    eval_app.command(name)(command)
 
 
-@eval_app.command("figures")
-def figures_command(
-    data: DataOption = None,
-    limit: LimitOption = None,
-    seed: SeedOption = 0,
-    systems: SystemsOption = None,
-    as_json: JsonOption = False,
-    quiet: QuietOption = False,
-) -> None:
-    """Value+unit F1 and concept overlap of figures on NewsQuant (dev half)."""
-    from storyline.evaluate.figures import evaluate_figures
-
-    result = evaluate_figures(
-        data_path=data, limit=limit, seed=seed, systems=_systems(systems), show_progress=not quiet
-    )
-    _emit(result, as_json)
+_gold_set_command(
+    "quotes", "Speaker accuracy, misattribution share and quote F1 on PolNeAR direct quotes."
+)
+_gold_set_command(
+    "entities",
+    "Cross-document entity coreference (MUC, B3, CEAF-e, CoNLL F1) and types on ECB+.",
+)
+_gold_set_command(
+    "figures", "Value+unit F1 and concept overlap of figures on NewsQuant (dev half)."
+)
