@@ -234,3 +234,28 @@ def test_a_card_lead_skips_a_source_url_line_and_a_leftover_headline():
     assert lead(text).startswith("Ferry crews on the northern route")
     url_titled = Article("a", text, "a.txt", title=text.splitlines()[0])
     assert headline(url_titled) is None
+
+
+def test_related_stories_rank_by_shared_label_words():
+    from types import SimpleNamespace
+
+    from storyline.serve.coverage import related_stories
+
+    stories = {
+        1: Story(1, "Voltaro battery recall widens", ("a1",), None, None),
+        2: Story(2, "Voltaro battery fund doubles", ("b1", "b2"), None, None),
+        3: Story(3, "Ferry strike ends", ("c1",), None, None),
+        4: Story(4, "Battery prices fall", ("d1",), None, None),
+    }
+    index = {"voltaro": ["a1", "b1", "b2"], "battery": ["a1", "b1", "d1"], "recall": ["a1"]}
+
+    class Store:
+        def search(self, word, limit=100):
+            return [SimpleNamespace(article_id=a) for a in index.get(word.casefold(), [])]
+
+    snapshot = SimpleNamespace(
+        by_id=stories,
+        story_of_article={a: s.story_id for s in stories.values() for a in s.article_ids},
+    )
+    related = related_stories(Store(), snapshot, stories[1])
+    assert [(s.story_id, n) for s, n in related] == [(2, 2), (4, 1)]
