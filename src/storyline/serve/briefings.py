@@ -32,7 +32,7 @@ from storyline.store import Store
 from storyline.tracking import story_articles
 
 # Bump when the served briefing's shape or the pipeline's output changes.
-BRIEFING_VERSION = 2
+BRIEFING_VERSION = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+")
 _WORD = re.compile(r"\w+")
 
