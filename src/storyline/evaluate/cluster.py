@@ -46,7 +46,7 @@ from storyline.evaluate.datasets import (
     load_mixed_clusters,
 )
 from storyline.evaluate.metrics import bcubed, pairwise
-from storyline.evaluate.report import EvalResult, make_row, progress
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress
 
 DATASETS = ("ecbplus", "uci", "multinews-mix")
 # The shipped defaults come first: that is what a user runs; the tuned row is secondary.
@@ -242,10 +242,7 @@ def evaluate_cluster(
     """
     if dataset not in DATASETS:
         raise ConfigError(f"unknown clustering dataset {dataset!r}; valid: {DATASETS}")
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     path = dataset_path(dataset, data_path)
     if dataset == "multinews-mix":
         items = load_mixed_clusters(path, limit)

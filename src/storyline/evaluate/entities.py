@@ -29,10 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyline.errors import ConfigError
 from storyline.evaluate.coref import clusters_from_labels, conll
 from storyline.evaluate.datasets import _field, dataset_path, file_sha256, read_jsonl
-from storyline.evaluate.report import EvalResult, make_row, progress
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress
 
 SYSTEMS = ("storyline", "baseline-exact-string", "baseline-head-word")
 COLUMNS = ("conll_f1", "muc_f1", "b3_f1", "ceafe_f1", "type_accuracy", "seconds_per_item")
@@ -203,10 +202,7 @@ def evaluate_entities(
     show_progress: bool = False,
 ) -> EvalResult:
     """CoNLL F1 (MUC, B-cubed, CEAF-e) and type accuracy of each system on ECB+ entities."""
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     from storyline.extract.nlp import load_pipeline
     from storyline.settings import Settings
 

@@ -37,7 +37,7 @@ from storyline.evaluate.metrics import (
     snippet_counts,
     snippet_scores,
 )
-from storyline.evaluate.report import EvalResult, make_row, progress, published_row
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress, published_row
 
 DATASETS = ("aeb", "trafilatura")
 SYSTEMS = ("storyline", "trafilatura", "readability-lxml")
@@ -154,10 +154,7 @@ def evaluate_extract(
     """
     if dataset not in DATASETS:
         raise ConfigError(f"unknown extraction dataset {dataset!r}; valid: {DATASETS}")
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     path = dataset_path(dataset, data_path)
     pages = load_extraction_pages(path, limit)
     if dataset == "aeb" and any(p.expected_text is None for p in pages):

@@ -22,10 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyline.errors import ConfigError
 from storyline.evaluate.datasets import _field, dataset_path, file_sha256, read_jsonl
 from storyline.evaluate.metrics import f_score
-from storyline.evaluate.report import EvalResult, make_row, progress, published_row
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress, published_row
 
 SYSTEMS = ("storyline", "baseline-regex")
 COLUMNS = ("f1", "precision", "recall", "concept_overlap", "seconds_per_item")
@@ -182,10 +181,7 @@ def evaluate_figures(
     show_progress: bool = False,
 ) -> EvalResult:
     """Value+unit F1 and concept overlap of each system on NewsQuant (dev half)."""
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     from storyline.extract.nlp import load_pipeline
     from storyline.settings import Settings
 

@@ -26,10 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyline.errors import ConfigError
 from storyline.evaluate.datasets import _field, dataset_path, file_sha256, read_jsonl
 from storyline.evaluate.metrics import f_score
-from storyline.evaluate.report import EvalResult, make_row, progress
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress
 from storyline.records import Quote
 
 SYSTEMS = ("storyline", "baseline-nearest-person")
@@ -240,10 +239,7 @@ def evaluate_quotes(
     show_progress: bool = False,
 ) -> EvalResult:
     """Speaker accuracy, misattribution share and quote F1 of each system on PolNeAR dev."""
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     path = dataset_path("polnear", data_path)
     articles = load_attribution_articles(path, limit)
     storyline = _storyline_system()

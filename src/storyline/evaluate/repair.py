@@ -30,7 +30,7 @@ from pathlib import Path
 
 from storyline.errors import ConfigError, MalformedRecord
 from storyline.evaluate.datasets import file_sha256, find_data_dir, read_jsonl
-from storyline.evaluate.report import EvalResult, make_row, progress
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress
 
 DATASETS = ("iwslt", "news")
 SYSTEMS = ("storyline", "lexical", "every-n-words", "spacy")
@@ -353,10 +353,7 @@ def evaluate_repair(
     """
     if dataset not in DATASETS:
         raise ConfigError(f"unknown repair dataset {dataset!r}; valid: {DATASETS}")
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     path = Path(data_path).expanduser() if data_path is not None else None
     if dataset == "iwslt":
         path = path or find_data_dir() / IWSLT_FILE

@@ -21,6 +21,8 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from storyline.errors import ConfigError
+
 T = TypeVar("T")
 
 # The metric keys of every row. ROUGE keys are F1 on a 0-100 scale (as ROUGE is usually
@@ -231,3 +233,13 @@ def _format(column: str, value: Any) -> str:
     if column == "seconds_per_item":
         return f"{value:.4f}" if value < 1 else f"{value:.2f}"
     return f"{value:.3f}"
+
+
+def chosen_systems(systems: Sequence[str] | None, valid: Sequence[str]) -> tuple[str, ...]:
+    """The systems an eval runs: `systems` (all of `valid` when None); an unknown name is a
+    ConfigError listing the valid ones."""
+    chosen = tuple(systems) if systems is not None else tuple(valid)
+    unknown = set(chosen) - set(valid)
+    if unknown:
+        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(valid)}")
+    return chosen

@@ -22,7 +22,7 @@ from storyline.evaluate.datasets import (
     load_summary_clusters,
     read_jsonl,
 )
-from storyline.evaluate.report import EvalResult, make_row, progress, published_row
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress, published_row
 from storyline.evaluate.tokenize import count_words
 
 DATASETS = ("multinews", "neus")
@@ -98,10 +98,7 @@ def evaluate_summarize(
 
     if dataset not in DATASETS:
         raise ConfigError(f"unknown summarisation dataset {dataset!r}; valid: {DATASETS}")
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     budget = max_words if max_words is not None else WORD_BUDGETS[dataset]
     if budget <= 0:
         raise ConfigError(f"max_words must be positive, got {budget}")

@@ -35,7 +35,7 @@ from storyline.evaluate.datasets import (
     load_timeline_topics,
 )
 from storyline.evaluate.metrics import PRF, alignment_rouge, date_f1, f_score
-from storyline.evaluate.report import EvalResult, make_row, progress, published_row
+from storyline.evaluate.report import EvalResult, chosen_systems, make_row, progress, published_row
 
 SUBSETS = ("all", "t17", "crisis")
 SYSTEMS = ("storyline", "baseline-mention-count")
@@ -111,10 +111,7 @@ def evaluate_timeline(
     """
     if subset not in SUBSETS:
         raise ConfigError(f"unknown timeline subset {subset!r}; valid: {', '.join(SUBSETS)}")
-    chosen = tuple(systems) if systems is not None else SYSTEMS
-    unknown = set(chosen) - set(SYSTEMS)
-    if unknown:
-        raise ConfigError(f"unknown systems {sorted(unknown)}; valid: {', '.join(SYSTEMS)}")
+    chosen = chosen_systems(systems, SYSTEMS)
     path = dataset_path("timeline17-crisis", data_path)
     topics = load_timeline_topics(path)
     if subset == "t17":
