@@ -13,7 +13,7 @@ import pytest
 from storyline.errors import QueryInterrupted
 from storyline.records import Article
 from storyline.store import MIGRATIONS, SqliteStore
-from storyline.store.sqlite import search_terms
+from storyline.store.base import search_terms
 
 TEXT = (
     "The county water board said on Thursday that inspectors found three hairline cracks in "

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.settings import Settings
 
 _SPACE = re.compile(r"\s+")
 
@@ -130,3 +131,21 @@ def save_state_if_unchanged(store: Store, key: str, value: Any, read_at: str | N
             return False
         store.set_state(key, value)
     return True
+
+
+def search_terms(query: str, max_terms: int | None = None) -> list[str]:
+    """The query's distinct words (case-folded), first `max_terms` of them, in order.
+
+    A word needs a letter or digit; quotes and NUL bytes are dropped, so user text is
+    never FTS5 or tsquery syntax and repeating a word costs nothing.
+    """
+    if max_terms is None:
+        max_terms = Settings().search_max_terms
+    cleaned = "".join(" " if ch == '"' or unicodedata.category(ch) == "Cc" else ch for ch in query)
+    words: dict[str, None] = {}
+    for word in cleaned.split():
+        if any(ch.isalnum() for ch in word):
+            words.setdefault(word.casefold(), None)
+            if len(words) >= max_terms:
+                break
+    return list(words)

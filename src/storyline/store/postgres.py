@@ -38,8 +38,7 @@ from storyline.errors import BackendUnavailable, QueryInterrupted, StoreError
 from storyline.metadata.language import detect_language
 from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
 from storyline.settings import Settings
-from storyline.store.base import content_sha256
-from storyline.store.sqlite import search_terms
+from storyline.store.base import content_sha256, search_terms
 
 # Advisory-lock keys (any 64-bit number unique to Storyline): one for migrations; state keys
 # lock hashtext(key) in a second namespace via the two-int form.

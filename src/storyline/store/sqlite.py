@@ -31,7 +31,7 @@ from typing import Any
 from storyline.errors import QueryInterrupted, StoreError
 from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
 from storyline.settings import Settings
-from storyline.store.base import content_sha256
+from storyline.store.base import content_sha256, search_terms
 
 _SETTINGS = Settings()
 # SQLite virtual-machine steps between two checks of the time budget. An FTS5 step can be
@@ -488,23 +488,6 @@ class SqliteStore:
             "SELECT updated_at FROM state INDEXED BY state_saved WHERE key = ?", (key,)
         ).fetchone()
         return row[0] if row else None
-
-
-def search_terms(query: str, max_terms: int | None = None) -> list[str]:
-    """The query's distinct words (case-folded), first `max_terms` of them, in order.
-
-    A word needs a letter or digit; quotes and NUL bytes are dropped, so user text is
-    never FTS5 syntax and repeating a word costs nothing.
-    """
-    cap = _SETTINGS.search_max_terms if max_terms is None else max_terms
-    cleaned = "".join(" " if ch == '"' or unicodedata.category(ch) == "Cc" else ch for ch in query)
-    words: dict[str, None] = {}
-    for word in cleaned.split():
-        if any(ch.isalnum() for ch in word):
-            words.setdefault(word.casefold(), None)
-            if len(words) >= cap:
-                break
-    return list(words)
 
 
 def _tokens(word: str) -> list[str]:
