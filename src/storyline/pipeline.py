@@ -17,6 +17,12 @@ from pathlib import Path
 from storyline.clean.article import clean_documents
 from storyline.dedupe import copies_by_original, find_reprint_groups
 from storyline.errors import StorylineError
+from storyline.evidence import (
+    cited_evidence,
+    sentences_by_article,
+    with_figure_evidence,
+    with_quote_evidence,
+)
 from storyline.extract.dates import find_dates, find_unplaced_dates
 from storyline.extract.entities import canonical_entities, mention_label
 from storyline.extract.figures import find_figures
@@ -170,7 +176,9 @@ def brief_articles(
             for a in undated
         ]
     summary = _summarize(articles, summary_pool, sentences, independent_of, settings.summary_words)
-    timeline = build_timeline(timeline_pool, dates, independent_of, settings.timeline_events)
+    timeline = build_timeline(
+        timeline_pool, dates, independent_of, settings.timeline_events, located_in=sentences
+    )
     all_entities = canonical_entities(mentions, independent_of)
     entities = _top_entities(all_entities, settings.entities_per_kind)
     quotes = resolve_speakers(quotes, all_entities)
@@ -185,6 +193,7 @@ def brief_articles(
         for a in articles
         if a.published_at is None
     ]
+    texts = {a.article_id: a.text for a in articles}
     return Briefing(
         title=_story_title(articles, independent_of),
         summary=tuple(summary),
@@ -197,8 +206,14 @@ def brief_articles(
         warnings=tuple(warnings),
         since=since,
         cross_source=view,
-        quotes=tuple(_top_quotes(quotes, entities, settings.quotes_listed)),
-        figures=tuple(key_figures(figures, independent_of)),
+        quotes=tuple(
+            with_quote_evidence(_top_quotes(quotes, entities, settings.quotes_listed), texts)
+        ),
+        figures=tuple(
+            with_figure_evidence(
+                key_figures(figures, independent_of), sentences_by_article(sentences), texts
+            )
+        ),
         # An update briefing leaves undated articles out, so it has nothing to list here.
         unplaced_dates=() if since is not None else tuple(_distinct_unplaced(unplaced)),
     )
@@ -215,16 +230,15 @@ def _analyse(article: Article, doc, independent_of: dict[str, str], stage: list[
     for index, span in enumerate(doc.sents):
         text = span.text.strip()
         if text:
-            sentences.append(
-                Sentence(article.article_id, index, span.start_char, span.end_char, text)
-            )
+            # Offsets of the stripped text (a sentence may end in a "\n\n" token), so that
+            # article.text[start:end] == text for every citation and date found in it.
+            start = span.start_char + len(span.text) - len(span.text.lstrip())
+            sentences.append(Sentence(article.article_id, index, start, start + len(text), text))
             stage[0] = "find_dates"
-            dates.extend(find_dates(text, published, article.article_id, span.start_char))
+            dates.extend(find_dates(text, published, article.article_id, start))
             if list_unplaced:
                 stage[0] = "find_unplaced_dates"
-                unplaced.extend(
-                    find_unplaced_dates(text, None, article.article_id, span.start_char)
-                )
+                unplaced.extend(find_unplaced_dates(text, None, article.article_id, start))
     stage[0] = "entities"
     mentions = [
         Mention(article.article_id, e.start_char, e.end_char, e.text, mention_label(e))
@@ -340,15 +354,25 @@ def _summarize(
     vectors = tfidf_rows([s.text for s in sentences])
     position = {id(s): i for i, s in enumerate(sentences)}
     copies = copies_by_original(independent_of)
+    sentences_of = sentences_by_article(sentences)
     summary = []
     for sentence, repaired in chosen:
         row = vectors[position[id(sentence)]]
         similar = (vectors @ row.T).toarray().ravel()
         cited = [sentence.article_id, *copies.get(sentence.article_id, [])]
+        copied = set(cited)
+        support: dict[str, tuple[float, Sentence]] = {}  # article -> its closest sentence
         for other, score in zip(sentences, similar, strict=True):
-            if score >= _SUPPORT_COSINE and other.article_id not in cited:
-                cited.append(other.article_id)
-        summary.append(SummarySentence(sentence.text, tuple(cited), repaired=repaired))
+            if score >= _SUPPORT_COSINE and other.article_id not in copied:
+                if other.article_id not in support:
+                    cited.append(other.article_id)
+                if score > support.get(other.article_id, (-1.0, None))[0]:
+                    support[other.article_id] = (score, other)
+        said = {article_id: other for article_id, (_, other) in support.items()}
+        evidence = cited_evidence(sentence, cited, sentences_of, said)
+        summary.append(
+            SummarySentence(sentence.text, tuple(cited), repaired=repaired, evidence=evidence)
+        )
     return summary
 
 

@@ -82,6 +82,20 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a cited statement is printed: `text` is exactly `Article.text[start:end]`.
+
+    Summary sentences, timeline events and cross-source claims carry one per cited article,
+    so the web UI highlights the very characters cited instead of searching for them.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A named-entity mention in one article."""
 
@@ -143,6 +157,8 @@ class TimelineEvent:
     granularity: Granularity
     text: str
     article_ids: tuple[str, ...]
+    # One span per cited article (the same event as that article words it).
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +180,8 @@ class SummarySentence:
     # True when the wording is a repaired degraded copy's (re-cased, re-punctuated guess),
     # used because no clean article reports the content; every renderer marks it.
     repaired: bool = False
+    # One span per cited article: the sentence itself, or that article's sentence saying it.
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +213,8 @@ class Claim:
     text: str
     article_ids: tuple[str, ...]
     outlets: tuple[str, ...]
+    # One span per cited article: the sentence of that article grouped into the claim.
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +386,8 @@ class Quote:
     # offsets into `Article.text`; None when no speaker phrase was found.
     speaker_start: int | None = None
     speaker_end: int | None = None
+    # The quote as printed (marks included: `Article.text[start:end]`), set by the pipeline.
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,3 +411,5 @@ class Figure:
     sentence: str
     when: date | None = None
     granularity: Granularity | None = None
+    # The sentence printing the figure in its article, set by the pipeline.
+    evidence: tuple[Evidence, ...] = ()

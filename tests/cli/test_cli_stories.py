@@ -29,7 +29,8 @@ def demo_db(tmp_path_factory, demo_dir):
 def test_cli_stories_lists_the_demo_story(demo_db):
     stories = json.loads(ok("stories", "--db", demo_db, "--json"))
     biggest = stories[0]
-    assert biggest["articles"] >= 10 and len(biggest["outlets"]) >= 5
+    assert biggest["article_count"] >= 10 and len(biggest["outlets"]) >= 5
+    assert len(biggest["article_ids"]) == biggest["article_count"]
     assert "Voltaro" in biggest["label"]
 
 
@@ -47,7 +48,7 @@ def test_cli_cluster_again_adds_nothing_new(demo_db):
     before = json.loads(ok("stories", "--db", demo_db, "--json"))
     summary = json.loads(ok("cluster", "--db", demo_db, "--json"))
     after = json.loads(ok("stories", "--db", demo_db, "--json"))
-    assert summary["articles"] == sum(s["articles"] for s in before)
+    assert summary["articles"] == sum(s["article_count"] for s in before)
     assert [s["story_id"] for s in after] == [s["story_id"] for s in before]
     again = run_cli("cluster", "--db", demo_db)
     assert again.stdout.strip() == f"{summary['articles']} articles in 1 story"

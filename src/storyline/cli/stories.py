@@ -20,7 +20,6 @@ from storyline.cli.common import (
     say,
     stdout_console,
 )
-from storyline.records import Story
 from storyline.render.stories import sort_stories
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -109,7 +108,9 @@ def stories_command(
         every = sort_stories(stored_stories(store), sort.value)
     stories = every if show_all else every[:limit]
     if as_json:
-        typer.echo(json.dumps([_story_dict(s) for s in stories], default=str))
+        from storyline.render.json import story_to_dict
+
+        typer.echo(json.dumps([story_to_dict(s, article_ids=True) for s in stories]))
         return
     from rich.table import Table
 
@@ -201,15 +202,3 @@ def timeline_command(
 def _day(when: datetime | None) -> str:
     return when.date().isoformat() if when else "-"
 
-
-def _story_dict(story: Story) -> dict:
-    return {
-        "story_id": story.story_id,
-        "label": story.label,
-        "articles": len(story.article_ids),
-        "article_ids": list(story.article_ids),
-        "outlets": list(story.outlets),
-        "first_at": story.first_at,
-        "last_at": story.last_at,
-        "active": story.active,
-    }

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from storyline.records import Article, Story
+from storyline.render.json import story_to_dict
 from storyline.serve.briefings import ServedBriefing
 from storyline.serve.catalog import Snapshot, StoryFilter
 from storyline.serve.errors import ERROR_RESPONSES, ApiError
@@ -44,18 +45,6 @@ PARTS = {
     "cross-source": "cross_source",
     "sources": "sources",
 }
-
-
-def story_summary(story: Story) -> dict:
-    return {
-        "story_id": story.story_id,
-        "label": story.label,
-        "article_count": len(story.article_ids),
-        "outlets": list(story.outlets),
-        "first_at": story.first_at.isoformat() if story.first_at else None,
-        "last_at": story.last_at.isoformat() if story.last_at else None,
-        "active": story.active,
-    }
 
 
 def article_summary(article: Article) -> dict:
@@ -153,7 +142,7 @@ async def list_stories(
         found = s.catalog.search(s.stores(), story_filter)
     page = found[offset : offset + limit]
     return {
-        "data": [story_summary(story) for story in page],
+        "data": [story_to_dict(story) for story in page],
         "count": len(found),
         "limit": limit,
         "offset": offset,
@@ -176,7 +165,7 @@ def _story_body(s: Services, story: Story) -> bytes:
     story_id = story.story_id
     data = {
         "data": {
-            **story_summary(story),
+            **story_to_dict(story),
             "articles": [article_summary(a) for a in articles],
             "links": {
                 "briefing": f"/api/v1/stories/{story_id}/briefing",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,10 +30,9 @@ from storyline.settings import Settings
 from storyline.store import Store
 from storyline.tracking import story_articles
 
-# Bump when the served briefing's shape or the pipeline's output changes.
-BRIEFING_VERSION = 3
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+")
-_WORD = re.compile(r"\w+")
+# Bump when the served briefing's shape or the pipeline's output changes. 4: evidence spans
+# ({article_id, start, end, text}) on every cited part, replacing summary's guessed sentences.
+BRIEFING_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,30 +55,9 @@ def _newest(articles: list[Article], limit: int) -> list[Article]:
     return dated[-limit:]
 
 
-def source_sentence(summary_text: str, article_text: str) -> str | None:
-    """The sentence of `article_text` sharing the most words with a summary sentence."""
-    wanted = set(_WORD.findall(summary_text.casefold()))
-    if not wanted:
-        return None
-    best, best_overlap = None, 0.0
-    for sentence in _SENTENCE_END.split(article_text):
-        words = set(_WORD.findall(sentence.casefold()))
-        overlap = len(words & wanted) / len(wanted | words) if words else 0.0
-        if overlap > best_overlap:
-            best, best_overlap = sentence.strip(), overlap
-    return best
-
-
 def build_briefing(articles: list[Article], since: date | None, total: int) -> dict:
-    """The briefing as JSON-ready data, each citation with the sentence it points to."""
+    """The briefing as JSON-ready data; each citation carries its evidence span."""
     data = briefing_to_dict(brief_articles(articles, Settings(), since=since))
-    by_id = {a.article_id: a for a in articles}
-    for sentence in data["summary"]:
-        sentence["evidence"] = {
-            article_id: source_sentence(sentence["text"], by_id[article_id].text)
-            for article_id in sentence["article_ids"]
-            if article_id in by_id
-        }
     if total > len(articles):
         data["warnings"] = [
             f"briefed the {len(articles)} newest of the story's {total} articles",

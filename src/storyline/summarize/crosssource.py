@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from storyline.evidence import sentence_evidence
 from storyline.records import Article, Claim, CrossSourceView, Disagreement, Sentence
 from storyline.similarity import tfidf_rows
 
@@ -116,7 +117,12 @@ def cross_source_view(
         )
         ids = tuple(dict.fromkeys(pool[m].article_id for m in members))
         sources = dict(source(pool[m]) for m in members)
-        return Claim(head.text, ids, tuple(sources.values()))
+        # each article's own sentence of the claim (its first, when it has several)
+        said: dict[str, Sentence] = {}
+        for m in members:
+            said.setdefault(pool[m].article_id, pool[m])
+        evidence = tuple(sentence_evidence(said[a]) for a in ids)
+        return Claim(head.text, ids, tuple(sources.values()), evidence)
 
     claims = [claim(g) for g in groups]
     consensus = sorted((c for c in claims if len(c.outlets) >= 2), key=lambda c: -len(c.outlets))[
@@ -180,13 +186,19 @@ def _disagreements(
                         Disagreement(
                             about=_shared_words(left.text, right.text),
                             claims=(
-                                Claim(left.text, (left.article_id,), (source(left)[1],)),
-                                Claim(right.text, (right.article_id,), (source(right)[1],)),
+                                _single(left, source(left)[1]),
+                                _single(right, source(right)[1]),
                             ),
                             values=(surface_a, surface_b),
                         )
                     )
     return result
+
+
+def _single(sentence: Sentence, outlet: str) -> Claim:
+    return Claim(
+        sentence.text, (sentence.article_id,), (outlet,), (sentence_evidence(sentence),)
+    )
 
 
 def _same_thing(about_a: str | None, about_b: str | None, text_a: str, text_b: str) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.dedupe import copies_by_original
+from storyline.evidence import locate, sentences_by_article
 from storyline.extract.quotes import opens_with_quote
 from storyline.records import ResolvedDate, Sentence, TimelineEvent
 from storyline.similarity import tfidf_rows
@@ -41,10 +42,13 @@ def build_timeline(
     dates: Sequence[ResolvedDate],
     independent_of: dict[str, str],
     max_events: int,
+    located_in: Sequence[Sentence] | None = None,
 ) -> list[TimelineEvent]:
     """Dated events in date order, deduplicated across articles and reprints.
 
-    An event cites the articles whose sentences it merges and the reprints of those articles.
+    An event cites the articles whose sentences it merges and the reprints of those articles,
+    with one evidence span per cited article (`storyline.evidence`); a reprint's span is
+    found among `located_in` (default: `sentences`).
     """
     dated: list[tuple[Sentence, ResolvedDate]] = []
     by_article: dict[str, list[ResolvedDate]] = {}
@@ -82,6 +86,7 @@ def build_timeline(
                 cosine >= _SAME_TEXT and gap <= _DATE_SLACK_DAYS
             ):
                 event["articles"].append(sentence.article_id)
+                event["said"].setdefault(sentence.article_id, sentence)
                 break
         else:
             events.append(
@@ -90,6 +95,7 @@ def build_timeline(
                     "granularity": resolved.granularity,
                     "index": index,
                     "articles": [sentence.article_id],
+                    "said": {sentence.article_id: sentence},
                 }
             )
 
@@ -104,16 +110,20 @@ def build_timeline(
             per_date[event["when"]] = per_date.get(event["when"], 0) + 1
             ranked.append(event)
     copies = copies_by_original(independent_of)
-    return [
-        TimelineEvent(
-            when=e["when"],
-            granularity=e["granularity"],
-            text=dated[e["index"]][0].text,
-            article_ids=tuple(
-                dict.fromkeys(
-                    c for a in e["articles"] for c in [a, *copies.get(independent_of.get(a, a), [])]
-                )
-            ),
+    sentences_of = sentences_by_article(sentences if located_in is None else located_in)
+
+    def event(e: dict) -> TimelineEvent:
+        head = dated[e["index"]][0]
+        ids = tuple(
+            dict.fromkeys(
+                c for a in e["articles"] for c in [a, *copies.get(independent_of.get(a, a), [])]
+            )
         )
-        for e in sorted(ranked, key=lambda e: (e["when"], e["index"]))
-    ]
+        # a reprint copy cites its original's sentence of the event, as the copy prints it
+        evidence = tuple(
+            locate(e["said"].get(independent_of.get(a, a), head), a, sentences_of, e["said"].get(a))
+            for a in ids
+        )
+        return TimelineEvent(e["when"], e["granularity"], head.text, ids, evidence)
+
+    return [event(e) for e in sorted(ranked, key=lambda e: (e["when"], e["index"]))]
