@@ -111,3 +111,25 @@ def test_stories_sort_by_update_size_and_outlets_without_hiding_dormant_ones():
     assert [s.story_id for s in sort_stories(stories)] == [1, 3, 2]
     assert [s.story_id for s in sort_stories(stories, "size")] == [2, 3, 1]
     assert [s.story_id for s in sort_stories(stories, "outlets")] == [3, 2, 1]
+
+
+def test_cli_stories_json_is_the_api_story(demo_db, tmp_path):
+    """`stories --json` and /api/v1/stories serialise a story with one function: same keys,
+    same values; the CLI adds only the member ids."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from storyline.serve import ServeConfig, create_app
+
+    listed = json.loads(ok("stories", "--db", demo_db, "--json"))
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_db, path)
+    app = create_app(ServeConfig(db_path=path, track_new_articles=False, requests_per_minute=0))
+    with TestClient(app) as client:
+        served = {s["story_id"]: s for s in client.get("/api/v1/stories").json()["data"]}
+    for story in listed:
+        ids = story.pop("article_ids")
+        assert len(ids) == story["article_count"]
+        assert story == served[story["story_id"]]
+        datetime.fromisoformat(story["first_at"])  # ISO 8601, as the API has always given

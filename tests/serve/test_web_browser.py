@@ -141,11 +141,18 @@ def test_browser_citation_leads_to_the_highlighted_source(page, server, demo_sto
     marker = page.locator("#summary a.cite").first
     sentence = page.locator("#" + marker.get_attribute("aria-describedby") + " .pop-quote")
     wanted = sentence.text_content()
+    briefing = httpx.get(f"{server}/api/v1/stories/{demo_story['story_id']}/briefing").json()
+    first = briefing["data"]["summary"][0]
+    # the popover quotes the evidence span of the first summary sentence's first citation
+    assert wanted in {span["text"] for span in first["evidence"]}
     marker.click()
     page.wait_for_url("**/articles/**")
     highlight = page.locator("mark#highlight")
     assert highlight.is_visible()
-    assert " ".join(highlight.inner_text().split()) == " ".join(wanted.split())
+    # exactly the cited characters are marked, nothing more: no search, no guessing
+    marks = page.locator("mark.highlight")
+    assert "".join(marks.all_text_contents()) == wanted
+    assert page.evaluate("() => document.querySelectorAll('.article-text mark').length") == 1
     assert highlight.evaluate("m => m.getBoundingClientRect().top < innerHeight")
     assert "Part of the story" in page.locator(".in-story").inner_text()
     screenshot(page, "article")

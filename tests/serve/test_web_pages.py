@@ -134,7 +134,7 @@ def test_web_story_page_shows_the_cited_briefing(client, demo_id):
     # Citation markers link to the article, highlighting the sentence they come from.
     links = re.findall(r'<a class="cite" href="([^"]+)"', response.text)
     assert links and all(link.startswith("/articles/") for link in links)
-    assert any("?highlight=" in link and link.endswith("#highlight") for link in links)
+    assert any(re.search(r"\?start=\d+&amp;end=\d+#highlight$", link) for link in links), links[:3]
     assert 'role="tooltip"' in response.text
     for section in ("Across sources", "Timeline", "Who and what", "Quotes", "Key figures"):
         assert section in page
@@ -227,23 +227,48 @@ def test_web_article_page_shows_metadata_and_text(client, demo_id):
     assert response.text.count("<p>") >= 3  # paragraphs
 
 
-def test_web_article_page_highlights_the_cited_sentence(client, demo_id):
+def test_web_article_page_highlights_exactly_the_evidence_span(client, demo_id):
     data = client.get(f"/api/v1/stories/{demo_id}/briefing").json()["data"]
     item = data["summary"][0]
-    article_id = item["article_ids"][0]
-    sentence = item["evidence"][article_id]
-    response = client.get(f"/articles/{article_id}", params={"highlight": sentence})
-    marked = re.search(r'<mark id="highlight"[^>]*>(.*?)</mark>', response.text, re.S)
-    assert marked and unescape(marked.group(1)) == sentence
-    assert "The cited sentence is" in text_of(response)
-
-
-def test_web_article_highlight_falls_back_to_the_closest_sentence(client, script_article_id):
+    span = item["evidence"][0]
+    assert span["article_id"] == item["article_ids"][0] and span["text"] == item["text"]
+    article = client.get(f"/api/v1/articles/{span['article_id']}").json()["data"]
     response = client.get(
-        f"/articles/{script_article_id}", params={"highlight": "judges praised the open crumb"}
+        f"/articles/{span['article_id']}", params={"start": span["start"], "end": span["end"]}
     )
-    marked = re.search(r'<mark id="highlight"[^>]*>(.*?)</mark>', response.text, re.S)
-    assert marked and "Judges praised the crust" in marked.group(1)
+    marked = re.findall(r"<mark[^>]*>(.*?)</mark>", response.text, re.S)
+    assert [unescape(m) for m in marked] == [article["text"][span["start"] : span["end"]]]
+    assert unescape(marked[0]) == item["text"]
+    assert "The cited passage is" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("where", "pieces"),
+    [
+        # inside one paragraph: before, the span, after
+        ((4, 9), [[("One ", 0), ("two t", 1), ("hree.", 0)], [("Four five.", 0)]]),
+        # across a paragraph break: one mark per paragraph, the first carries the anchor
+        ((8, 23), [[("One two ", 0), ("three.", 1)], [("Four ", 2), ("five.", 0)]]),
+        # outside the text: nothing is marked, nothing is guessed
+        ((30, 40), [[("One two three.", 0)], [("Four five.", 0)]]),
+    ],
+)
+def test_web_paragraphs_mark_the_span_and_nothing_else(where, pieces):
+    from storyline.serve.web import paragraphs
+
+    text = "One two three.\n\n  Four five.\n"
+    blocks, found = paragraphs(text, where)
+    assert blocks == pieces
+    assert found == any(m for block in pieces for _, m in block)
+
+
+def test_web_article_span_outside_the_text_says_so(client, script_article_id):
+    response = client.get(
+        f"/articles/{script_article_id}", params={"start": 10**6, "end": 10**6 + 5}
+    )
+    assert response.status_code == 200
+    assert "<mark" not in response.text
+    assert "outside this article" in text_of(response)
 
 
 def test_web_script_article_is_shown_as_text(client, script_article_id, script_title):
@@ -265,11 +290,11 @@ def test_web_script_article_is_escaped_everywhere(client, stories, path):
     assert "onerror=" not in response.text.replace("onerror=alert(4)&gt;", "")
 
 
-def test_web_highlight_parameter_is_escaped(client, script_article_id):
+def test_web_span_parameter_is_checked_and_escaped(client, script_article_id):
     response = client.get(
-        f"/articles/{script_article_id}", params={"highlight": "<script>alert(9)</script>"}
+        f"/articles/{script_article_id}", params={"start": "<script>alert(9)</script>", "end": 3}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "alert(9)</script>" not in response.text
 
 
@@ -353,17 +378,3 @@ def test_web_short_paths_hides_server_folders(message, shown):
 )
 def test_web_safe_url_links_only_http(url, link):
     assert formatting.safe_url(url) == link
-
-
-def test_web_paragraphs_mark_one_sentence():
-    text = "First one here.\n\nSecond  sentence\nwraps. Third."
-    blocks, found = web.paragraphs(text, "Second sentence wraps.")
-    assert found
-    assert blocks == [
-        [("First one here.", False)],
-        [("Second  sentence\nwraps.", True), (" Third.", False)],
-    ]
-    assert web.paragraphs(text, None) == (
-        [[("First one here.", False)], [(text[17:], False)]],
-        False,
-    )

@@ -10,8 +10,6 @@ from storyline.render.markdown import outlet_list
 from storyline.serve.errors import ApiError
 from storyline.serve.pages import templates
 
-# Longest ?highlight= sentence honoured; summary sentences are far shorter.
-MAX_HIGHLIGHT_CHARS = 2000
 _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s:\\/]+[\\/])+([^\s:\\/]+)")
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -49,11 +47,12 @@ def short_paths(message: str) -> str:
     return _PATH.sub(lambda m: m.group(1), message)
 
 
-def article_href(article_id: str, highlight: str | None = None) -> str:
+def article_href(article_id: str, span: dict | None = None) -> str:
+    """The article page's address; with an evidence span, that span is highlighted."""
     base = f"/articles/{article_id}"
-    if not highlight:
+    if not span:
         return base
-    return f"{base}?{urlencode({'highlight': highlight[:MAX_HIGHLIGHT_CHARS]})}#highlight"
+    return f"{base}?{urlencode({'start': span['start'], 'end': span['end']})}#highlight"
 
 
 def safe_url(url: str | None) -> str | None:

@@ -21,22 +21,24 @@ MAX_CHART_COLUMNS = 36
 
 
 class _Citer:
-    """Turns article ids into citation markers with their source sentence, per page."""
+    """Turns cited article ids into citation markers, each with its evidence span (the
+    characters of that article the citation points to) and the span's text, per page."""
 
     def __init__(self, sources: list[dict]) -> None:
         self.by_id = {source["article_id"]: source for source in sources}
         self._ids = itertools.count(1)
 
-    def __call__(self, article_ids: list[str], sentence: str | dict | None) -> list[dict]:
+    def __call__(self, article_ids: list[str], evidence: list[dict] | None) -> list[dict]:
+        spans = {span["article_id"]: span for span in evidence or ()}
         cites = []
         for article_id in article_ids:
             source = self.by_id.get(article_id, {})
-            text = sentence.get(article_id) if isinstance(sentence, dict) else sentence
+            span = spans.get(article_id)
             cites.append(
                 {
                     "marker": source.get("marker", "?"),
-                    "href": article_href(article_id, text),
-                    "sentence": text,
+                    "href": article_href(article_id, span),
+                    "sentence": span["text"] if span else None,
                     "credit": source.get("credit") or "unknown outlet",
                     "published_on": source.get("published_on"),
                     "title": source.get("title"),
@@ -44,6 +46,11 @@ class _Citer:
                 }
             )
         return sorted(cites, key=lambda c: (not isinstance(c["marker"], int), c["marker"]))
+
+    def item(self, item: dict) -> list[dict]:
+        """Citations of a summary sentence, event, claim, quote or figure."""
+        ids = item.get("article_ids") or [item["article_id"]]
+        return self(ids, item.get("evidence"))
 
 
 def _marked(text: str, values: list[str]) -> list[tuple[str, bool]]:
@@ -64,7 +71,7 @@ def _quote_groups(quotes: list[dict], cite: _Citer) -> tuple[list[dict], list[di
     named: dict[str, dict] = {}
     unnamed: list[dict] = []
     for quote in quotes:
-        item = {**quote, "cites": cite([quote["article_id"]], quote["text"])}
+        item = {**quote, "cites": cite.item(quote)}
         if quote.get("speaker_kind") == "named" and quote.get("speaker"):
             group = named.setdefault(
                 quote["speaker"], {"speaker": quote["speaker"], "as": [], "quotes": []}
@@ -86,17 +93,17 @@ def _figure_groups(figures: list[dict], cite: _Citer) -> list[dict]:
     for figure in figures:
         key = (figure["kind"], figure.get("value"), figure.get("unit"), figure.get("when"))
         group = groups.setdefault(
-            key, {**figure, "measures_all": [], "article_ids": [], "sentences": {}}
+            key, {**figure, "measures_all": [], "article_ids": [], "spans": []}
         )
         measures = figure.get("measures")
         if measures and measures not in group["measures_all"] and len(group["measures_all"]) < 2:
             group["measures_all"].append(measures)
         if figure["article_id"] not in group["article_ids"]:
             group["article_ids"].append(figure["article_id"])
-            group["sentences"][figure["article_id"]] = figure.get("sentence") or figure["text"]
+            group["spans"] += figure.get("evidence") or []
     out = []
     for group in groups.values():
-        group["cites"] = cite(group["article_ids"], group["sentences"])
+        group["cites"] = cite(group["article_ids"], group["spans"])
         out.append(group)
     kinds = {"money": 0, "percent": 1, "count": 2, "deadline": 3}
     return sorted(out, key=lambda g: (kinds.get(g["kind"], 9), -len(g["article_ids"])))
@@ -122,7 +129,7 @@ def _timeline(events: list[dict], sources: list[dict], cite: _Citer) -> dict:
                 **event,
                 "number": number,
                 "label": nice_when(event["when"], event["granularity"]),
-                "cites": cite(event["article_ids"], event["text"]),
+                "cites": cite.item(event),
             }
         )
     published = [date.fromisoformat(s["published_on"]) for s in sources if s.get("published_on")]
@@ -222,17 +229,10 @@ def story_view(story: Story, data: dict) -> dict:
     cross = data.get("cross_source") or {}
     named, unnamed = _quote_groups(data.get("quotes", []), cite)
     return {
-        "summary": [
-            {"text": item["text"], "cites": cite(item["article_ids"], item.get("evidence", {}))}
-            for item in data["summary"]
-        ],
-        "consensus": [
-            {**item, "cites": cite(item["article_ids"], item["text"])}
-            for item in cross.get("consensus", [])
-        ],
+        "summary": [{"text": item["text"], "cites": cite.item(item)} for item in data["summary"]],
+        "consensus": [{**item, "cites": cite.item(item)} for item in cross.get("consensus", [])],
         "single_source": [
-            {**item, "cites": cite(item["article_ids"], item["text"])}
-            for item in cross.get("single_source", [])
+            {**item, "cites": cite.item(item)} for item in cross.get("single_source", [])
         ],
         "disagreements": [
             {
@@ -242,7 +242,7 @@ def story_view(story: Story, data: dict) -> dict:
                     {
                         **claim,
                         "parts": _marked(claim["text"], item.get("values", [])),
-                        "cites": cite(claim["article_ids"], claim["text"]),
+                        "cites": cite.item(claim),
                     }
                     for claim in item.get("claims", [])
                 ],
@@ -257,7 +257,8 @@ def story_view(story: Story, data: dict) -> dict:
         "sources": _source_tree(data["sources"], data.get("reprint_groups", [])),
         "unplaced": unplaced_by_article(
             [
-                {**u, "cites": cite([u["article_id"]], u.get("sentence"))}
+                # the date expression is what could not be placed: highlight it
+                {**u, "cites": cite([u["article_id"]], [u])}
                 for u in data.get("unplaced_dates", [])
             ]
         ),

@@ -7,6 +7,7 @@ serve/formatting.py, the story page's view in serve/story_view.py.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from datetime import date, timedelta
@@ -20,12 +21,11 @@ from starlette.concurrency import run_in_threadpool
 from storyline.records import Story
 from storyline.render.stories import sort_stories
 from storyline.serve.api import check_range
-from storyline.serve.briefings import source_sentence
 from storyline.serve.cards import story_card
 from storyline.serve.catalog import StoryFilter
 from storyline.serve.coverage import coverage, headlines, related_stories
 from storyline.serve.errors import ApiError
-from storyline.serve.formatting import MAX_HIGHLIGHT_CHARS, parse_day, safe_url
+from storyline.serve.formatting import parse_day, safe_url
 from storyline.serve.pages import SECURITY_HEADERS, page
 from storyline.serve.services import Services, services
 from storyline.serve.story_view import story_view
@@ -153,48 +153,53 @@ async def story_page(request: Request, s: ServicesDep, story_id: int, since: str
 # --- article page -------------------------------------------------------------------------
 
 
-def _sentence_pattern(sentence: str) -> re.Pattern | None:
-    words = sentence.split()
-    if not words:
-        return None
-    return re.compile(r"\s+".join(re.escape(w) for w in words))
+def _blocks(text: str):
+    """(start, end) of each paragraph of `text`, surrounding whitespace left out."""
+    at = 0
+    for gap in [*_PARAGRAPH.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        block = text[at:end]
+        lead = len(block) - len(block.lstrip())
+        if block.strip():
+            yield at + lead, at + lead + len(block.strip())
+        at = gap.end() if gap else end
 
 
-def paragraphs(text: str, highlight: str | None) -> tuple[list[list[tuple[str, bool]]], bool]:
-    """The text as paragraphs of (piece, highlighted) parts, and whether a sentence matched.
+def paragraphs(text: str, span: tuple[int, int] | None) -> tuple[list[list[tuple[str, int]]], bool]:
+    """The text as paragraphs of (piece, mark) parts, and whether the span was marked.
 
-    The sentence is found verbatim (up to whitespace); failing that, the article's sentence
-    sharing the most words with it is highlighted (a summary may quote a reprint).
+    `span` is an evidence span (start, end) into `text`, as the briefing JSON gives it: exactly
+    those characters are marked (mark 1 on the first piece, 2 on any piece continuing it into
+    the next paragraph), nothing is searched for. A span outside the text marks nothing.
     """
-    found = False
-    target = None
-    if highlight:
-        highlight = highlight[:MAX_HIGHLIGHT_CHARS]
-        target = _sentence_pattern(highlight)
-        if target and not target.search(text):
-            nearest = source_sentence(highlight, text)
-            target = _sentence_pattern(nearest) if nearest else None
-    out = []
-    for block in _PARAGRAPH.split(text.strip()):
-        match = target.search(block) if target and not found else None
-        if match:
-            found = True
-            parts = [(block[: match.start()], False), (match.group(), True)]
-            parts.append((block[match.end() :], False))
-            out.append([p for p in parts if p[0]])
-        else:
-            out.append([(block, False)])
-    return out, found
+    start, end = span if span and 0 <= span[0] < span[1] <= len(text) else (0, 0)
+    out, marked = [], False
+    for left, right in _blocks(text):
+        cut = sorted({left, right, *(p for p in (start, end) if left < p < right)})
+        parts = []
+        for a, b in itertools.pairwise(cut):
+            inside = start <= a and b <= end
+            parts.append((text[a:b], (2 if marked else 1) if inside else 0))
+            marked = marked or inside
+        out.append(parts)
+    return out, marked
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, s: ServicesDep, article_id: str, highlight: str = ""):
+def article_page(
+    request: Request,
+    s: ServicesDep,
+    article_id: str,
+    start: Annotated[int | None, Query(ge=0, description="Evidence span start.")] = None,
+    end: Annotated[int | None, Query(ge=0, description="Evidence span end.")] = None,
+):
     article = s.stores().get_article(article_id)
     if article is None:
         raise ApiError(404, "not_found", f"There is no article {article_id!r} in the store.")
     snapshot = s.catalog.snapshot()
     story_id = snapshot.story_of_article.get(article_id)
-    blocks, found = paragraphs(article.text, highlight.strip() or None)
+    span = (start, end) if start is not None and end is not None else None
+    blocks, found = paragraphs(article.text, span)
     return page(
         request,
         "article.html",
@@ -202,7 +207,7 @@ def article_page(request: Request, s: ServicesDep, article_id: str, highlight: s
             "a": article,
             "story": snapshot.by_id.get(story_id) if story_id is not None else None,
             "paragraphs": blocks,
-            "highlight": highlight.strip(),
+            "highlight": span is not None,
             "highlight_found": found,
             "link": safe_url(article.url),
             "provenance": sorted(dict(article.provenance).items()),
