@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 import threading
+import time
 from datetime import date
 
 import pytest
@@ -110,6 +111,58 @@ def test_work_stops_when_the_client_disconnects():
 
     with pytest.raises(QueryInterrupted):
         asyncio.run(until_disconnect(GoneRequest(), work))
+    assert stopped.is_set()
+
+
+@pytest.mark.parametrize("path", ["/", "/feed.atom", "/api/v1/stories"])
+def test_every_story_search_stops_when_its_client_leaves(make_client, path):
+    """The web list's /?q=, the search feed and the API: a client that goes away while the
+    full-text search runs stops it (the search sees `cancelled()` turn true)."""
+    client = make_client()
+    catalog = client.app.state.services.catalog
+    stopped = threading.Event()
+
+    def slow_search(store, story_filter, cancelled=None):
+        for _ in range(100):  # 10 s unless cancelled
+            if cancelled is not None and cancelled():
+                stopped.set()
+                raise QueryInterrupted("stopped: the client went away")
+            threading.Event().wait(0.1)
+        return []
+
+    catalog.search = slow_search
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"q=battery",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    sent = []
+
+    arrived = time.monotonic()
+
+    async def receive():
+        # the request arrives, then the client hangs up 0.3 s later (Starlette polls
+        # `receive` under an already-cancelled scope, so answer without awaiting)
+        if time.monotonic() - arrived < 0.3:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        await asyncio.wait_for(client.app(scope, receive, send), timeout=8)
+
+    asyncio.run(run())
     assert stopped.is_set()
 
 

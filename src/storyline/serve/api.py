@@ -20,7 +20,7 @@ from storyline.render.json import story_to_dict
 from storyline.serve.briefings import ServedBriefing
 from storyline.serve.catalog import Snapshot, StoryFilter
 from storyline.serve.errors import ERROR_RESPONSES, ApiError
-from storyline.serve.searching import until_disconnect
+from storyline.serve.searching import find_stories, until_disconnect
 from storyline.serve.services import Services, services
 from storyline.serve.upload import ingest_upload
 
@@ -134,12 +134,7 @@ async def list_stories(
 ) -> dict:
     check_range(start, end)
     story_filter = StoryFilter(q, entity, outlet, start, end)
-    if q or entity:  # a full-text query can take a while on a large store
-        found = await until_disconnect(
-            request, lambda cancelled: s.catalog.search(s.stores(), story_filter, cancelled)
-        )
-    else:
-        found = s.catalog.search(s.stores(), story_filter)
+    found = await find_stories(request, s.catalog, s.stores, story_filter)
     page = found[offset : offset + limit]
     return {
         "data": [story_to_dict(story) for story in page],

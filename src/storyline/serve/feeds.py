@@ -23,6 +23,7 @@ from storyline.records import Article, Story
 from storyline.render.stories import sort_stories
 from storyline.serve.catalog import StoryFilter
 from storyline.serve.errors import ApiError
+from storyline.serve.searching import find_stories
 from storyline.serve.services import Services, services
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -159,5 +160,5 @@ async def story_feed_route(request: Request, s: ServicesDep, story_id: int):
 async def search_feed_route(request: Request, s: ServicesDep, q: str = ""):
     query = q.strip()
     story_filter = StoryFilter(query or None)
-    found = await run_in_threadpool(lambda: s.catalog.search(s.stores(), story_filter))
+    found = await find_stories(request, s.catalog, s.stores, story_filter)
     return _xml(search_feed(str(request.base_url), query, found))

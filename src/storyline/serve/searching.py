@@ -111,3 +111,14 @@ async def until_disconnect(request: Request, work: Callable[[Callable[[], bool]]
                 gone.set()
     finally:
         gone.set()  # this request was cancelled itself: stop the work too
+
+
+async def find_stories(request: Request, catalog, stores: Callable[[], Store], story_filter):
+    """Stories matching `story_filter`, for every path that offers a search (the API's
+    /stories, the web list's /?q=, the search feed): a full-text query runs via
+    `until_disconnect`, so a client that leaves stops it; plain filters answer from memory."""
+    if story_filter.query or story_filter.entity:
+        return await until_disconnect(
+            request, lambda cancelled: catalog.search(stores(), story_filter, cancelled)
+        )
+    return catalog.search(stores(), story_filter)

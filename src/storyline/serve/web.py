@@ -27,6 +27,7 @@ from storyline.serve.coverage import coverage, headlines, related_stories
 from storyline.serve.errors import ApiError
 from storyline.serve.formatting import parse_day, safe_url
 from storyline.serve.pages import SECURITY_HEADERS, page
+from storyline.serve.searching import find_stories
 from storyline.serve.services import Services, services
 from storyline.serve.story_view import story_view
 
@@ -41,7 +42,7 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 @router.get("/")
-def story_list(
+async def story_list(
     request: Request,
     s: ServicesDep,
     q: str = "",
@@ -61,7 +62,8 @@ def story_list(
         q.strip() or None, entity.strip() or None, outlet.strip() or None, start_day, end_day
     )
     snapshot = s.catalog.snapshot()
-    found = sort_stories(s.catalog.search(s.stores(), story_filter), WEB_ORDERS[sort])
+    found = await find_stories(request, s.catalog, s.stores, story_filter)
+    found = sort_stories(found, WEB_ORDERS[sort])
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
     page_number = min(page_number, pages)
     shown = found[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE]
@@ -75,11 +77,13 @@ def story_list(
     def sort_href(order: str) -> str:
         return "/?" + urlencode({**kept, **({"sort": order} if order != "newest" else {})})
 
+    # the cards read stored articles: off the event loop, like the search above
+    cards = await run_in_threadpool(lambda: [story_card(s, story) for story in shown])
     return page(
         request,
         "list.html",
         {
-            "cards": [story_card(s, story) for story in shown],
+            "cards": cards,
             "sort": sort,
             "sorts": [(name, SORT_TITLES[name], sort_href(name)) for name in WEB_ORDERS],
             "feed_href": "/feed.atom" + (f"?{urlencode({'q': q.strip()})}" if q.strip() else ""),
