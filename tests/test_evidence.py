@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from storyline.clean.article import clean_documents
@@ -50,6 +52,13 @@ def test_evidence_spans_are_exact_on_the_demo(demo):
     briefing, texts = demo
     assert briefing.summary and briefing.timeline and briefing.cross_source.consensus
     assert assert_spans_exact(briefing, texts) > 20
+
+
+def test_evidence_spans_are_exact_in_an_update_briefing(demo_dir):
+    articles, _ = read_articles([demo_dir], Settings())
+    update = brief_articles(articles, since=date(2026, 3, 6))
+    assert update.summary
+    assert assert_spans_exact(update, {a.article_id: a.text for a in articles}) > 0
 
 
 def test_evidence_reprint_citation_points_into_the_reprint(demo):
