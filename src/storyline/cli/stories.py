@@ -201,4 +201,3 @@ def timeline_command(
 
 def _day(when: datetime | None) -> str:
     return when.date().isoformat() if when else "-"
-

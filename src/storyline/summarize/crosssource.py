@@ -196,9 +196,7 @@ def _disagreements(
 
 
 def _single(sentence: Sentence, outlet: str) -> Claim:
-    return Claim(
-        sentence.text, (sentence.article_id,), (outlet,), (sentence_evidence(sentence),)
-    )
+    return Claim(sentence.text, (sentence.article_id,), (outlet,), (sentence_evidence(sentence),))
 
 
 def _same_thing(about_a: str | None, about_b: str | None, text_a: str, text_b: str) -> bool:
