@@ -378,3 +378,23 @@ def test_web_short_paths_hides_server_folders(message, shown):
 )
 def test_web_safe_url_links_only_http(url, link):
     assert formatting.safe_url(url) == link
+
+
+def test_web_every_citation_on_the_story_page_quotes_its_span(client, demo_id):
+    """Summary, claims, timeline, quotes and figures: each marker's link names a span whose
+    characters in the article are exactly what its popover quotes."""
+    response = client.get(f"/stories/{demo_id}")
+    cites = re.findall(
+        r'<a class="cite" href="/articles/(\w+)\?start=(\d+)&amp;end=(\d+)#highlight"[^>]*>'
+        r'[^<]*</a><span class="pop" role="tooltip" id="[^"]+">'
+        r'<span class="pop-quote">(.*?)</span>',
+        response.text,
+        re.S,
+    )
+    texts: dict[str, str] = {}
+    for article_id, start, end, quoted in cites:
+        if article_id not in texts:
+            texts[article_id] = client.get(f"/api/v1/articles/{article_id}").json()["data"]["text"]
+        assert texts[article_id][int(start) : int(end)] == unescape(quoted)
+    assert len(cites) >= 30 and len(texts) >= 8
+    assert len(cites) == response.text.count('<a class="cite"')  # every marker has a span
