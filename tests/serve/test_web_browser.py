@@ -158,6 +158,24 @@ def test_browser_citation_leads_to_the_highlighted_source(page, server, demo_sto
     screenshot(page, "article")
 
 
+@pytest.mark.parametrize("section", ["#consensus", "#timeline .event", "#quotes"])
+def test_browser_other_citations_highlight_their_span(page, server, demo_story, section):
+    """A claim's second outlet, a timeline event, a quote: the article page marks exactly
+    the characters the marker's popover quotes (for a claim, that outlet's own wording)."""
+    page.goto(f"{server}/stories/{demo_story['story_id']}")
+    marker = page.locator(f"{section} a.cite").last
+    wanted = page.locator("#" + marker.get_attribute("aria-describedby") + " .pop-quote")
+    wanted = wanted.text_content()
+    href = marker.get_attribute("href")
+    page.goto(server + href)
+    assert page.locator("mark#highlight").is_visible()
+    assert "".join(page.locator(".article-text mark").all_text_contents()) == wanted
+    article_id = href.split("/articles/")[1].split("?")[0]
+    text = httpx.get(f"{server}/api/v1/articles/{article_id}").json()["data"]["text"]
+    start, end = (int(v.split("=")[1]) for v in href.split("?")[1].split("#")[0].split("&"))
+    assert text[start:end] == wanted
+
+
 def test_browser_since_date_shows_the_update_view(page, server, demo_story, web_since):
     page.goto(f"{server}/stories/{demo_story['story_id']}")
     assert page.locator("#update-banner").count() == 0
