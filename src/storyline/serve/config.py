@@ -7,6 +7,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from storyline.settings import Rule, validate
+
 TOKEN_ENV = "STORYLINE_TOKEN"
 
 
@@ -21,12 +23,13 @@ class ServeConfig:
     # Requests per minute per client address (0: no cap). 600 is ten page views a second,
     # far above one reader's pace; the load benchmark turns the cap off and says so.
     requests_per_minute: int = 600
-    # Uploads per minute per client address: each runs cleaning and clustering.
+    # Uploads per minute per client address (0: no cap): each runs cleaning and clustering.
     uploads_per_minute: int = 10
     # A story's briefing reads at most this many of its articles (the newest): spaCy takes
     # ~0.1-0.3 s per article here, so 60 keeps a cold briefing under half a minute.
     max_briefing_articles: int = 60
-    # How often (seconds) a request may check the store for new stories or articles.
+    # How often (seconds) a request may check the store for new stories or articles (0: on
+    # every request, as the tests do).
     refresh_seconds: float = 1.0
     # Cluster newly stored articles (e.g. from `storyline ingest` in another process) in
     # the background, so story pages show them on reload without a restart.
@@ -61,6 +64,9 @@ class ServeConfig:
     # (1 GiB expanded, 4 GB of server memory in issue 18) is refused.
     max_expanded_upload_bytes: int = 64 * 1024 * 1024
 
+    def __post_init__(self) -> None:
+        validate(self, SERVE_RULES)
+
     @classmethod
     def from_env(cls, db_path: Path, token: str | None = None, **options) -> ServeConfig:
         """`token` falls back to $STORYLINE_TOKEN; an empty token counts as none."""
@@ -74,3 +80,12 @@ class ServeConfig:
     def from_json(cls, text: str) -> ServeConfig:
         options = json.loads(text)
         return cls(**{**options, "db_path": Path(options["db_path"])})
+
+
+# Every numeric server setting must be positive except these, which document 0 above; the
+# same rule checker as Settings (settings.py), so both refuse a value with one message.
+SERVE_RULES: dict[str, Rule] = {
+    "requests_per_minute": Rule(low_open=False, off="0: no cap"),
+    "uploads_per_minute": Rule(low_open=False, off="0: no cap"),
+    "refresh_seconds": Rule(low_open=False, off="0: every request"),
+}
