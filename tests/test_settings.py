@@ -168,3 +168,18 @@ def test_settings_cli_cluster_refuses_a_bad_option_before_opening_the_store(
     assert result.exit_code == 1
     assert message in " ".join(result.stderr.split())
     assert not (tmp_path / "none.db").exists()
+
+
+def test_settings_a_name_in_both_settings_has_one_rule():
+    """search_budget_seconds is in Settings (the store) and ServeConfig (the server)."""
+    from dataclasses import fields
+
+    from storyline.serve.config import SERVE_RULES
+    from storyline.settings import SETTING_RULES
+
+    shared = {f.name for f in fields(Settings)} & {f.name for f in fields(ServeConfig)}
+    assert "search_budget_seconds" in shared
+    for name in shared:
+        assert SETTING_RULES.get(name) == SERVE_RULES.get(name), name
+    assert Settings(search_budget_seconds=0).search_budget_seconds == 0
+    assert ServeConfig(db_path=Path("x.db"), search_budget_seconds=0).search_budget_seconds == 0

@@ -7,7 +7,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from storyline.settings import Rule, validate
+from storyline.settings import SETTING_RULES, Rule, validate
 
 TOKEN_ENV = "STORYLINE_TOKEN"
 
@@ -90,5 +90,5 @@ SERVE_RULES: dict[str, Rule] = {
     "uploads_per_minute": Rule(low_open=False, off="0: no cap"),
     "refresh_seconds": Rule(low_open=False, off="0: every request"),
     "heavy_search_cost": Rule(low_open=False, off="0: every search is costly"),
-    "search_budget_seconds": Rule(low_open=False, off="0: every search interrupted"),
+    "search_budget_seconds": SETTING_RULES["search_budget_seconds"],
 }
