@@ -1,7 +1,7 @@
 """Regenerate BENCHMARKS.md from runs of every `storyline eval` command.
 
     python benchmarks/make_benchmarks_md.py                  # rerun everything (~40 min, 2 cores)
-    python benchmarks/make_benchmarks_md.py --only speed-200 # rerun one, rebuild the document
+    python benchmarks/make_benchmarks_md.py --only speed-2000 # rerun one, rebuild the document
 
 Each run's JSON record is kept in benchmarks/results/<name>.json (with its date), and the
 document is rebuilt from those records, so every table is what the harness printed, never
@@ -35,7 +35,8 @@ RUNS: dict[str, list[str]] = {
     "timeline-t17": ["timeline", "--subset", "t17"],
     "extract-aeb": ["extract", "--dataset", "aeb"],
     "extract-trafilatura": ["extract", "--dataset", "trafilatura"],
-    "speed-200": ["speed", "--n", "200"],
+    "speed-2000": ["speed", "--n", "2000"],
+    "speed-10000": ["speed", "--n", "10000"],
     "quotes": ["quotes"],
     "entities": ["entities"],
     "figures": ["figures"],

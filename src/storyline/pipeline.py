@@ -124,7 +124,11 @@ def brief_articles(
     distinct = [a for a in articles if a.article_id not in exact]
     groups = _with_exact_copies(
         find_reprint_groups(
-            distinct, settings.shingle_words, settings.minhash_perm, settings.min_containment
+            distinct,
+            settings.shingle_words,
+            settings.minhash_perm,
+            settings.min_containment,
+            settings.reprint_lsh_jaccard,
         ),
         exact,
     )

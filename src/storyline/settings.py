@@ -155,7 +155,8 @@ class Settings:
     search_max_terms: int = 12
     # A search running longer than this (seconds) is interrupted and reported: a normal
     # search took 6 ms on that store, 12 of the commonest words 0.05 s, so 2 s only stops
-    # the pathological ones (100 repeated words: 81 s on the 20k store of issue 18).
+    # the pathological ones (100 repeated words: 81 s on the 20k store of issue 18). 0
+    # interrupts every search at once (the server's tests reach their timeout answer so).
     search_budget_seconds: float = 2.0
     # Tries to save the clusterer's state when other writers (the server's background
     # tracker, `storyline cluster`, another server worker) keep saving it first; each try
@@ -170,14 +171,93 @@ class Settings:
     repair_min_confidence: float = 0.9
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
-                raise ConfigError(f"setting {f.name} must be positive, got {value!r}")
-        if not 0 < self.min_containment <= 1:
-            raise ConfigError(
-                f"setting min_containment must be in (0, 1], got {self.min_containment!r}"
-            )
+        validate(self, SETTING_RULES)
+
+    def clusterer_options(self) -> dict[str, float | int]:
+        """The OnlineClusterer keyword arguments these settings hold (cluster/online.py),
+        so `storyline cluster`, tracking and the evals build the same clusterer."""
+        return {
+            "threshold": self.cluster_threshold,
+            "window_days": self.cluster_window_days,
+            "text_weight": self.cluster_text_weight,
+            "entity_weight": self.cluster_entity_weight,
+            "recluster_every": self.cluster_recluster_every,
+            "recluster_size": self.cluster_recluster_size,
+            "archive_limit": self.cluster_archive_limit,
+            "length_terms": self.cluster_length_terms,
+            "length_power": self.cluster_length_power,
+            "revive_gap_margin": self.cluster_revive_gap_margin,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Allowed range of one numeric setting; `off` names what 0 means where 0 is allowed."""
+
+    low: float = 0.0
+    low_open: bool = True
+    high: float | None = None
+    high_open: bool = False
+    off: str | None = None
+
+    def allows(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        if self.high is None:
+            return above
+        return above and (value < self.high if self.high_open else value <= self.high)
+
+    def describe(self) -> str:
+        if self.high is not None:
+            left, right = "(" if self.low_open else "[", ")" if self.high_open else "]"
+            text = f"in {left}{self.low:g}, {self.high:g}{right}"
+        elif self.low_open and self.low == 0:
+            text = "positive"
+        else:
+            text = f"{self.low:g} or more" if not self.low_open else f"more than {self.low:g}"
+        return f"{text} ({self.off})" if self.off and self.low == 0 else text
+
+
+POSITIVE = Rule()
+# The one rule set: every numeric field not listed must be positive. A 0 is allowed only
+# where the stage using the value documents 0 as "off" (cluster/online.py's Args).
+SETTING_RULES: dict[str, Rule] = {
+    "min_containment": Rule(high=1.0),
+    "reprint_lsh_jaccard": Rule(high=1.0),
+    "repair_min_confidence": Rule(high=1.0),
+    "cluster_threshold": Rule(high=1.0, high_open=True),
+    "cluster_text_weight": Rule(low_open=False, high=1.0, off="0: the embedder alone"),
+    "cluster_entity_weight": Rule(low_open=False, high=1.0, high_open=True, off="0: cues off"),
+    "cluster_recluster_every": Rule(low_open=False, off="0: re-clustering off"),
+    "cluster_recluster_size": Rule(low=2.0, low_open=False),
+    "cluster_archive_limit": Rule(low_open=False, off="0: no dormant story kept revivable"),
+    "cluster_length_power": Rule(low_open=False, off="0: length calibration off"),
+    "cluster_revive_gap_margin": Rule(low_open=False, off="0: no gap margin"),
+    "search_budget_seconds": Rule(low_open=False, off="0: every search interrupted"),
+}
+
+
+def validate(config: object, rules: dict[str, Rule]) -> None:
+    """Check every field of a settings dataclass once, against `rules` (default: positive).
+
+    Raises ConfigError with one line naming the setting, the allowed range and the value.
+    """
+    for f in fields(config):  # type: ignore[arg-type]
+        value = getattr(config, f.name)
+        expected = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+        if expected == "bool":
+            if not isinstance(value, bool):
+                raise ConfigError(f"setting {f.name} must be true or false, got {value!r}")
+            continue
+        if expected not in ("int", "float"):
+            continue
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if expected == "int" and not whole:
+            raise ConfigError(f"setting {f.name} must be a whole number, got {value!r}")
+        if not whole and not isinstance(value, float):
+            raise ConfigError(f"setting {f.name} must be a number, got {value!r}")
+        rule = rules.get(f.name, POSITIVE)
+        if value != value or not rule.allows(value):  # value != value: NaN
+            raise ConfigError(f"setting {f.name} must be {rule.describe()}, got {value!r}")
 
 
 # Summarizer (summarize/*). Two sentences of different articles "say the same" at this

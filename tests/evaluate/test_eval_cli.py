@@ -57,3 +57,39 @@ def test_cli_eval_lists_its_commands():
     result = runner.invoke(eval_app, ["--help"])
     for command in ("summarize", "cluster", "timeline", "extract"):
         assert command in result.stdout
+
+
+def test_cli_eval_warns_when_no_row_is_a_same_run_baseline(monkeypatch):
+    from storyline.cli import eval as eval_cli
+    from storyline.evaluate.report import EvalResult, make_row
+
+    seen = []
+    monkeypatch.setattr("storyline.cli.common.say", lambda text, label=None: seen.append(text))
+    only_storyline = EvalResult(
+        task="cluster",
+        data="d",
+        n=3,
+        settings={},
+        rows=[make_row("storyline", bcubed_f1=0.9)],
+        columns=("bcubed_f1",),
+    )
+    eval_cli._emit(only_storyline, as_json=True)
+    assert len(seen) == 1 and "no same-run baseline" in seen[0]
+    with_baseline = EvalResult(
+        task="cluster",
+        data="d",
+        n=3,
+        settings={},
+        rows=[make_row("storyline", bcubed_f1=0.9), make_row("singletons", bcubed_f1=0.4)],
+        columns=("bcubed_f1",),
+    )
+    eval_cli._emit(with_baseline, as_json=True)
+    assert len(seen) == 1
+
+
+def test_cli_eval_summarize_cv_refuses_options_it_would_ignore(clusters_file):
+    from storyline.errors import ConfigError
+
+    result = runner.invoke(eval_app, ["summarize", "--cv", "--data", str(clusters_file)])
+    assert isinstance(result.exception, ConfigError)
+    assert "--data" in str(result.exception)

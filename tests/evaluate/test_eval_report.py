@@ -77,3 +77,22 @@ def test_report_evaluate_package_all_is_complete_and_sorted():
     }
     assert public == set(storyline.evaluate.__all__)
     assert storyline.evaluate.__all__ == sorted(storyline.evaluate.__all__)
+
+
+def test_report_baseline_rows_are_the_same_run_non_storyline_rows():
+    from storyline.evaluate.report import baseline_rows
+
+    result = EvalResult(
+        task="speed",
+        data="d",
+        n=1,
+        settings={},
+        rows=[
+            make_row("storyline:clean", articles_per_s=10.0),
+            make_row("storyline-default", articles_per_s=9.0),
+            published_row("paper", "quoted", articles_per_s=5.0),
+            make_row("spacy-en_core_web_sm", articles_per_s=7.0),
+        ],
+        columns=("articles_per_s",),
+    )
+    assert [row["system"] for row in baseline_rows(result)] == ["spacy-en_core_web_sm"]

@@ -75,10 +75,43 @@ def _systems(value: str | None) -> list[str] | None:
 
 
 def _emit(result: EvalResult, as_json: bool) -> None:
+    """Print the result; say on stderr when no row is a same-run baseline to compare with."""
+    from storyline.cli.common import say
+    from storyline.evaluate.report import baseline_rows
+
+    if not baseline_rows(result):
+        say(
+            f"eval {result.task}: no same-run baseline row (every row is Storyline's or "
+            "published); a figure without one cannot be compared",
+            "warning",
+        )
     if as_json:
         typer.echo(result.to_json())
     else:
         result.print()
+
+
+def _run(
+    name: str,
+    *,
+    as_json: bool,
+    quiet: bool,
+    systems: str | None = None,
+    function: str | None = None,
+    **options: object,
+) -> None:
+    """The one body of every eval command: run `storyline.evaluate.NAME.evaluate_NAME`
+    (or `function`) with the command's options, then print its table or JSON.
+
+    The evaluate module is imported only here, so `storyline --help` loads no numpy.
+    """
+    from importlib import import_module
+
+    module = import_module(f"storyline.evaluate.{name}")
+    evaluate = getattr(module, function or f"evaluate_{name}")
+    if systems is not None:
+        options["systems"] = _systems(systems)
+    _emit(evaluate(show_progress=not quiet, **options), as_json)
 
 
 @eval_app.command("summarize")
@@ -116,24 +149,30 @@ def summarize_command(
     quiet: QuietOption = False,
 ) -> None:
     """ROUGE-1/2/Lsum of Storyline, lead, TextRank, LexRank, random and oracle summaries."""
-    from storyline.evaluate.summarize import evaluate_summarize
-
     if cv:
-        from storyline.evaluate.summarize_cv import evaluate_summarize_cv
+        ignored = {"--data": data, "--max-words": max_words, "--split": split}
+        ignored["--systems"] = systems
+        given = [option for option, value in ignored.items() if value is not None]
+        if given:
+            from storyline.errors import ConfigError
 
-        _emit(evaluate_summarize_cv(limit=limit, seed=seed, show_progress=not quiet), as_json)
+            raise ConfigError(
+                f"--cv runs over both dev sets with every system; it takes no {', '.join(given)}"
+            )
+        _run("summarize_cv", as_json=as_json, quiet=quiet, limit=limit, seed=seed)
         return
-    result = evaluate_summarize(
+    _run(
+        "summarize",
+        as_json=as_json,
+        quiet=quiet,
+        systems=systems,
         data_path=data,
         limit=limit,
         seed=seed,
         dataset=dataset.value,
         max_words=max_words,
         split=split,
-        systems=_systems(systems),
-        show_progress=not quiet,
     )
-    _emit(result, as_json)
 
 
 @eval_app.command("cluster")
@@ -155,18 +194,17 @@ def cluster_command(
     quiet: QuietOption = False,
 ) -> None:
     """BCubed and pairwise P/R/F1 of Storyline and baselines against gold stories."""
-    from storyline.evaluate.cluster import evaluate_cluster
-
-    result = evaluate_cluster(
+    _run(
+        "cluster",
+        as_json=as_json,
+        quiet=quiet,
+        systems=systems,
         data_path=data,
         limit=limit,
         seed=seed,
         dataset=dataset.value,
         within_topic=within_topic,
-        systems=_systems(systems),
-        show_progress=not quiet,
     )
-    _emit(result, as_json)
 
 
 @eval_app.command("timeline")
@@ -183,17 +221,16 @@ def timeline_command(
     quiet: QuietOption = False,
 ) -> None:
     """Date-F1 and alignment ROUGE (align+ m:1) of Storyline and a mention-count baseline."""
-    from storyline.evaluate.timeline import evaluate_timeline
-
-    result = evaluate_timeline(
+    _run(
+        "timeline",
+        as_json=as_json,
+        quiet=quiet,
+        systems=systems,
         data_path=data,
         limit=limit,
         seed=seed,
         subset=subset.value,
-        systems=_systems(systems),
-        show_progress=not quiet,
     )
-    _emit(result, as_json)
 
 
 @eval_app.command("extract")
@@ -209,17 +246,16 @@ def extract_command(
     quiet: QuietOption = False,
 ) -> None:
     """Main-text extraction quality of Storyline, trafilatura and readability-lxml."""
-    from storyline.evaluate.extract import evaluate_extract
-
-    result = evaluate_extract(
+    _run(
+        "extract",
+        as_json=as_json,
+        quiet=quiet,
+        systems=systems,
         data_path=data,
         limit=limit,
         seed=seed,
         dataset=dataset.value,
-        systems=_systems(systems),
-        show_progress=not quiet,
     )
-    _emit(result, as_json)
 
 
 @eval_app.command("repair")
@@ -235,17 +271,16 @@ def repair_command(
     quiet: QuietOption = False,
 ) -> None:
     """Punctuation, sentence-boundary and case restoration of degraded text, per word."""
-    from storyline.evaluate.repair import evaluate_repair
-
-    result = evaluate_repair(
+    _run(
+        "repair",
+        as_json=as_json,
+        quiet=quiet,
+        systems=systems,
         data_path=data,
         limit=limit,
         seed=seed,
         dataset=dataset.value,
-        systems=_systems(systems),
-        show_progress=not quiet,
     )
-    _emit(result, as_json)
 
 
 @eval_app.command("speed")
@@ -256,9 +291,7 @@ def speed_command(
     quiet: QuietOption = False,
 ) -> None:
     """Articles per second per stage and end to end, peak RSS, beside plain spaCy."""
-    from storyline.evaluate.speed import evaluate_speed
-
-    _emit(evaluate_speed(n=n, seed=seed, show_progress=not quiet), as_json)
+    _run("speed", as_json=as_json, quiet=quiet, n=n, seed=seed)
 
 
 def _gold_set_command(name: str, summary: str) -> None:
@@ -275,17 +308,15 @@ def _gold_set_command(name: str, summary: str) -> None:
         as_json: JsonOption = False,
         quiet: QuietOption = False,
     ) -> None:
-        from importlib import import_module
-
-        evaluate = getattr(import_module(f"storyline.evaluate.{name}"), f"evaluate_{name}")
-        result = evaluate(
+        _run(
+            name,
+            as_json=as_json,
+            quiet=quiet,
+            systems=systems,
             data_path=data,
             limit=limit,
             seed=seed,
-            systems=_systems(systems),
-            show_progress=not quiet,
         )
-        _emit(result, as_json)
 
     command.__doc__ = summary
     command.__name__ = f"{name}_command"

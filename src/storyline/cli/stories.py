@@ -48,10 +48,15 @@ def cluster_command(
     as_json: JsonOption = False,
 ) -> None:
     """Group stored articles into stories; new articles join existing stories."""
+    from storyline.settings import Settings
     from storyline.tracking import recluster_stories, track_stories
 
-    settings = {k: v for k, v in (("threshold", threshold), ("window_days", window_days)) if v}
-    embedder = None if no_embeddings else "auto"
+    given = {"threshold": threshold, "window_days": window_days}
+    # Validated once by Settings: --threshold 0 or --window-days -1 is refused, not ignored.
+    config = Settings(**{f"cluster_{k}": v for k, v in given.items() if v is not None})
+    options = config.clusterer_options()
+    settings = {k: options[k] for k, v in given.items() if v is not None}
+    embedder = None if no_embeddings else config.cluster_embedder
     started = time.perf_counter()
 
     def report(stage: str, done: int, total: int) -> None:

@@ -95,7 +95,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
         recluster_size: how many of the newest articles a re-clustering looks at (its cost
             is quadratic in this).
         revive_threshold: similarity an article needs to a dormant story's signature to
-            continue it after a gap (default: threshold + 0.15); 1.0 or more turns it off.
+            continue it after a gap (default: threshold + 0.05); 1.0 or more turns it off.
         archive_limit: dormant stories kept revivable; past it the longest-dormant ones
             keep only their metadata.
         length_terms, length_power: the similarity of a text with fewer than
@@ -114,7 +114,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
     def __init__(
         self,
         threshold: float = DEFAULT_THRESHOLD,
-        window_days: float = 7.0,
+        window_days: float = _SETTINGS.cluster_window_days,
         embedder: Embedder | None = None,
         text_weight: float = DEFAULT_TEXT_WEIGHT,
         merge_threshold: float | None = None,
@@ -385,7 +385,7 @@ def cluster_stream(
     texts: Sequence[str],
     dates: Sequence[datetime | None],
     threshold: float = DEFAULT_THRESHOLD,
-    window_days: float = 7.0,
+    window_days: float = _SETTINGS.cluster_window_days,
     embedder: Embedder | str | None = "auto",
     text_weight: float = DEFAULT_TEXT_WEIGHT,
     merge_threshold: float | None = None,

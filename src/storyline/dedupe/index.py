@@ -457,11 +457,15 @@ def copies_by_original(independent_of: dict[str, str]) -> dict[str, list[str]]:
 
 
 def find_reprint_groups(
-    articles: Sequence[Article], shingle_words: int, num_perm: int, min_containment: float
+    articles: Sequence[Article],
+    shingle_words: int,
+    num_perm: int,
+    min_containment: float,
+    lsh_jaccard: float = 0.2,
 ) -> list[ReprintGroup]:
     """Group articles that are copies of one another; singletons are not returned.
 
     A one-batch `ReprintIndex`; kept for the briefing pipeline.
     """
-    index = ReprintIndex(shingle_words, num_perm, min_containment)
+    index = ReprintIndex(shingle_words, num_perm, min_containment, lsh_jaccard)
     return index.partial_fit(articles).groups()

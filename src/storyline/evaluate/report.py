@@ -235,6 +235,16 @@ def _format(column: str, value: Any) -> str:
     return f"{value:.3f}"
 
 
+def baseline_rows(result: EvalResult) -> list[Mapping[str, Any]]:
+    """Rows measured in this run by something other than Storyline: the same-run baseline
+    every figure is reported beside (published figures and Storyline's variants are not)."""
+    return [
+        row
+        for row in result.rows
+        if not str(row["system"]).startswith(("storyline", PUBLISHED_PREFIX))
+    ]
+
+
 def chosen_systems(systems: Sequence[str] | None, valid: Sequence[str]) -> tuple[str, ...]:
     """The systems an eval runs: `systems` (all of `valid` when None); an unknown name is a
     ConfigError listing the valid ones."""

@@ -1,36 +1,44 @@
-"""Throughput per stage and end to end, and peak memory, beside plain spaCy as reference.
+"""Throughput end to end (ingest -> cluster -> brief every story) beside plain spaCy.
 
-Articles come from the ECB+ and Multi-News files of ../shared/data; for runs larger than
-the data, articles are replicated with a light perturbation (one sentence dropped, a serial
-word added) so no two are byte-identical and deduplication cannot take a shortcut. The
-reference row is spaCy's `en_core_web_sm` default pipeline (tagger, parser, NER) over the
-same texts: the cost of "just running NER" that every news pipeline pays.
+Why: issue 25 asks whether Storyline is faster than "just running spaCy once". Every system
+runs in its own fresh interpreter (`python -m storyline.evaluate.speed`) on the same texts
+in the same run, so each peak memory is that process's own VmHWM (/proc/self/status):
+`ru_maxrss` is inherited across fork+exec and would charge one system with another's peak.
+
+Articles come from ECB+ and Multi-News in ../shared/data; past their ~900 texts they are
+repeated with a light variation (one sentence dropped, a serial phrase added; texts of one or
+two sentences get the phrase alone), so no two are byte-identical; the near copies reach the
+reprint detector and the clusterer as real syndication would.
+Rows:
+- storyline:ingest / cluster / brief and end-to-end: `ingest_paths` into a new SQLite store
+  (read, clean, metadata, reprints), `track_stories` (TF-IDF + MiniLM), then
+  `brief_articles` for every story (spaCy analysis happens here: no stored annotations yet);
+- spacy-en_core_web_sm: the model's default pipeline, one process (`nlp.pipe`);
+- spacy-ner+sentencizer: only NER and a rule sentencizer, `n_process` = cores; its peak is
+  the largest sum of the parent's and workers' VmRSS, sampled every 0.2 s.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
-import resource
+import subprocess
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable
+from pathlib import Path
 
-from storyline.clean.article import clean_documents
-from storyline.cluster import cluster_stream
-from storyline.dedupe import find_reprint_groups
 from storyline.evaluate.datasets import dataset_path, load_cluster_items, load_summary_clusters
-from storyline.evaluate.report import EvalResult, make_row, progress
-from storyline.extract.nlp import load_pipeline
-from storyline.pipeline import brief_articles
-from storyline.records import RawDocument
-from storyline.settings import Settings
+from storyline.evaluate.report import EvalResult, cores, make_row
 
-# Articles per story when the end-to-end run briefs the stream in stories; ten is the size
-# of a Multi-News cluster at most and of a typical developing story's first day.
-_STORY_SIZE = 10
+SYSTEMS = ("storyline", "spacy-en_core_web_sm", "spacy-ner+sentencizer")
+_SAMPLE_EVERY_S = 0.2
 
 
 def speed_texts(n: int, seed: int) -> list[str]:
-    """`n` article texts from the shared data, replicated with perturbation past its size."""
+    """`n` article texts from the shared data, replicated with variation past its size."""
     texts = [item.text for item in load_cluster_items(dataset_path("ecbplus"))]
     texts += [
         doc
@@ -41,6 +49,7 @@ def speed_texts(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     rng.shuffle(texts)
     out = texts[:n]
+    seen = set(out)
     serial = 0
     while len(out) < n:
         serial += 1
@@ -48,84 +57,260 @@ def speed_texts(n: int, seed: int) -> list[str]:
             sentences = text.split(". ")
             if len(sentences) > 2:
                 del sentences[rng.randrange(len(sentences))]
-            out.append(f"{'. '.join(sentences)} (copy {serial})")
+            copy = f"{'. '.join(sentences)} (copy {serial})"
+            if copy in seen:  # two sources that differ only in the dropped sentence
+                copy = f"{text} (copy {serial})"
+            seen.add(copy)
+            out.append(copy)
     return out
 
 
-def _timed(stage: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    stage()
-    return time.perf_counter() - start
+def _status_kb(pid: int | str, key: str) -> int:
+    """One `key:` line of /proc/PID/status in KiB (0 when the process has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+class _RssSampler:
+    """Samples this process's VmRSS (and, with `children`, its workers') in a thread."""
+
+    def __init__(self, children: bool = False) -> None:
+        self.children = children
+        self.stage = "start"
+        self.samples: list[tuple[float, str, float]] = []
+        self.peak_total_mb = 0.0
+        self._stop = threading.Event()
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(_SAMPLE_EVERY_S):
+            own = _status_kb(me, "VmRSS") / 1024
+            total = own
+            if self.children:
+                total += sum(_status_kb(c, "VmRSS") for c in _descendants(me)) / 1024
+            self.peak_total_mb = max(self.peak_total_mb, total)
+            self.samples.append((time.perf_counter() - self._started, self.stage, own))
+
+
+def _run_storyline(texts: list[str], workdir: Path) -> dict:
+    from storyline.pipeline import brief_articles
+    from storyline.settings import Settings
+    from storyline.store import open_store
+    from storyline.tracking import story_articles, track_stories
+
+    settings = Settings()
+    data = workdir / "speed.jsonl"
+    data.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    seconds: dict[str, float] = {}
+    with _RssSampler() as sampler, open_store(workdir / "speed.db") as store:
+        from storyline.cluster.online import resolve_embedder
+        from storyline.extract.nlp import load_pipeline
+        from storyline.ingest.run import ingest_paths
+
+        # Models load once, untimed, as the spaCy rows warm up before theirs (load_s).
+        start = time.perf_counter()
+        load_pipeline(settings.spacy_model)("Warm up the pipeline once.")
+        resolve_embedder(settings.cluster_embedder)
+        load_s = time.perf_counter() - start
+        sampler.stage = "ingest"
+        start = time.perf_counter()
+        ingest_paths([data], store, settings)
+        seconds["ingest"] = time.perf_counter() - start
+        stored = store.count()
+        sampler.stage = "cluster"
+        start = time.perf_counter()
+        stories = track_stories(store, settings.cluster_embedder)
+        seconds["cluster"] = time.perf_counter() - start
+        sampler.stage = "brief"
+        start = time.perf_counter()
+        for story in stories:
+            brief_articles(story_articles(store, story), settings)
+        seconds["brief"] = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "stored": stored,
+        "stories": len(stories),
+        "load_s": load_s,
+        "samples": sampler.samples,
+        "peak_rss_mb": _status_kb("self", "VmHWM") / 1024,
+    }
+
+
+def _run_spacy(texts: list[str], ner_only: bool) -> dict:
+    import spacy
+
+    from storyline.settings import Settings
+
+    model = Settings().spacy_model
+    if ner_only:
+        nlp = spacy.load(
+            model,
+            exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
+        )
+        nlp.add_pipe("sentencizer", first=True)
+        workers = cores()
+    else:
+        nlp = spacy.load(model)
+        workers = 1
+    nlp("Warm up the pipeline once so that model loading is not timed.")
+    with _RssSampler(children=workers > 1) as sampler:
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, n_process=workers, batch_size=32):
+            pass
+        spent = time.perf_counter() - start
+    own_peak = _status_kb("self", "VmHWM") / 1024
+    return {
+        "seconds": {"nlp": spent},
+        "components": nlp.pipe_names,
+        "workers": workers,
+        "peak_rss_mb": max(own_peak, sampler.peak_total_mb) if workers > 1 else own_peak,
+    }
+
+
+def _worker(system: str, texts_file: Path, workdir: Path) -> dict:
+    texts = json.loads(texts_file.read_text(encoding="utf-8"))
+    if system == "storyline":
+        return _run_storyline(texts, workdir)
+    return _run_spacy(texts, ner_only=system == "spacy-ner+sentencizer")
+
+
+def _in_fresh_process(system: str, texts_file: Path, workdir: Path) -> dict:
+    """Run one system in a new interpreter; its JSON report is the last stdout line."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "storyline.evaluate.speed", system, str(texts_file), str(workdir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        from storyline.errors import StorylineError
+
+        raise StorylineError(f"speed: the {system} run failed (exit {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rss_profile(samples: list, parts: int = 4) -> list[dict]:
+    """VmRSS (MB) at the end of each of `parts` equal time slices of every stage: flat
+    memory over a stream shows as equal figures across one stage's slices."""
+    profile = []
+    for stage in dict.fromkeys(s for _, s, _ in samples):
+        mine = [rss for _, s, rss in samples if s == stage]
+        if not mine:
+            continue
+        marks = [mine[max(0, round(len(mine) * (i + 1) / parts) - 1)] for i in range(parts)]
+        profile.append({"stage": stage, "rss_mb": [round(m) for m in marks]})
+    return profile
 
 
 def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> EvalResult:
-    """Articles per second of each stage over `n` articles, and the process's peak RSS."""
-    settings = Settings()
+    """Articles per second of Storyline's stages and end to end, and each system's own
+    peak RSS, over `n` texts, beside two plain spaCy rows on the same texts."""
     texts = speed_texts(n, seed)
-    raws = [RawDocument(source=f"speed:{i}", format="jsonl", text=t) for i, t in enumerate(texts)]
-    nlp = load_pipeline(settings.spacy_model)
-    nlp("warm up the pipeline once so model loading is not timed.")
-    rows, seconds = [], {}
-
-    articles: list = []
-    seconds["clean"] = _timed(
-        lambda: articles.extend(
-            clean_documents(raws, settings.min_furniture_repeats, settings.max_article_chars)
-        )
-    )
-    seconds["dedupe"] = _timed(
-        lambda: find_reprint_groups(
-            articles, settings.shingle_words, settings.minhash_perm, settings.min_containment
-        )
-    )
-    seconds["cluster"] = _timed(
-        lambda: cluster_stream([a.text for a in articles], [None] * len(articles))
-    )
-    stories = [articles[i : i + _STORY_SIZE] for i in range(0, len(articles), _STORY_SIZE)]
-
-    def brief_all() -> None:
-        for story in progress(stories, "Briefing stories", show_progress):
-            brief_articles(story, settings)
-
-    seconds["brief (nlp, facts, timeline, summary)"] = _timed(brief_all)
-    total = sum(seconds.values())
-    storyline_peak = _peak_rss_mb()
-    for stage, spent in seconds.items():
-        rows.append(
-            make_row(f"storyline:{stage}", articles_per_s=n / spent, seconds_per_item=spent / n)
-        )
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="storyline-speed-") as tmp:
+        texts_file = Path(tmp) / "texts.json"
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        for system in SYSTEMS:
+            if show_progress:
+                print(f"speed: running {system} on {n:,} texts", file=sys.stderr)
+            results[system] = _in_fresh_process(system, texts_file, Path(tmp))
+    ours = results["storyline"]
+    rows = [
+        make_row(f"storyline:{stage}", articles_per_s=n / spent, seconds_per_item=spent / n)
+        for stage, spent in ours["seconds"].items()
+    ]
+    total = sum(ours["seconds"].values())
     rows.append(
         make_row(
             "storyline:end-to-end",
             articles_per_s=n / total,
             seconds_per_item=total / n,
-            peak_rss_mb=storyline_peak,
+            peak_rss_mb=ours["peak_rss_mb"],
         )
     )
-    reference = _timed(lambda: list(nlp.pipe(texts)))
-    rows.append(
-        make_row(
-            "spacy-en_core_web_sm",
-            articles_per_s=n / reference,
-            seconds_per_item=reference / n,
-            peak_rss_mb=_peak_rss_mb(),
-            note="plain spaCy default pipeline over the same texts",
+    plain = results["spacy-en_core_web_sm"]
+    fast = results["spacy-ner+sentencizer"]
+    for system, result, note in (
+        ("spacy-en_core_web_sm", plain, "all default components, one process"),
+        (
+            "spacy-ner+sentencizer",
+            fast,
+            f"only NER + sentencizer, n_process={fast['workers']}; peak = sampled sum of "
+            "parent and worker VmRSS",
+        ),
+    ):
+        spent = result["seconds"]["nlp"]
+        rows.append(
+            make_row(
+                system,
+                articles_per_s=n / spent,
+                seconds_per_item=spent / n,
+                peak_rss_mb=result["peak_rss_mb"],
+                note=note,
+            )
         )
-    )
     words = sum(len(t.split()) for t in texts)
+    ratio = (n / total) / (n / plain["seconds"]["nlp"])
+    profile = rss_profile(ours["samples"])
     return EvalResult(
         task="speed",
         data="ecbplus + multinews (shared/data)",
         n=n,
-        settings={"seed": seed, "story_size": _STORY_SIZE, "mean_words": round(words / n)},
+        settings={
+            "seed": seed,
+            "mean_words": round(words / n),
+            "unique_texts": len(set(texts)),
+            "stored": ours["stored"],
+            "stories": ours["stories"],
+            "storyline_model_load_s": round(ours["load_s"], 1),
+            "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
+            "end_to_end_vs_plain_spacy": round(ratio, 3),
+            "rss_profile": profile,
+        },
         rows=rows,
         columns=("articles_per_s", "seconds_per_item", "peak_rss_mb"),
         notes=[
-            "peak_rss_mb is the whole process's peak so far (ru_maxrss); the spaCy row "
-            "runs after Storyline in the same process"
+            "each system ran in its own fresh process, one after another; peak_rss_mb is "
+            "that process's VmHWM; model loading is not timed in any row",
+            f"end to end is {ratio:.2f}x the plain single-process spaCy row",
+            "storyline RSS (MB) at the end of each quarter of a stage: "
+            + "; ".join(f"{p['stage']} {p['rss_mb']}" for p in profile),
         ],
     )
+
+
+if __name__ == "__main__":  # one system in a fresh process (see _in_fresh_process)
+    report = _worker(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+    sys.stdout.write("\n" + json.dumps(report) + "\n")

@@ -7,6 +7,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from storyline.settings import SETTING_RULES, Rule, validate
+
 TOKEN_ENV = "STORYLINE_TOKEN"
 
 
@@ -21,19 +23,20 @@ class ServeConfig:
     # Requests per minute per client address (0: no cap). 600 is ten page views a second,
     # far above one reader's pace; the load benchmark turns the cap off and says so.
     requests_per_minute: int = 600
-    # Uploads per minute per client address: each runs cleaning and clustering.
+    # Uploads per minute per client address (0: no cap): each runs cleaning and clustering.
     uploads_per_minute: int = 10
     # A story's briefing reads at most this many of its articles (the newest): spaCy takes
     # ~0.1-0.3 s per article here, so 60 keeps a cold briefing under half a minute.
     max_briefing_articles: int = 60
-    # How often (seconds) a request may check the store for new stories or articles.
+    # How often (seconds) a request may check the store for new stories or articles (0: on
+    # every request, as the tests do).
     refresh_seconds: float = 1.0
     # Cluster newly stored articles (e.g. from `storyline ingest` in another process) in
     # the background, so story pages show them on reload without a restart.
     track_new_articles: bool = True
     # A search whose words occur more than this many times in the index is costly: on the
     # 10k-article load store the 10 commonest English words occur 196,000 times and took
-    # 0.05-0.08 s, a one-word news search (2,400 occurrences) 0.006 s.
+    # 0.05-0.08 s, a one-word news search (2,400 occurrences) 0.006 s. 0: every search is costly.
     heavy_search_cost: int = 50_000
     # Costly searches running at once per process; more are answered 503 at once (the 2
     # cores of the benchmark machine: one for them, one for everything else).
@@ -45,7 +48,8 @@ class ServeConfig:
     # holding nothing): a client that retries at once then sends one a second, instead of
     # the ~170/s fifty such clients sent in the benchmark, which starved /health (p95 1.3 s).
     busy_delay_seconds: float = 2.0
-    # Seconds a search may run before SQLite is interrupted (the store's default is 2 s).
+    # Seconds a search may run before SQLite is interrupted (the store's default is 2 s); 0
+    # interrupts every search at once (how the tests reach the timeout answer).
     search_budget_seconds: float = 2.0
     # Cold briefing builds running at once per process (each is spaCy over up to 60
     # articles: 1.8-14 s in issue 18); more are answered 503 with Retry-After.
@@ -61,6 +65,9 @@ class ServeConfig:
     # (1 GiB expanded, 4 GB of server memory in issue 18) is refused.
     max_expanded_upload_bytes: int = 64 * 1024 * 1024
 
+    def __post_init__(self) -> None:
+        validate(self, SERVE_RULES)
+
     @classmethod
     def from_env(cls, db_path: Path, token: str | None = None, **options) -> ServeConfig:
         """`token` falls back to $STORYLINE_TOKEN; an empty token counts as none."""
@@ -74,3 +81,14 @@ class ServeConfig:
     def from_json(cls, text: str) -> ServeConfig:
         options = json.loads(text)
         return cls(**{**options, "db_path": Path(options["db_path"])})
+
+
+# Every numeric server setting must be positive except these, which document 0 above; the
+# same rule checker as Settings (settings.py), so both refuse a value with one message.
+SERVE_RULES: dict[str, Rule] = {
+    "requests_per_minute": Rule(low_open=False, off="0: no cap"),
+    "uploads_per_minute": Rule(low_open=False, off="0: no cap"),
+    "refresh_seconds": Rule(low_open=False, off="0: every request"),
+    "heavy_search_cost": Rule(low_open=False, off="0: every search is costly"),
+    "search_budget_seconds": SETTING_RULES["search_budget_seconds"],
+}

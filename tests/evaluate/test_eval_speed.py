@@ -1,0 +1,70 @@
+"""The speed eval's measuring parts: memory read per process (VmHWM, sampled workers) and
+the texts it times; the full three-process run is benchmarks' job (BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from storyline.evaluate import speed
+
+
+@pytest.fixture
+def data_available(require_data):
+    require_data("ecbplus")
+    require_data("multinews")
+
+
+def test_speed_status_reads_this_process_peak_not_an_inherited_one():
+    """A fresh interpreter's VmHWM is its own (~tens of MB), whatever its parent holds."""
+    hog = bytearray(300 * 1024 * 1024)  # the parent's peak is now past 300 MB
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from storyline.evaluate.speed import _status_kb; print(_status_kb('self', 'VmHWM'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert speed._status_kb("self", "VmHWM") / 1024 > 300
+    assert int(child.stdout) / 1024 < 200
+    del hog
+
+
+def test_speed_sampler_adds_worker_memory_to_the_parent():
+    script = "b = bytearray(250 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); " + (
+        "import time; time.sleep(1.5)"
+    )
+    with speed._RssSampler(children=True) as sampler:
+        worker = subprocess.Popen([sys.executable, "-c", script])
+        worker.wait()
+        time.sleep(0.3)
+    own = max(rss for _, _, rss in sampler.samples)
+    assert sampler.peak_total_mb > own + 200
+
+
+def test_speed_rss_profile_splits_each_stage_into_quarters():
+    samples = [(i * 0.2, "ingest", 100.0 + i) for i in range(8)]
+    samples += [(2 + i * 0.2, "brief", 500.0) for i in range(4)]
+    assert speed.rss_profile(samples) == [
+        {"stage": "ingest", "rss_mb": [101, 103, 105, 107]},
+        {"stage": "brief", "rss_mb": [500, 500, 500, 500]},
+    ]
+
+
+def test_speed_texts_repeat_with_variation_never_byte_identical(data_available):
+    texts = speed.speed_texts(2500, seed=0)
+    assert len(texts) == 2500
+    assert len(set(texts)) == 2500
+    copies = [t for t in texts if re.search(r" \(copy [12]\)$", t)]
+    originals = set(texts) - set(copies)
+    assert 800 < len(originals) < 1000 and len(copies) == 2500 - len(originals)
+    # About two thirds lose a sentence; texts of 1-2 sentences differ by the suffix alone.
+    shorter = sum(t.rsplit(" (copy", 1)[0] not in originals for t in copies)
+    assert shorter > 0.5 * len(copies)
