@@ -292,7 +292,8 @@ def scale_table(
             name = f"baseline: previous code ({previous}), t={SCALE_THRESHOLD}"
             rows.append((name, (_previous_row, (previous, n, batch))))
         # the rows side by side, one process (and core) each
-        with context.Pool(min(len(rows), jobs)) as pool:
+        # a fresh process per row (maxtasksperchild), so each peak RSS is the row's own
+        with context.Pool(min(len(rows), jobs), maxtasksperchild=1) as pool:
             results = pool.starmap(_run_task, [task for _, task in rows])
         for (name, _), result in zip(rows, results, strict=True):
             rate, cpu_rate, rss, stories, f1 = result[:5]

@@ -15,12 +15,21 @@ the tuned TF-IDF + average-link baseline of the eval (threshold tuned on the oth
 as `storyline eval cluster` does). MiniLM vectors are computed once per dataset and cached
 in --cache (npz), so a rerun costs only the clustering.
 
+The grid has a second dimension since the lexical contrast (cluster/recluster.py,
+`LEXICAL_CONTRAST`): each length point with the contrast on (shipped) and off (the code
+before it), so the held-out columns choose that switch on other data too, and the
+"lexical contrast off" column is the shipped length point with it off, same run.
+`--grid small` keeps three length points (12, 15 and 20 terms at the middle headline
+factor, plus the shipped point) instead of twelve, to halve the run time.
+
 Usage: python benchmarks/cluster_length_cv.py [--seeds 0] [--cache /tmp/storyline-cv]
+    [--grid small|full]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from pathlib import Path
 
@@ -43,6 +52,9 @@ GRID = [
     for terms in TERMS_GRID
     for factor in HEADLINE_FACTORS
 ]
+SMALL_GRID = [(terms, round(float(np.log(2.6) / np.log(terms / 7)), 2)) for terms in (12, 15, 20)]
+# the module (storyline.cluster exports a function of the same name)
+recluster = importlib.import_module("storyline.cluster.recluster")
 
 
 class _Cached:
@@ -71,7 +83,8 @@ def load(dataset: str, cache: Path):
     return items, vectors
 
 
-def score(units, vectors, settings: dict) -> list[float]:
+def score(units, vectors, settings: dict, lexical: bool = True) -> list[float]:
+    recluster.LEXICAL_CONTRAST = lexical
     result = []
     for unit in units:
         matrix = np.stack([vectors[i.item_id] for i in unit.items])
@@ -104,12 +117,15 @@ def main() -> None:
     parser.add_argument("--seeds", default="0", help="half_units seeds, comma-separated")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/storyline-cv"))
     parser.add_argument("--out", type=Path, help="write the per-unit scores as JSON")
+    parser.add_argument("--grid", choices=["small", "full"], default="full")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     shipped = Settings()
-    default = (shipped.cluster_length_terms, shipped.cluster_length_power)
-    grid = sorted({*GRID, default})
-    # scores[dataset][seed][config] = [half 1, half 2]; config None = calibration off
+    default = (shipped.cluster_length_terms, shipped.cluster_length_power, True)
+    points = sorted({*(GRID if args.grid == "full" else SMALL_GRID), default[:2]})
+    grid = [(terms, power, lexical) for terms, power in points for lexical in (True, False)]
+    # scores[dataset][seed][config] = [half 1, half 2]; config None = calibration off;
+    # config = (length_terms, length_power, lexical contrast)
     scores: dict = {}
     base: dict = {}
     for dataset in DATASETS:
@@ -118,10 +134,10 @@ def main() -> None:
             units = half_units(items, seed)
             base.setdefault(dataset, []).extend(baseline(units))
             cell = scores.setdefault(dataset, {}).setdefault(seed, {})
-            cell[None] = score(units, vectors, {"length_power": 0.0})
-            for terms, power in grid:
-                cell[(terms, power)] = score(
-                    units, vectors, {"length_terms": terms, "length_power": power}
+            cell[None] = score(units, vectors, {"length_power": 0.0}, lexical=False)
+            for terms, power, lexical in grid:
+                cell[(terms, power, lexical)] = score(
+                    units, vectors, {"length_terms": terms, "length_power": power}, lexical
                 )
             print(f"# {dataset} seed {seed} done", flush=True)
 
@@ -133,20 +149,23 @@ def main() -> None:
 
     print(
         "| data | shipped defaults | held-out: leave one dataset out (chosen) | "
-        "held-out: halves | calibration off | TF-IDF + agglomerative (tuned) |"
+        "held-out: halves (chosen on first, second halves) | lexical contrast off | "
+        "calibration and contrast off | TF-IDF + agglomerative (tuned) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
+    before = (*default[:2], False)
     for dataset in DATASETS:
         others = [d for d in DATASETS if d != dataset]
         lodo = best(others)
-        halves = np.mean([mean(dataset, best(DATASETS, (h,)), (1 - h,)) for h in (0, 1)])
+        chosen = [best(DATASETS, (h,)) for h in (0, 1)]
+        halves = np.mean([mean(dataset, chosen[h], (1 - h,)) for h in (0, 1)])
         print(
             f"| {dataset} | {mean(dataset, default):.3f} | {mean(dataset, lodo):.3f} "
-            f"({lodo[0]}, {lodo[1]}) | {halves:.3f} | {mean(dataset, None):.3f} | "
-            f"{np.mean(base[dataset]):.3f} |"
+            f"{lodo} | {halves:.3f} {chosen[0]}, {chosen[1]} | {mean(dataset, before):.3f} | "
+            f"{mean(dataset, None):.3f} | {np.mean(base[dataset]):.3f} |"
         )
     print(
-        f"shipped (length_terms, length_power) = {default}; seeds {seeds}; "
+        f"shipped (length_terms, length_power, lexical contrast) = {default}; seeds {seeds}; "
         f"units = 2 halves per seed; grid {grid}"
     )
     print("chosen on all units:", best(DATASETS))

@@ -9,10 +9,16 @@ text); they run with the shipped defaults, without an embedder and with MiniLM w
 
 from __future__ import annotations
 
+import importlib
+
+import numpy as np
 import pytest
 
-from storyline.cluster import cluster_stream, resolve_embedder
+from storyline.cluster import OnlineClusterer, cluster_stream, resolve_embedder
 from storyline.evaluate.metrics import bcubed
+
+# the module, not the `recluster` function storyline.cluster exports
+recluster = importlib.import_module("storyline.cluster.recluster")
 
 OSCARS_2009 = [
     "Hugh Jackman will host the 81st Academy Awards, the Academy of Motion Picture Arts and "
@@ -124,3 +130,28 @@ def test_undated_events_four_events_in_one_stream():
     labels = cluster_stream(texts, [None] * len(texts), embedder=None)
     assert bcubed(labels, gold).precision == 1.0, labels
     assert len(set(labels)) <= 5, labels
+
+
+class AspectEmbedder:
+    """Places articles by aspect (announcement or reaction, alternating), not by event: a
+    caricature of what a sentence model does with two events of one kind."""
+
+    name = "aspect"
+
+    def embed(self, texts):
+        vectors = np.zeros((len(texts), 3))
+        vectors[np.arange(len(texts)), np.arange(len(texts)) % 2] = 1.0
+        vectors[:, 2] = 0.8
+        return vectors
+
+
+@pytest.mark.parametrize("lexical", [True, False])
+def test_undated_events_contrast_reads_words_and_names_not_the_embedder(monkeypatch, lexical):
+    monkeypatch.setattr(recluster, "LEXICAL_CONTRAST", lexical)
+    texts, gold = in_event_order(OSCARS_2009, OSCARS_2014)
+    clusterer = OnlineClusterer(embedder=AspectEmbedder())
+    labels = clusterer.partial_fit(texts, [None] * len(texts)).resolved_labels()
+    if lexical:  # shipped: the events' own words and names split the topic
+        assert bcubed(labels, gold).f1 == 1.0, labels
+    else:  # the embedder's aspects cut across the two events
+        assert bcubed(labels, gold).precision < 1.0, labels

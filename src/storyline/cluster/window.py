@@ -176,9 +176,15 @@ def refine_groups(
     return np.unique(groups, return_inverse=True)[1]
 
 
-def window_groups(similarity: np.ndarray, threshold: float) -> np.ndarray:
+def window_groups(
+    similarity: np.ndarray, threshold: float, contrast_basis: np.ndarray | None = None
+) -> np.ndarray:
     """Group ids (0..k-1) of the window re-clustering (module doc): coarse topics, contrast
     cut inside each topic, stray passes.
+
+    `contrast_basis` (default: `similarity`) is the matrix whose centred profiles give the
+    contrast term; the clusterer passes its similarity without the embedder cosine, since
+    sentence embeddings place two events of one kind close together.
 
     >>> s = np.array([[1, .9, .3, 0], [.9, 1, .3, 0], [.3, .3, 1, 0], [0, 0, 0, 1.]])
     >>> window_groups(s, 0.5).tolist()
@@ -194,7 +200,8 @@ def window_groups(similarity: np.ndarray, threshold: float) -> np.ndarray:
         members = np.flatnonzero(topics == topic)
         local = similarity[np.ix_(members, members)]
         if members.size >= MIN_TOPIC_SIZE:
-            mixed = (1 - CONTRAST_SHARE) * local + CONTRAST_SHARE * contrast_similarity(local)
+            basis = local if contrast_basis is None else contrast_basis[np.ix_(members, members)]
+            mixed = (1 - CONTRAST_SHARE) * local + CONTRAST_SHARE * contrast_similarity(basis)
             inner = merge_alike_groups(local, average_link_groups(mixed, threshold), threshold)
         else:
             inner = average_link_groups(local, threshold)
