@@ -37,6 +37,7 @@ checkout's code, up to `--previous-max` articles.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import multiprocessing
 import os
@@ -146,6 +147,11 @@ def _scale_row(n: int, config: str, batch: int) -> tuple:
         clusterer = OnlineClusterer(embedder=None)
     elif config == "previous":  # earlier code's scale row: its headline threshold
         clusterer = OnlineClusterer(embedder=None, threshold=SCALE_THRESHOLD)
+    elif config == "alone-off":  # shipped, lone articles joined at the threshold only
+        # (cluster/window.py ALONE_SHARE 1.0): without an embedder, the shipped
+        # configuration before the lexical contrast and the lone-article rule
+        importlib.import_module("storyline.cluster.window").ALONE_SHARE = 1.0
+        clusterer = OnlineClusterer(embedder=None)
     elif config == "as-before":  # this code with the previous row's settings
         clusterer = OnlineClusterer(embedder=None, threshold=SCALE_THRESHOLD, length_power=0.0)
     else:
@@ -282,6 +288,7 @@ def scale_table(
     names = {
         "shipped": "online TF-IDF + entity cues + window re-clustering",
         "single-pass": "baseline: single-pass TF-IDF (no cues, no re-clustering)",
+        "alone-off": "the same, lone-article rule off (the shipped row before it)",
         "as-before": f"the same code, previous settings (t={SCALE_THRESHOLD}, no length "
         "calibration)",
     }
@@ -323,7 +330,7 @@ def main() -> None:
     parser.add_argument(
         "--configs",
         nargs="+",
-        choices=["shipped", "single-pass", "as-before"],
+        choices=["shipped", "single-pass", "as-before", "alone-off"],
         default=["shipped", "single-pass"],
         help="which configurations to run at scale",
     )

@@ -14,9 +14,12 @@ inside each topic the articles are grouped again on a contrast similarity (the r
 similarity mixed with the correlation of the articles' centred similarity profiles within
 the topic: two articles of the same event are close to the same topic-mates), cut at the
 threshold; contrast groups as alike in the raw similarity as inside themselves are joined
-again. A few reassignment passes then move each stray article (one whose mean
-similarity to the rest of its group is below the threshold) to the group it is on average
-most similar to (k-means-like, on the raw similarity).
+again. The profiles can come from another matrix than the one cut (`contrast_basis`): the
+clusterer gives words and names without the embedder between full articles, since a
+sentence model puts two events of one kind close together. A few reassignment passes then
+move each stray article (one whose mean similarity to the rest of its group is below the
+threshold; an article alone, from `ALONE_SHARE` of it) to the group it is on average most
+similar to (k-means-like, on the raw similarity).
 
 This module holds the pure steps: grouping a similarity matrix, and giving the groups
 story ids with the fewest changes (each group keeps the id of the story most of its
