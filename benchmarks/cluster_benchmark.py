@@ -37,6 +37,7 @@ checkout's code, up to `--previous-max` articles.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import multiprocessing
 import os
@@ -123,20 +124,43 @@ def replicated_stream(n: int, seed: int = 0):
     return out_texts, out_dates, out_gold
 
 
-def _scale_row(n: int, config: str, batch: int) -> tuple[float, float, float, int, float]:
-    """Articles/s (wall clock and per CPU second), peak RSS MB, stories and BCubed F1 of
-    one configuration (own process)."""
+def _timed(method, totals: list[float]):
+    """`method` wrapped to add its wall seconds to totals[0] and its calls to totals[1]."""
+
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            totals[0] += time.perf_counter() - start
+            totals[1] += 1
+
+    return wrapper
+
+
+def _scale_row(n: int, config: str, batch: int) -> tuple:
+    """Articles/s (wall clock and per CPU second), peak RSS MB, stories, BCubed F1, and the
+    seconds and count of index builds and of window re-clusterings, of one configuration
+    (own process). Builds are timed inside re-clusterings too (each ends with one)."""
     texts, dates, gold = replicated_stream(n)
     if config == "shipped":  # the shipped defaults (threshold, length calibration)
         clusterer = OnlineClusterer(embedder=None)
     elif config == "previous":  # earlier code's scale row: its headline threshold
         clusterer = OnlineClusterer(embedder=None, threshold=SCALE_THRESHOLD)
+    elif config == "alone-off":  # shipped, lone articles joined at the threshold only
+        # (cluster/window.py ALONE_SHARE 1.0): without an embedder, the shipped
+        # configuration before the lexical contrast and the lone-article rule
+        importlib.import_module("storyline.cluster.window").ALONE_SHARE = 1.0
+        clusterer = OnlineClusterer(embedder=None)
     elif config == "as-before":  # this code with the previous row's settings
         clusterer = OnlineClusterer(embedder=None, threshold=SCALE_THRESHOLD, length_power=0.0)
     else:
         clusterer = OnlineClusterer(
             embedder=None, threshold=SCALE_THRESHOLD, entity_weight=0.0, recluster_every=0
         )
+    builds, reclusters = [0.0, 0], [0.0, 0]
+    clusterer._rebuild = _timed(clusterer._rebuild, builds)
+    clusterer.recluster_window = _timed(clusterer.recluster_window, reclusters)
     start, cpu = time.perf_counter(), time.process_time()
     segment, segment_cpu = max(n // 10, batch), cpu
     for offset in range(0, n, batch):
@@ -153,7 +177,84 @@ def _scale_row(n: int, config: str, batch: int) -> tuple[float, float, float, in
             segment_cpu = now
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     labels = clusterer.resolved_labels()
-    return n / seconds, n / cpu, peak_rss_mb(), len(set(labels)), bcubed(labels, gold).f1
+    return (
+        n / seconds,
+        n / cpu,
+        peak_rss_mb(),
+        len(set(labels)),
+        bcubed(labels, gold).f1,
+        *builds,
+        *reclusters,
+    )
+
+
+# Run in a fresh interpreter by `fixed_costs`: what a first `storyline cluster` pays before
+# its first article is assigned, step by step, with the peak RSS after each step.
+_FIXED_COSTS = """
+import json, time
+def peak_rss_mb():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) / 1024 for l in status if l.startswith("VmHWM:"))
+steps = []
+def step(name, start):
+    steps.append((name, time.perf_counter() - start, peak_rss_mb()))
+start = time.perf_counter()
+import numpy, scipy.sparse, sklearn.feature_extraction.text
+step("python, import numpy, scipy, scikit-learn", start)
+start = time.perf_counter()
+from storyline.cluster import OnlineClusterer, resolve_embedder
+step("import storyline.cluster (numba included)", start)
+texts = {texts!r}
+dates = [None] * len(texts)
+start = time.perf_counter()
+OnlineClusterer(embedder=None).partial_fit(texts, dates)
+step("first partial_fit, {n} articles (compiled loops: load or compile)", start)
+start = time.perf_counter()
+OnlineClusterer(embedder=None).partial_fit(texts, dates)
+step("second partial_fit, {n} articles (warm)", start)
+if {minilm!r}:
+    start = time.perf_counter()
+    embedder = resolve_embedder("auto")
+    step("load MiniLM (resolve_embedder)" if embedder else "no MiniLM installed", start)
+    if embedder is not None:
+        start = time.perf_counter()
+        embedder.embed(texts)
+        step("first MiniLM embed, {n} articles", start)
+        start = time.perf_counter()
+        embedder.embed(texts)
+        step("second MiniLM embed, {n} articles (warm)", start)
+print(json.dumps(steps))
+"""
+
+
+def fixed_costs(minilm: bool, n: int = 50) -> None:
+    """First-run fixed costs, each in a fresh interpreter: with the compiled loops already
+    cached beside the modules (every run after the first), and cold (an empty
+    NUMBA_CACHE_DIR, as the first run after installing)."""
+    import tempfile
+
+    texts, _, _ = load_stream()
+    texts = texts[-n:]  # ECB+ full articles, the slow kind
+    code = _FIXED_COSTS.format(texts=texts, n=n, minilm=minilm)
+    print()
+    print("First-run fixed costs (fresh interpreter per column; wall seconds / peak RSS MB)")
+    runs = {}
+    with tempfile.TemporaryDirectory() as cold_cache:
+        for name, extra in (
+            ("cached loops", {}),
+            ("cold: empty numba cache", {"NUMBA_CACHE_DIR": cold_cache}),
+        ):
+            env = dict(os.environ, **extra)
+            done = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            runs[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    names = list(runs)
+    print("| step | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for i, (step, _, _) in enumerate(runs[names[0]]):
+        cells = " | ".join(f"{runs[k][i][1]:.2f} s / {runs[k][i][2]:.0f} MB" for k in names)
+        print(f"| {step} | {cells} |", flush=True)
 
 
 def _previous_row(source: str, n: int, batch: int) -> tuple[float, float, float, int, float]:
@@ -170,15 +271,24 @@ def _run_task(function, arguments):
 
 
 def scale_table(
-    sizes: list[int], batch: int, configs: list[str], previous: str | None, previous_max: int
+    sizes: list[int],
+    batch: int,
+    configs: list[str],
+    previous: str | None,
+    previous_max: int,
+    jobs: int,
 ) -> None:
     print()
     print(f"Scale: replicated stream, no embedder, threshold {SCALE_THRESHOLD}, batches of {batch}")
-    print("| system | n | articles/s | articles/CPU-s | peak RSS MB | stories | BCubed F1 |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| system | n | articles/s | articles/CPU-s | peak RSS MB | stories | BCubed F1 | "
+        "index builds: s (count) | window re-clusterings: s (count) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     names = {
         "shipped": "online TF-IDF + entity cues + window re-clustering",
         "single-pass": "baseline: single-pass TF-IDF (no cues, no re-clustering)",
+        "alone-off": "the same, lone-article rule off (the shipped row before it)",
         "as-before": f"the same code, previous settings (t={SCALE_THRESHOLD}, no length "
         "calibration)",
     }
@@ -189,10 +299,17 @@ def scale_table(
             name = f"baseline: previous code ({previous}), t={SCALE_THRESHOLD}"
             rows.append((name, (_previous_row, (previous, n, batch))))
         # the rows side by side, one process (and core) each
-        with context.Pool(min(len(rows), os.cpu_count() or 1)) as pool:
+        # a fresh process per row (maxtasksperchild), so each peak RSS is the row's own
+        with context.Pool(min(len(rows), jobs), maxtasksperchild=1) as pool:
             results = pool.starmap(_run_task, [task for _, task in rows])
-        for (name, _), (rate, cpu_rate, rss, stories, f1) in zip(rows, results, strict=True):
+        for (name, _), result in zip(rows, results, strict=True):
+            rate, cpu_rate, rss, stories, f1 = result[:5]
             cells = f"{rate:.0f} | {cpu_rate:.0f} | {rss:.0f} | {stories} | {f1:.3f}"
+            if len(result) == 9:  # this code's rows time builds and re-clusterings
+                build_s, builds, recluster_s, reclusters = result[5:]
+                cells += f" | {build_s:.1f} ({builds}) | {recluster_s:.1f} ({reclusters})"
+            else:
+                cells += " | - | -"
             print(f"| {name} | {n} | {cells} |", flush=True)
 
 
@@ -213,14 +330,30 @@ def main() -> None:
     parser.add_argument(
         "--configs",
         nargs="+",
-        choices=["shipped", "single-pass", "as-before"],
+        choices=["shipped", "single-pass", "as-before", "alone-off"],
         default=["shipped", "single-pass"],
         help="which configurations to run at scale",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="scale rows run side by side"
+    )
+    parser.add_argument(
+        "--scale-only", action="store_true", help="skip the first table (the real stream)"
+    )
+    parser.add_argument(
+        "--fixed-costs", action="store_true", help="also measure first-run fixed costs"
     )
     parser.add_argument("--row", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.row:  # one shipped scale row, as JSON, for --previous
         print(json.dumps(_scale_row(args.row, "previous", args.batch)))
+        return
+    if args.fixed_costs:
+        fixed_costs(not args.no_minilm)
+    if args.scale_only:
+        scale_table(
+            args.scale, args.batch, args.configs, args.previous, args.previous_max, args.jobs
+        )
         return
     texts, dates, gold = load_stream()
     print(f"stream: {len(texts)} items, {len(set(gold))} gold stories")
@@ -240,7 +373,9 @@ def main() -> None:
         f"{peak_rss_mb():.0f} | {len(set(labels))} | - | - | {bcubed(labels, gold).f1:.3f} |"
     )
     if args.scale:
-        scale_table(args.scale, args.batch, args.configs, args.previous, args.previous_max)
+        scale_table(
+            args.scale, args.batch, args.configs, args.previous, args.previous_max, args.jobs
+        )
 
 
 if __name__ == "__main__":

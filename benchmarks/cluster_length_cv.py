@@ -15,12 +15,25 @@ the tuned TF-IDF + average-link baseline of the eval (threshold tuned on the oth
 as `storyline eval cluster` does). MiniLM vectors are computed once per dataset and cached
 in --cache (npz), so a rerun costs only the clustering.
 
+Since the window re-clustering's lexical contrast and lone-article rule
+(cluster/recluster.py `LEXICAL_CONTRAST`, cluster/window.py `ALONE_SHARE`) a
+configuration is (length_terms, length_power, lexical contrast, alone share), and the
+held-out columns choose among configurations on other data in the same way. `--grid
+small` (default): the shipped configuration and one change at a time from it (contrast
+off, alone share 1.0 = off or 0.7, length 12 or 20 terms at the middle headline factor),
+plus the configuration before these two changes; `--grid full` adds the twelve length
+points with the shipped contrast and alone share. Columns beside the held-out ones, same
+run: "before" = the shipped length calibration with the contrast and alone rule off (the
+code before them), and "calibration off" = all three off.
+
 Usage: python benchmarks/cluster_length_cv.py [--seeds 0] [--cache /tmp/storyline-cv]
+    [--grid small|full]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from pathlib import Path
 
@@ -43,6 +56,9 @@ GRID = [
     for terms in TERMS_GRID
     for factor in HEADLINE_FACTORS
 ]
+# the modules (storyline.cluster exports a function named recluster)
+recluster = importlib.import_module("storyline.cluster.recluster")
+window = importlib.import_module("storyline.cluster.window")
 
 
 class _Cached:
@@ -71,7 +87,11 @@ def load(dataset: str, cache: Path):
     return items, vectors
 
 
-def score(units, vectors, settings: dict) -> list[float]:
+def score(units, vectors, config) -> list[float]:
+    """F1 per unit of one configuration (None: calibration, contrast and alone rule off)."""
+    terms, power, lexical, alone = config or (1.0, 0.0, False, 1.0)
+    settings = {"length_terms": terms, "length_power": power}
+    recluster.LEXICAL_CONTRAST, window.ALONE_SHARE = lexical, alone
     result = []
     for unit in units:
         matrix = np.stack([vectors[i.item_id] for i in unit.items])
@@ -104,11 +124,19 @@ def main() -> None:
     parser.add_argument("--seeds", default="0", help="half_units seeds, comma-separated")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/storyline-cv"))
     parser.add_argument("--out", type=Path, help="write the per-unit scores as JSON")
+    parser.add_argument("--grid", choices=["small", "full"], default="small")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     shipped = Settings()
-    default = (shipped.cluster_length_terms, shipped.cluster_length_power)
-    grid = sorted({*GRID, default})
+    length = (shipped.cluster_length_terms, shipped.cluster_length_power)
+    default = (*length, True, window.ALONE_SHARE)
+    before = (*length, False, 1.0)
+    grid = [default, before, (*length, False, default[3]), (*length, True, 1.0)]
+    grid += [(*length, True, 0.7)]
+    for terms in (12, 20):
+        grid.append((terms, round(float(np.log(2.6) / np.log(terms / 7)), 2), *default[2:]))
+    if args.grid == "full":
+        grid += [(*point, *default[2:]) for point in GRID if point != length]
     # scores[dataset][seed][config] = [half 1, half 2]; config None = calibration off
     scores: dict = {}
     base: dict = {}
@@ -118,12 +146,10 @@ def main() -> None:
             units = half_units(items, seed)
             base.setdefault(dataset, []).extend(baseline(units))
             cell = scores.setdefault(dataset, {}).setdefault(seed, {})
-            cell[None] = score(units, vectors, {"length_power": 0.0})
-            for terms, power in grid:
-                cell[(terms, power)] = score(
-                    units, vectors, {"length_terms": terms, "length_power": power}
-                )
+            for config in [None, *grid]:
+                cell[config] = score(units, vectors, config)
             print(f"# {dataset} seed {seed} done", flush=True)
+    recluster.LEXICAL_CONTRAST, window.ALONE_SHARE = default[2:]
 
     def mean(dataset, config, halves=(0, 1)):
         return float(np.mean([scores[dataset][s][config][h] for s in seeds for h in halves]))
@@ -133,21 +159,26 @@ def main() -> None:
 
     print(
         "| data | shipped defaults | held-out: leave one dataset out (chosen) | "
-        "held-out: halves | calibration off | TF-IDF + agglomerative (tuned) |"
+        "held-out: halves (chosen on first, on second halves) | before (contrast and "
+        "alone rule off) | calibration off too | TF-IDF + agglomerative (tuned) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for dataset in DATASETS:
         others = [d for d in DATASETS if d != dataset]
         lodo = best(others)
-        halves = np.mean([mean(dataset, best(DATASETS, (h,)), (1 - h,)) for h in (0, 1)])
+        chosen = [best(DATASETS, (h,)) for h in (0, 1)]
+        halves = np.mean([mean(dataset, chosen[h], (1 - h,)) for h in (0, 1)])
         print(
             f"| {dataset} | {mean(dataset, default):.3f} | {mean(dataset, lodo):.3f} "
-            f"({lodo[0]}, {lodo[1]}) | {halves:.3f} | {mean(dataset, None):.3f} | "
-            f"{np.mean(base[dataset]):.3f} |"
+            f"{lodo} | {halves:.3f} {chosen[0]}, {chosen[1]} | {mean(dataset, before):.3f} | "
+            f"{mean(dataset, None):.3f} | {np.mean(base[dataset]):.3f} |"
         )
+    print("| configuration | " + " | ".join(DATASETS) + " |")
+    for config in grid:
+        print(f"| {config} | " + " | ".join(f"{mean(d, config):.3f}" for d in DATASETS) + " |")
     print(
-        f"shipped (length_terms, length_power) = {default}; seeds {seeds}; "
-        f"units = 2 halves per seed; grid {grid}"
+        f"shipped (length_terms, length_power, lexical contrast, alone share) = {default}; "
+        f"seeds {seeds}; units = 2 halves per seed"
     )
     print("chosen on all units:", best(DATASETS))
     if args.out:

@@ -3,6 +3,7 @@
 import numpy as np
 
 from storyline.cluster.window import (
+    ALONE_SHARE,
     average_link_groups,
     contrast_similarity,
     merge_alike_groups,
@@ -75,7 +76,20 @@ def test_window_refine_moves_only_strays():
     assert refine_groups(s, merged, 0.3).tolist() == merged.tolist()
 
 
-def test_window_refine_singleton_joins_only_above_threshold():
+def test_window_refine_singleton_joins_from_alone_share_of_threshold():
     s = np.array([[1, 0.6, 0.2], [0.6, 1, 0.2], [0.2, 0.2, 1.0]])
     assert refine_groups(s, np.array([0, 1, 2]), 0.5).tolist() == [0, 0, 1]
-    assert refine_groups(s, np.array([0, 1, 2]), 0.7).tolist() == [0, 1, 2]
+    # 0.6 is below a threshold of 0.7 but above ALONE_SHARE (0.8) of it: the lone
+    # article joins; at 0.8 (bar 0.64) both stay alone
+    assert ALONE_SHARE == 0.8
+    assert refine_groups(s, np.array([0, 1, 2]), 0.7).tolist() == [0, 0, 1]
+    assert refine_groups(s, np.array([0, 1, 2]), 0.8).tolist() == [0, 1, 2]
+
+
+def test_window_refine_pair_below_threshold_does_not_move_to_a_weaker_group():
+    # only a lone article gets the lower bar; a pair at 0.6 under a threshold of 0.7
+    # stays together rather than joining a group it is less similar to
+    s = np.array(
+        [[1, 0.6, 0.58, 0.58], [0.6, 1, 0.58, 0.58], [0.58, 0.58, 1, 0.9], [0.58, 0.58, 0.9, 1]]
+    )
+    assert refine_groups(s, np.array([0, 0, 1, 1]), 0.7).tolist() == [0, 0, 1, 1]

@@ -24,6 +24,14 @@ from storyline.cluster.sparse import add_sparse
 from storyline.cluster.window import name_groups, window_groups
 from storyline.records import StoryEvent
 
+# Whether the contrast step of the window re-clustering (cluster/window.py) reads the
+# similarity without the embedder cosine. Sentence embeddings place two events of one kind
+# close together (ECB+: MiniLM cosine .77 within an event vs .68 across the two events of
+# the six topics that merged), while words and names still differ; the choice and its
+# cross-validated figures are in benchmarks/README-cluster.md. A module constant so the
+# benchmarks can switch it off for the same-run comparison.
+LEXICAL_CONTRAST = True
+
 
 class WindowReclustering:
     """Mixin of `OnlineClusterer`: re-clustering the window and moving articles."""
@@ -43,7 +51,9 @@ class WindowReclustering:
         if len(rows) < 2:
             self._rebuild()
             return []
-        groups = window_groups(self._row_similarity(rows), self.threshold)
+        similarity = self._row_similarity(rows)
+        # the events inside a topic are told apart on words and names alone (window.py)
+        groups = window_groups(similarity, self.threshold, self._contrast_basis(rows, similarity))
         current = [self.story_of(self.assignments_[r.position]) for r in rows]
         targets: dict[int, int] = {}
         for group, story_id in sorted(name_groups(groups, current).items()):
@@ -77,14 +87,31 @@ class WindowReclustering:
         self._rebuild()
         return events
 
-    def _row_similarity(self, rows: list[_WindowRow]) -> np.ndarray:
-        """Article-to-article similarity, mixed as `_similarity` mixes it (current IDF)."""
+    def _contrast_basis(self, rows: list[_WindowRow], similarity: np.ndarray) -> np.ndarray:
+        """The matrix the contrast step reads: between two full articles (both with
+        `length_terms` content terms or more) the similarity without the embedder cosine,
+        so words and names tell two events of one kind apart; a pair with a short text
+        (a headline: two or three shared words) keeps the embedder."""
+        if not (LEXICAL_CONTRAST and self._embedder_in_similarity(rows)):
+            return similarity
+        full = np.array([r.term_indices.size >= self.length_terms for r in rows])
+        if not full.any():
+            return similarity
+        both = np.outer(full, full)
+        return np.where(both, self._row_similarity(rows, embedder=False), similarity)
+
+    def _embedder_in_similarity(self, rows: list[_WindowRow]) -> bool:
+        return self.text_weight < 1 and all(r.vector is not None for r in rows)
+
+    def _row_similarity(self, rows: list[_WindowRow], embedder: bool = True) -> np.ndarray:
+        """Article-to-article similarity, mixed as `_similarity` mixes it (current IDF);
+        `embedder=False` leaves the embedder cosine out (TF-IDF and cues only)."""
         terms = self._unit_rows(
             [r.term_indices for r in rows], [r.term_values for r in rows], self.document_frequency_
         )
         similarity = (terms @ terms.T).toarray()
         vectors = [r.vector for r in rows]
-        if self.text_weight < 1 and all(v is not None for v in vectors):
+        if embedder and self._embedder_in_similarity(rows):
             matrix = np.stack(vectors)
             matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
             similarity = self.text_weight * similarity + (1 - self.text_weight) * (

@@ -14,9 +14,12 @@ inside each topic the articles are grouped again on a contrast similarity (the r
 similarity mixed with the correlation of the articles' centred similarity profiles within
 the topic: two articles of the same event are close to the same topic-mates), cut at the
 threshold; contrast groups as alike in the raw similarity as inside themselves are joined
-again. A few reassignment passes then move each stray article (one whose mean
-similarity to the rest of its group is below the threshold) to the group it is on average
-most similar to (k-means-like, on the raw similarity).
+again. The profiles can come from another matrix than the one cut (`contrast_basis`): the
+clusterer gives words and names without the embedder between full articles, since a
+sentence model puts two events of one kind close together. A few reassignment passes then
+move each stray article (one whose mean similarity to the rest of its group is below the
+threshold; an article alone, from `ALONE_SHARE` of it) to the group it is on average most
+similar to (k-means-like, on the raw similarity).
 
 This module holds the pure steps: grouping a similarity matrix, and giving the groups
 story ids with the fewest changes (each group keeps the id of the story most of its
@@ -49,6 +52,12 @@ REFINE_PASSES = 3
 # multinews-mix and UCI unchanged; without the join one coherent synthetic event was split
 # (tests/cluster/test_window.py).
 ALIKE_SHARE = 0.8
+# An article alone in its group joins the group it is on average most similar to from this
+# share of the threshold up (every other stray needs more than its own group's mean).
+# Leaving it alone costs the recall of all its story-mates, joining wrongly one article
+# of precision. Chosen by cross-validation with benchmarks/cluster_length_cv.py
+# (benchmarks/README-cluster.md); 1.0 is the rule before it.
+ALONE_SHARE = 0.8
 # A topic needs this many articles before its centred profiles mean anything (with 3, a
 # three-article event was split by noise).
 MIN_TOPIC_SIZE = 5
@@ -134,8 +143,8 @@ def refine_groups(
     """Move stray items, one at a time, to the group with the highest mean similarity to them.
 
     A stray's mean similarity to the rest of its group is below `threshold` (an item alone
-    in its group counts as `threshold`, so it moves only to a group whose mean similarity
-    to it exceeds `threshold`). At most `passes` sweeps over the items (fewer when a sweep
+    in its group counts as `ALONE_SHARE` x `threshold`, so it moves only to a group whose
+    mean similarity to it exceeds that). At most `passes` sweeps over the items (fewer when a sweep
     moves nothing). Returns group ids 0..k-1.
 
     >>> s = np.array([[1, .3, .1, .1], [.3, 1, .8, .8], [.1, .8, 1, .9], [.1, .8, .9, 1]])
@@ -159,7 +168,7 @@ def refine_groups(
             mine[own] -= diagonal[i]
             mean = np.where(counts > 0, mine / np.maximum(counts, 1), -np.inf)
             if counts[own] == 0:
-                mean[own] = threshold
+                mean[own] = ALONE_SHARE * threshold
             elif mean[own] >= threshold:
                 continue  # only strays (below the cut on average with their group) move
             mean[own] += 1e-9  # ties keep the item where it is
@@ -176,9 +185,15 @@ def refine_groups(
     return np.unique(groups, return_inverse=True)[1]
 
 
-def window_groups(similarity: np.ndarray, threshold: float) -> np.ndarray:
+def window_groups(
+    similarity: np.ndarray, threshold: float, contrast_basis: np.ndarray | None = None
+) -> np.ndarray:
     """Group ids (0..k-1) of the window re-clustering (module doc): coarse topics, contrast
     cut inside each topic, stray passes.
+
+    `contrast_basis` (default: `similarity`) is the matrix whose centred profiles give the
+    contrast term; the clusterer passes its similarity without the embedder cosine, since
+    sentence embeddings place two events of one kind close together.
 
     >>> s = np.array([[1, .9, .3, 0], [.9, 1, .3, 0], [.3, .3, 1, 0], [0, 0, 0, 1.]])
     >>> window_groups(s, 0.5).tolist()
@@ -194,7 +209,8 @@ def window_groups(similarity: np.ndarray, threshold: float) -> np.ndarray:
         members = np.flatnonzero(topics == topic)
         local = similarity[np.ix_(members, members)]
         if members.size >= MIN_TOPIC_SIZE:
-            mixed = (1 - CONTRAST_SHARE) * local + CONTRAST_SHARE * contrast_similarity(local)
+            basis = local if contrast_basis is None else contrast_basis[np.ix_(members, members)]
+            mixed = (1 - CONTRAST_SHARE) * local + CONTRAST_SHARE * contrast_similarity(basis)
             inner = merge_alike_groups(local, average_link_groups(mixed, threshold), threshold)
         else:
             inner = average_link_groups(local, threshold)
