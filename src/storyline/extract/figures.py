@@ -145,7 +145,7 @@ _DEADLINE_AFTER = re.compile(r"^(?:'s|’s)?\s*deadline\b", re.I)
 _CHANGE_VERBS = frozenset(
     "rise fall grow drop increase decrease decline climb jump slump surge gain lose plunge "
     "tumble rally slide sink soar shrink expand dip advance retreat slip edge fell rose "
-    "reach hit top total stand be remain become".split()
+    "reach hit top total stand be remain become hold cost".split()
 )
 # Nouns that a number modifies without counting anything the reader wants listed.
 _NOT_COUNTED = frozenset("time percent am pm dollar pound euro yuan yen worth".split())
@@ -302,8 +302,14 @@ def _phrase(noun, exclude) -> str:
         for t in noun.lefts
         if t.dep_ in ("amod", "compound") and t.i not in exclude and not t.like_num
     ]
-    words = [t for t in words if t.i >= min((w.i for w in words), default=noun.i)]
-    return " ".join([*(t.text for t in words), noun.text])
+    if not words:
+        return noun.text
+    first = min(w.i for w in words)
+    # The words as written, so "e-bike battery packs" keeps its hyphen and "bike"
+    inner = noun.doc[first : noun.i + 1]
+    if any(t.i in exclude or t.like_num for t in inner):
+        return " ".join([*(t.text for t in words), noun.text])
+    return inner.text
 
 
 def _measures(span) -> str | None:
