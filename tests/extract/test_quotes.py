@@ -175,3 +175,36 @@ def test_quotes_the_company_is_the_organisation_last_named(nlp):
         "named",
         "The company",
     )
+
+
+def test_quotes_pronoun_speaker_agrees_in_gender(nlp):
+    text = (
+        "The actress Mara Lind checked into a clinic on Friday, her publicist said.\n"
+        "The move surprised producer Tomas Berg, who worked with Lind last year.\n"
+        '"Mara was completely professional," he told reporters.'
+    )
+    quote = only(find_quotes(nlp(text)))
+    assert quote.speaker == "Tomas Berg"
+
+
+def test_quotes_ecbplus_producer_not_the_actress(nlp):
+    """ECB+ 1_3ecb (read at test time): "'' Tara was 100 percent professional , '' he told
+    E ! News" follows a sentence naming the producer after the actress."""
+    import gzip
+    import json
+
+    from storyline.errors import DataUnavailable
+    from storyline.evaluate.datasets import dataset_path
+
+    try:
+        path = dataset_path("ecbplus-entities", None)
+    except DataUnavailable as error:
+        pytest.skip(f"shared data not available: {error}")
+    if not path.is_file():
+        pytest.skip(f"shared data not available: {path}")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        record = next((r for r in map(json.loads, handle) if r["id"] == "1_3ecb"), None)
+    if record is None:
+        pytest.skip("document 1_3ecb is not in the ECB+ file")
+    quotes = [q for q in find_quotes(nlp(record["text"])) if "100 percent" in q.text]
+    assert quotes and quotes[0].speaker == "Matthew O'Connor"
