@@ -3,7 +3,8 @@
 A name is kept (a surname alone becomes the article's full name for it); "he" or "she" is
 the subject of the paragraph's previous sentence when that is a person, else the nearest
 earlier person, skipping people of the other gender (`person_genders`); "the minister" is
-the most recent person given that title; any other noun phrase is an anonymous source described by the phrase ("people familiar with the talks").
+the most recent person given that title; any other noun phrase is an anonymous source
+described by the phrase ("people familiar with the talks").
 `resolve_speakers` then maps speaker names to a story's canonical entities.
 """
 
