@@ -230,7 +230,7 @@ def speaker_of(
             return named, "named", subject.text, None
         earlier = [p for p in persons if p[0] < until and p[1] in fits]
         if earlier:
-            return earlier[-1][1], "named", subject.text, None
+            return _skip_passing_name(doc, earlier, persons), "named", subject.text, None
         return None, "unknown", subject.text, None
     if lower in _PRONOUNS_GROUP:
         return None, "unknown", subject.text, None
@@ -252,6 +252,25 @@ def speaker_of(
         if organisations:
             return clean_surface(organisations[-1].text, "ORG"), "named", written, None
     return None, "anonymous", written, written
+
+
+def _skip_passing_name(doc, earlier, persons) -> str:
+    """The nearest earlier person, unless that one is named once, in passing (not a clause
+    subject: "young starlets like Lindsay Lohan"): then the nearest earlier person named
+    more often or as a subject ("... she told the magazine" is the article's subject)."""
+    counts: dict[str, int] = {}
+    for _, name, _ in persons:
+        counts[name] = counts.get(name, 0) + 1
+
+    def salient(start: int, name: str) -> bool:
+        ent = next((e for e in doc.ents if e.start_char == start), None)
+        return counts[name] > 1 or ent is None or ent.root.dep_ in ("nsubj", "nsubjpass")
+
+    start, name, _ = earlier[-1]
+    if salient(start, name):
+        return name
+    before = [p for p in earlier[:-1] if p[1] != name and salient(p[0], p[1])]
+    return before[-1][1] if before else name
 
 
 def _paragraph_subject(doc, until: int, persons) -> str | None:
