@@ -60,6 +60,8 @@ def test_key_figures_rates_and_background_durations_are_not_listed():
     # "over the past 40 years" is background; "a 90-day truce" is a term of the deal
     assert not listable(_figure("40", "duration", 40.0, "year", measures="past years"))
     assert listable(_figure("90-day", "duration", 90.0, "day", measures="trade truce"))
+    # "The 33-year-old Reid" (ECB+ 1_3ecb): an age describes a person
+    assert not listable(_figure("33-year", "count", 33.0, "year of age"))
 
 
 def test_key_figures_a_large_count_is_one_figure_whatever_its_noun():

@@ -30,6 +30,8 @@ def listable(figure: Figure) -> bool:
         year_like = figure.value.is_integer() and 1800 <= figure.value <= 2100
         if figure.kind == "count" and year_like and figure.text.strip().isdigit():
             return False  # "the 2019 season": a year; "2,000 workers" keeps its comma
+        if figure.unit == "year of age":
+            return False  # "the 33-year-old Reid": a fact about a person, not the story's
         if figure.kind == "count" and figure.unit in RATE_NOUNS:
             return False  # "new 25 tariffs": a rate whose "%" the copy lost, not a count
         if figure.kind == "duration" and _measures_itself(figure):
