@@ -21,3 +21,5 @@ def test_eval_entities_rows_on_a_few_topics(require_data):
     # the story-level kind is right more often than spaCy's label sentence by sentence
     assert rows["storyline"]["type_accuracy"] > rows["baseline-head-word"]["type_accuracy"]
     assert rows["storyline"]["conll_f1"] > rows["baseline-exact-string"]["conll_f1"]
+    # heads, pronoun and descriptor links beat clustering by the last word (issue 19)
+    assert rows["storyline"]["conll_f1"] > rows["baseline-head-word"]["conll_f1"]

@@ -161,3 +161,13 @@ def test_entities_a_short_name_that_begins_an_organisation_joins_it():
         ("Hanlon Cells", "ORG", 2),
         ("Marta Lindqvist", "PERSON", 1),
     }
+
+
+def test_entities_names_run_together_with_a_comma_are_not_one_name():
+    # the small model's ORG "People , Reid" in ECB+ 1_5ecb ("In an October interview with
+    # People , Reid claimed ..."); a place keeps its comma ("Portland, Ore.")
+    found = canonical_entities(
+        mentions("a", ("People , Reid", "ORG"), ("Tara Reid", "PERSON"), ("Portland, Ore.", "GPE")),
+        {},
+    )
+    assert {e.name for e in found} == {"Tara Reid", "Portland, Ore"}

@@ -43,6 +43,14 @@ def test_figures_percentages_normalised(nlp, sentence, value, unit):
         ("Tariffs now cover $200 billion of Chinese goods.", "$200 billion", "Chinese goods"),
         ("Voltaro shares fell 18% on Tuesday.", "18%", "Voltaro shares"),
         ("The annual deficit was $419 billion.", "$419 billion", "annual deficit"),
+        ("The compensation fund will hold $45 million.", "$45 million", "compensation fund"),
+        ("The quake is overdue on a 100 mile stretch of the fault.", "100", "stretch"),
+        ("He broke free for an 80 yard touchdown.", "80", "touchdown"),
+        (
+            "Voltaro will recall about 212,000 e-bike battery packs.",
+            "212,000",
+            "e-bike battery packs",
+        ),
     ],
 )
 def test_figures_attach_to_what_they_measure(nlp, sentence, text, measures):

@@ -52,3 +52,25 @@ def test_key_figures_reported_speech_is_not_printed_in_quote_marks(examples_brie
     for quote in examples_briefing.quotes:
         if quote.kind == "reported":
             assert f"“{quote.text}”" not in markdown
+
+
+def test_key_figures_rates_and_background_durations_are_not_listed():
+    # the degraded trade-talks copy: "if trump imposes new 25 tariffs" (its "%" was lost)
+    assert not listable(_figure("25", "count", 25.0, "tariff", measures="new tariffs"))
+    # "over the past 40 years" is background; "a 90-day truce" is a term of the deal
+    assert not listable(_figure("40", "duration", 40.0, "year", measures="past years"))
+    assert listable(_figure("90-day", "duration", 90.0, "day", measures="trade truce"))
+    # "The 33-year-old Reid" (ECB+ 1_3ecb): an age describes a person
+    assert not listable(_figure("33-year", "count", 33.0, "year of age"))
+
+
+def test_key_figures_a_large_count_is_one_figure_whatever_its_noun():
+    figures = [
+        _figure("212,000", "count", 212000.0, "pack", "a", measures="e-bike battery packs"),
+        _figure("212,000", "count", 212000.0, "V2", "b", measures="Model V2"),
+        _figure("3", "count", 3.0, "pack", "a"),
+        _figure("3", "count", 3.0, "fire", "b"),
+    ]
+    ranked = key_figures(figures, {})
+    assert [(f.text, f.measures) for f in ranked][:1] == [("212,000", "e-bike battery packs")]
+    assert len(ranked) == 3  # small counts of different things stay apart

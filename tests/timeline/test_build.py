@@ -126,3 +126,20 @@ def test_timeline_leaves_quoted_words_to_the_quotes_list():
     assert len(dates) == 2  # "today" and "Friday" both resolve
     events = build_timeline(sentences, dates, {"a": "a"}, 10)
     assert [(e.when, e.text[:7]) for e in events] == [(date(2026, 3, 6), "Voltaro")]
+
+
+def test_timeline_background_years_are_not_events():
+    # shapes seen in real briefings (trade-talks, Multi-News): a year as a noun's modifier
+    # or inside a clause about someone is background; "the strike began in 2019" is an event
+    sentences, dates = sentences_with_dates(
+        "a",
+        date(2026, 3, 3),
+        [
+            "The actress, who shot to fame in 1999, checked into a clinic in Malibu.",
+            "The mayor tends to praise the jobs he pledged to bring back in his 2016 campaign.",
+            "The rival hopes a challenger will win the 2020 election and end the talks.",
+            "In 2019, police said, the strike began at the port and spread to two others.",
+        ],
+    )
+    events = build_timeline(sentences, dates, {"a": "a"}, max_events=10)
+    assert [e.text[:8] for e in events] == ["In 2019,"]

@@ -4,12 +4,11 @@ Gold mentions, restricted to the annotated sentences, singletons included; the g
 is given (each topic is clustered on its own, as a story would be, and scored with the
 others as one meta-document). Every system clusters the same gold mentions:
 
-- `storyline`: a mention whose head word a spaCy entity covers, and agrees with, takes that
-  entity's canonical name from `storyline.extract.entities` over the whole topic (so
-  "Jackman" joins "Hugh Jackman" across articles); a personal pronoun takes the nearest
-  earlier person of its document; a capitalised head that is the last word of exactly one
-  canonical name joins it; any other mention falls back to its head word (as the head-word
-  baseline does).
+- `storyline`: `storyline.extract.mention_links` over the topic: one cluster per syntactic
+  head word ("center" for "the Promises Treatment Center in Malibu , California"), a
+  relative pronoun joins the noun its clause modifies, "he"/"she" the nearest earlier person
+  of compatible gender, "they" the nearest earlier plural or organisation, and "the
+  actress" the person the story writes "actress" beside ("actress Lindsay Lohan").
 - `baseline-exact-string`: one cluster per case-folded mention text in a topic.
 - `baseline-head-word`: one cluster per case-folded last word in a topic.
 
@@ -43,7 +42,6 @@ GOLD_KINDS = {
     "LOC_FAC": "PLACE",
     "LOC_OTHER": "PLACE",
 }
-_PERSONAL_PRONOUNS = frozenset("he him his himself she her hers herself".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,45 +94,53 @@ def _head_word(text: str) -> str:
 
 
 def storyline_labels(documents: Sequence[EntityDocument], docs) -> tuple[dict, dict]:
-    """(cluster label, our kind or None) per gold mention of one topic's documents."""
+    """(cluster label, our kind or None) per gold mention of one topic's documents.
+
+    Labels come from `storyline.extract.mention_links`: each mention's syntactic head word
+    within the topic, a pronoun or relative pronoun taking its antecedent's label, and a
+    descriptor noun the label of the person the story writes it beside. Kinds are the
+    story-level kinds of `storyline.extract.entities` for the spaCy entity covering the
+    mention's head.
+    """
+    from storyline.extract.mention_links import link_mentions, mention_head, resolve_descriptors
+
+    spans_per_doc, labels_per_doc, keys_per_doc = [], [], []
+    for document, doc in zip(documents, docs, strict=True):
+        mentions = sorted(document.mentions, key=lambda m: (m.start, m.end))
+        spans = [(m.start, m.end) for m in mentions]
+        labels: list = [mention_head(m.text) for m in mentions]
+        for index, antecedent in enumerate(link_mentions(doc, spans)):
+            if antecedent is not None:
+                labels[index] = labels[antecedent]
+        spans_per_doc.append(spans)
+        labels_per_doc.append(labels)
+        keys_per_doc.append([(m.doc_id, m.start, m.end) for m in mentions])
+    labels_per_doc = resolve_descriptors(docs, spans_per_doc, labels_per_doc)
+    labels = {
+        key: label
+        for keys, found in zip(keys_per_doc, labels_per_doc, strict=True)
+        for key, label in zip(keys, found, strict=True)
+    }
+    return labels, story_kinds(documents, docs)
+
+
+def story_kinds(documents: Sequence[EntityDocument], docs) -> dict:
+    """Our story-level kind of the spaCy entity covering each gold mention's head word."""
     from storyline.extract.entities import mention_label, zip_assignments
     from storyline.records import Mention
 
-    ner = []  # (document index, spaCy span, Mention)
+    ner = []  # (document index, Mention)
     for index, doc in enumerate(docs):
         for ent in doc.ents:
-            ner.append(
-                (
-                    index,
-                    ent,
-                    Mention(
-                        documents[index].doc_id,
-                        ent.start_char,
-                        ent.end_char,
-                        ent.text,
-                        mention_label(ent),
-                    ),
-                )
+            mention = Mention(
+                documents[index].doc_id, ent.start_char, ent.end_char, ent.text, mention_label(ent)
             )
-    assigned = dict(
-        (id(mention), value) for mention, value in zip_assignments(m for _, _, m in ner)
-    )
-    by_last: dict[str, set[tuple[str, str]]] = {}
-    for _, _ent, mention in ner:
-        value = assigned.get(id(mention))
-        if value is None:
-            continue
-        by_last.setdefault(value[1].split()[-1].casefold(), set()).add(value[:2])
-    labels, kinds = {}, {}
+            ner.append((index, mention))
+    assigned = {id(m): value for m, value in zip_assignments(m for _, m in ner)}
+    kinds = {}
     for index, document in enumerate(documents):
-        spans = [m for i, _, m in ner if i == index]
-        persons = [
-            (m.start, assigned[id(m)][1])
-            for m in spans
-            if assigned.get(id(m)) and assigned[id(m)][0] == "PERSON"
-        ]
+        spans = [m for i, m in ner if i == index]
         for gold in document.mentions:
-            key = (gold.doc_id, gold.start, gold.end)
             head_at = gold.start + gold.text.rstrip().rfind(" ") + 1
             covering = [
                 (_overlap(gold.start, gold.end, m.start, m.end), m)
@@ -142,29 +148,9 @@ def storyline_labels(documents: Sequence[EntityDocument], docs) -> tuple[dict, d
                 if m.start <= head_at < m.end
             ]
             if covering:
-                _, mention = max(covering, key=lambda c: c[0])
-                value = assigned.get(id(mention))
-                kinds[key] = value[0] if value else None
-                agrees = value is not None and (
-                    _head_word(value[2]) == _head_word(gold.text)
-                    or _head_word(value[1]) == _head_word(gold.text)
-                )
-                if agrees:
-                    labels[key] = ("entity", value[0], value[1])
-                    continue
-            head = _head_word(gold.text)
-            if gold.text.casefold() in _PERSONAL_PRONOUNS:
-                earlier = [name for start, name in persons if start < gold.start]
-                pick = earlier[-1] if earlier else None
-                if pick:
-                    labels[key] = ("entity", "PERSON", pick)
-                    continue
-            last_word = gold.text.split()[-1] if gold.text.split() else ""
-            if len(by_last.get(head, ())) == 1 and last_word[:1].isupper():
-                labels[key] = ("entity", *next(iter(by_last[head])))
-                continue
-            labels[key] = ("head", head)
-    return labels, kinds
+                value = assigned.get(id(max(covering, key=lambda c: c[0])[1]))
+                kinds[(gold.doc_id, gold.start, gold.end)] = value[0] if value else None
+    return kinds
 
 
 def spacy_kinds(documents: Sequence[EntityDocument], docs) -> dict:

@@ -263,6 +263,8 @@ def zip_assignments(mentions: Iterable[Mention]):
             name = PLACE_ALIASES.get(name.casefold(), name)
         if len(name) < 2 or not any(ch.isupper() for ch in name):
             continue
+        if "," in name and kind != "PLACE":
+            continue  # "People, Reid": two names the model ran together, neither one is it
         labelled.append((name, role, kind, mention))
     kind_of = _majority_kinds(labelled, other_votes)
     by_kind: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)

@@ -22,7 +22,7 @@ import re
 from datetime import date
 
 from storyline.extract.dates import NUMBER_WORDS, find_dates
-from storyline.extract.units import DURATION_UNITS, MEASURE_UNITS, unit_name
+from storyline.extract.units import DURATION_UNITS, MEASURE_UNITS, UNIT_NAMES, unit_name
 from storyline.records import Figure
 
 _CURRENCY_SIGNS = {
@@ -145,7 +145,7 @@ _DEADLINE_AFTER = re.compile(r"^(?:'s|’s)?\s*deadline\b", re.I)
 _CHANGE_VERBS = frozenset(
     "rise fall grow drop increase decrease decline climb jump slump surge gain lose plunge "
     "tumble rally slide sink soar shrink expand dip advance retreat slip edge fell rose "
-    "reach hit top total stand be remain become".split()
+    "reach hit top total stand be remain become hold cost".split()
 )
 # Nouns that a number modifies without counting anything the reader wants listed.
 _NOT_COUNTED = frozenset("time percent am pm dollar pound euro yuan yen worth".split())
@@ -302,8 +302,14 @@ def _phrase(noun, exclude) -> str:
         for t in noun.lefts
         if t.dep_ in ("amod", "compound") and t.i not in exclude and not t.like_num
     ]
-    words = [t for t in words if t.i >= min((w.i for w in words), default=noun.i)]
-    return " ".join([*(t.text for t in words), noun.text])
+    if not words:
+        return noun.text
+    first = min(w.i for w in words)
+    # The words as written, so "e-bike battery packs" keeps its hyphen and "bike"
+    inner = noun.doc[first : noun.i + 1]
+    if any(t.i in exclude or t.like_num for t in inner):
+        return " ".join([*(t.text for t in words), noun.text])
+    return inner.text
 
 
 def _measures(span) -> str | None:
@@ -319,7 +325,10 @@ def _measures(span) -> str | None:
                     return _phrase(objects[0], inside)
     head = root.head
     if head.i not in inside and head.pos_ in ("NOUN", "PROPN") and root.dep_ != "pobj":
-        return _phrase(head, inside)
+        target = _past_unit(head)
+        return _phrase(target, inside | {head.i} if target is not head else inside)
+    if _is_unit(root) and root.head.pos_ in ("NOUN", "PROPN") and root.dep_ in _MODIFIER_DEPS:
+        return _phrase(root.head, inside | {root.i})  # "a 750 meter swim": spans its unit
     if root.dep_ == "pobj" and head.i not in inside:
         owner = head.head
         if owner.pos_ in ("NOUN", "PROPN"):
@@ -336,6 +345,24 @@ def _measures(span) -> str | None:
         if subject is not None:
             return _phrase(subject, inside)
     return verb.lemma_.lower()
+
+
+_MODIFIER_DEPS = ("compound", "amod", "nmod", "npadvmod")
+
+
+def _is_unit(token) -> bool:
+    lemma = token.lemma_.casefold()
+    return any(
+        w in DURATION_UNITS or w in MEASURE_UNITS or w in UNIT_NAMES for w in (lemma, token.lower_)
+    )
+
+
+def _past_unit(noun):
+    """The noun a unit modifies ("750 meter swim" measures the swim, "80 yard touchdown"
+    the touchdown), else the noun itself."""
+    if _is_unit(noun) and noun.dep_ in _MODIFIER_DEPS and noun.head.pos_ in ("NOUN", "PROPN"):
+        return noun.head
+    return noun
 
 
 def _verb_subject(verb):

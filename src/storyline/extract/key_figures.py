@@ -30,7 +30,25 @@ def listable(figure: Figure) -> bool:
         year_like = figure.value.is_integer() and 1800 <= figure.value <= 2100
         if figure.kind == "count" and year_like and figure.text.strip().isdigit():
             return False  # "the 2019 season": a year; "2,000 workers" keeps its comma
+        if figure.unit == "year of age":
+            return False  # "the 33-year-old Reid": a fact about a person, not the story's
+        if figure.kind == "count" and figure.unit in RATE_NOUNS:
+            return False  # "new 25 tariffs": a rate whose "%" the copy lost, not a count
+        if figure.kind == "duration" and _measures_itself(figure):
+            return False  # "the past 40 years": background, not a term like "90-day truce"
     return True
+
+
+# Nouns a bare number before them is a rate of, never a count of ("25 tariffs" lost its "%").
+RATE_NOUNS = frozenset("tariff tax duty levy rate interest stake discount raise cut".split())
+
+
+def _measures_itself(figure: Figure) -> bool:
+    """A duration whose measured phrase is its own unit ("past years" of "40 years")."""
+    if not figure.measures:
+        return True
+    last = figure.measures.split()[-1].casefold()
+    return last.rstrip("s") == figure.unit.casefold().rstrip("s")
 
 
 def key_figures(
@@ -40,7 +58,10 @@ def key_figures(
     groups: dict[tuple, list[Figure]] = {}
     for figure in figures:
         if listable(figure):
-            key = (figure.kind, figure.value, figure.unit, figure.when)
+            # A count of 100 or more is one figure whatever noun it is written with
+            # ("212,000 e-bike battery packs", "212,000 Model V2 and V3 battery packs").
+            unit = None if figure.kind == "count" and (figure.value or 0) >= 100 else figure.unit
+            key = (figure.kind, figure.value, unit, figure.when)
             groups.setdefault(key, []).append(figure)
     ranked = []
     for order, (key, members) in enumerate(groups.items()):

@@ -14,11 +14,43 @@ from storyline.errors import BackendUnavailable, ConfigError
 PARAGRAPH_BREAKS = "storyline_paragraph_breaks"
 
 
+# Titles that precede a name ("Mr." abbreviated, "Vice-Premier" spelled out): the parser
+# must not start a sentence inside the name that follows.
+NAME_TITLES = frozenset(
+    "mr mrs ms dr prof gov sen rep gen lt col sgt capt rev hon pres supt insp president "
+    "vice-president premier vice-premier minister chancellor governor senator mayor "
+    "secretary ambassador general judge king queen prince princess pope sir dame".split()
+)
+
+
 def _mark_paragraph_breaks(doc):
-    """Start a sentence after every blank line: no sentence spans two paragraphs."""
+    """Start a sentence after every blank line: no sentence spans two paragraphs.
+
+    And keep names and clauses whole where the small parser breaks them: no sentence starts
+    at a lowercase word right after a word ("right | and he has to"), at a capital after a
+    title ("Mr. | Trump"), or at the second word of a titled name ("Vice-Premier Liu | He
+    declared", seen in the trade-talks example). Headlines without a full stop ("Chess Next
+    | It's no surprise") keep the model's split.
+    """
     for token in doc[1:]:
-        if doc[token.i - 1].is_space and doc[token.i - 1].text.count("\n") >= 2:
+        before = doc[token.i - 1]
+        if before.is_space and before.text.count("\n") >= 2:
             token.is_sent_start = True
+            continue
+        if before.is_space or "\n" in before.whitespace_:
+            continue
+        if before.is_alpha and token.is_lower and token.is_alpha:
+            token.is_sent_start = False
+        elif token.text[:1].isupper() and before.text.rstrip(".").casefold() in NAME_TITLES:
+            token.is_sent_start = False
+        elif (
+            token.text[:1].isupper()
+            and before.is_alpha
+            and before.text[:1].isupper()
+            and token.i >= 2
+            and doc[token.i - 2].text.rstrip(".").casefold() in NAME_TITLES
+        ):
+            token.is_sent_start = False
     return doc
 
 

@@ -2,8 +2,9 @@
 
 A name is kept (a surname alone becomes the article's full name for it); "he" or "she" is
 the subject of the paragraph's previous sentence when that is a person, else the nearest
-earlier person; "the minister" is the most recent person given that title; any other noun
-phrase is an anonymous source described by the phrase ("people familiar with the talks").
+earlier person, skipping people of the other gender (`person_genders`); "the minister" is
+the most recent person given that title; any other noun phrase is an anonymous source
+described by the phrase ("people familiar with the talks").
 `resolve_speakers` then maps speaker names to a story's canonical entities.
 """
 
@@ -99,6 +100,91 @@ def person_mentions(doc) -> list[tuple[int, str, tuple[str, ...]]]:
     return _full_names(mentions)
 
 
+_FEMALE = {"she", "her", "hers", "herself"}
+_MALE = {"he", "him", "his", "himself"}
+# Titles and nouns written with a name that say its gender ("Ms Lindqvist", "actress Tara").
+_FEMALE_WORDS = {
+    "mrs",
+    "ms",
+    "miss",
+    "madam",
+    "dame",
+    "lady",
+    "actress",
+    "spokeswoman",
+    "chairwoman",
+    "businesswoman",
+    "congresswoman",
+    "wife",
+    "mother",
+    "daughter",
+    "sister",
+    "widow",
+    "queen",
+    "princess",
+    "grandmother",
+    "girlfriend",
+}
+_MALE_WORDS = {
+    "mr",
+    "sir",
+    "lord",
+    "actor",
+    "spokesman",
+    "chairman",
+    "businessman",
+    "congressman",
+    "husband",
+    "father",
+    "son",
+    "brother",
+    "king",
+    "prince",
+    "grandfather",
+    "boyfriend",
+}
+# Votes one gender needs over the other before a person is taken to be of it: one title
+# word, or two pronouns; set a priori, not tuned (PolNeAR dev speaker accuracy 0.756 ->
+# 0.754 with it, held-out half 0.703 both; `storyline eval quotes`).
+GENDER_MARGIN = 2
+
+
+def person_genders(doc, persons) -> dict[str, str]:
+    """Gender ("f"/"m") of each person the article gives evidence for, cached on the Doc.
+
+    Evidence: a title or noun written with the name ("Mr", "actress"; counted twice), and
+    personal pronouns after the name in a sentence that names no one else. A pronoun
+    speaker then skips people of the other gender (Lee et al. 2013, gender agreement).
+    """
+    cached = doc.user_data.get("storyline_person_genders")
+    if cached is not None and cached[0] == len(persons):
+        return cached[1]
+    votes: dict[str, list[int]] = {}
+    for start, name, _ in persons:
+        ent = next((e for e in doc.ents if e.start_char == start), None)
+        if ent is None:
+            continue
+        tally = votes.setdefault(name, [0, 0])
+        near = [t.lower_.strip(".") for t in doc[max(ent.start - 3, 0) : ent.end + 3]]
+        near += [t.lower_ for c in ent.root.children if c.dep_ == "appos" for t in c.subtree]
+        tally[0] += 2 * sum(w in _FEMALE_WORDS for w in near)
+        tally[1] += 2 * sum(w in _MALE_WORDS for w in near)
+        sentence = ent.sent
+        others = {n for s, n, _ in persons if sentence.start_char <= s < sentence.end_char}
+        if others == {name}:
+            after = [t.lower_ for t in doc[ent.end : sentence.end]]
+            tally[0] += sum(w in _FEMALE for w in after)
+            tally[1] += sum(w in _MALE for w in after)
+    genders = {}
+    for name, (female, male) in votes.items():
+        if female >= male + GENDER_MARGIN:
+            genders[name] = "f"
+        elif male >= female + GENDER_MARGIN:
+            genders[name] = "m"
+    doc.user_data["storyline_person_genders"] = (len(persons), genders)
+    return genders
+
+
 def _full_names(mentions):
     """Replace a one-word name with the article's full name ending or starting with it."""
     full = [name for _, name, _ in mentions if len(name.split()) > 1]
@@ -135,12 +221,16 @@ def speaker_of(
     lower = subject.lower_ if subject.pos_ == "PRON" else ""
     if lower in _PRONOUNS_PERSON:
         until = max(before, subject.idx)
-        named = _paragraph_subject(doc, until, persons)
+        # "she told the magazine" is not the man named last: skip people of the other gender
+        gender = "f" if lower in ("she", "her") else "m"
+        genders = person_genders(doc, persons)
+        fits = {p[1] for p in persons if genders.get(p[1], gender) == gender}
+        named = _paragraph_subject(doc, until, [p for p in persons if p[1] in fits])
         if named is not None:
             return named, "named", subject.text, None
-        earlier = [p for p in persons if p[0] < until]
+        earlier = [p for p in persons if p[0] < until and p[1] in fits]
         if earlier:
-            return earlier[-1][1], "named", subject.text, None
+            return _skip_passing_name(doc, earlier, persons), "named", subject.text, None
         return None, "unknown", subject.text, None
     if lower in _PRONOUNS_GROUP:
         return None, "unknown", subject.text, None
@@ -162,6 +252,25 @@ def speaker_of(
         if organisations:
             return clean_surface(organisations[-1].text, "ORG"), "named", written, None
     return None, "anonymous", written, written
+
+
+def _skip_passing_name(doc, earlier, persons) -> str:
+    """The nearest earlier person, unless that one is named once, in passing (not a clause
+    subject: "young starlets like Lindsay Lohan"): then the nearest earlier person named
+    more often or as a subject ("... she told the magazine" is the article's subject)."""
+    counts: dict[str, int] = {}
+    for _, name, _ in persons:
+        counts[name] = counts.get(name, 0) + 1
+
+    def salient(start: int, name: str) -> bool:
+        ent = next((e for e in doc.ents if e.start_char == start), None)
+        return counts[name] > 1 or ent is None or ent.root.dep_ in ("nsubj", "nsubjpass")
+
+    start, name, _ = earlier[-1]
+    if salient(start, name):
+        return name
+    before = [p for p in earlier[:-1] if p[1] != name and salient(p[0], p[1])]
+    return before[-1][1] if before else name
 
 
 def _paragraph_subject(doc, until: int, persons) -> str | None:

@@ -12,9 +12,11 @@ ranked by independent support and centrality, and the kept ones are printed in d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.dedupe import copies_by_original
 from storyline.evidence import locate, sentences_by_article
@@ -35,6 +37,30 @@ _EVENTS_PER_DATE = 2
 _SAME_TEXT = 0.7
 _DATE_SLACK_DAYS = 2
 _MIN_WORDS, _MAX_WORDS = 6, 60
+
+
+# A year written as a noun's modifier ("his 2016 campaign", "the 2020 election") or inside a
+# clause about someone ("who shot to fame in 1999", "when it joined the WTO in 2001") is
+# background to the story, not an event of it.
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:his|her|its|their|our|the|a|an|this|that)\s+$", re.I)
+_BACKGROUND_CLAUSE = re.compile(
+    r"(?:,\s*(?:who|which|whose)|\bwhen\s+(?:it|he|she|they|we)|\b(?:since|ever since))\b"
+    r"[^,;]*$",
+    re.I,
+)
+_NEXT_WORD = re.compile(r"^\s([a-z][a-z-]+)")
+
+
+def background_year(text: str, at: int) -> bool:
+    """Whether the year starting at `at` in `text` is background, not the event's date."""
+    before = text[:at]
+    match = _NEXT_WORD.match(text[at:].lstrip("0123456789"))
+    attributive = match is not None and match.group(1) not in ENGLISH_STOP_WORDS
+    return (
+        attributive
+        or bool(_ATTRIBUTIVE_BEFORE.search(before))
+        or bool(_BACKGROUND_CLAUSE.search(before))
+    )
 
 
 def build_timeline(
@@ -70,8 +96,11 @@ def build_timeline(
             # The most precise date; of several, the latest ("shares, which fell on Tuesday,
             # rose on Friday" reports Friday's event).
             best = min(inside, key=lambda d: (_PRECISION[d.granularity], -d.value.toordinal()))
-            if best.granularity != "year" or len(inside) == 1:
-                dated.append((sentence, best))
+            if best.granularity == "year" and (
+                len(inside) > 1 or background_year(sentence.text, best.start - sentence.start)
+            ):
+                continue
+            dated.append((sentence, best))
     if not dated:
         return []
     vectors = tfidf_rows([s.text for s, _ in dated])
