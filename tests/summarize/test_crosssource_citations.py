@@ -2,8 +2,6 @@
 figure it contradicts, a claim told in other words still counts every outlet, and URL or
 menu fragments are never claims."""
 
-import pytest
-
 from storyline.records import Article, Sentence
 from storyline.summarize.crosssource import cross_source_view, is_claim_text
 
