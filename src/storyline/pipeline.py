@@ -338,11 +338,12 @@ def _summarize(
     if not chosen:
         return []
     vectors = tfidf_rows([s.text for s in sentences])
-    position = {id(s): i for i, s in enumerate(sentences)}
+    # by place, not identity: briefing_sentences may return a repaired sentence re-cut
+    position = {(s.article_id, s.index): i for i, s in enumerate(sentences)}
     copies = copies_by_original(independent_of)
     summary = []
     for sentence, repaired in chosen:
-        row = vectors[position[id(sentence)]]
+        row = vectors[position[(sentence.article_id, sentence.index)]]
         similar = (vectors @ row.T).toarray().ravel()
         cited = [sentence.article_id, *copies.get(sentence.article_id, [])]
         for other, score in zip(sentences, similar, strict=True):
