@@ -16,6 +16,7 @@ from storyline.render import render_markdown
 from storyline.render.html import render_html
 from storyline.summarize.briefing import (
     briefing_sentences,
+    photo_caption,
     quote_fragment,
     rebreak_repaired,
     repair_confidence,
@@ -118,6 +119,24 @@ def test_rebreak_repaired_starts_after_an_attribution_the_repair_ran_on():
     assert rebreak_repaired(Sentence("a", 2, 0, len(whole), whole)).text == whole
     short = "It is done the official said in response to that."
     assert rebreak_repaired(Sentence("a", 3, 0, len(short), short)).text == short
+
+
+def test_photo_captions_are_not_briefing_sentences():
+    assert photo_caption(
+        "A man is rescued from the rubble of a building after an earthquake, in Accumoli, "
+        "central Italy, Wednesday, Aug. 24, 2016."
+    )
+    assert not photo_caption("The quake struck central Italy early on Wednesday, Aug. 24.")
+    text = (
+        "An injured boy lies on a bed at a hospital in the provincial capital, Monday, "
+        "July 27, 2015."
+    )
+    news = "A gunfight at a wedding party in the north of the country left 21 people dead."
+    article = SimpleNamespace(article_id="a", degraded=False)
+    usable, _ = usable_sentences(
+        [Sentence("a", 0, 0, 10, news), Sentence("a", 1, 11, 20, text)], [article]
+    )
+    assert [s.text for s in usable] == [news]
 
 
 def test_repair_confidence_is_read_when_the_record_carries_one():

@@ -9,7 +9,10 @@ next sentence adds little, never takes a sentence that leans on a missing antece
   `SUMMARY_MIN_REPAIR_CONFIDENCE` (without one, its guessed breaks must look sound:
   `_sound_boundaries`); the summary marks its wording as repaired;
 - a sentence holding only part of a multi-sentence quotation (its speaker is named in
-  another sentence) is not a candidate, so no claim loses its attribution;
+  another sentence) is not a candidate, so no claim loses its attribution; nor is a photo
+  caption;
+- an article the summary neither quotes nor repeats gets its main sentence in, so news
+  only one outlet reports is not lost to the scorer's preference for shared content;
 - the opening sentence comes first, the rest in reading order.
 """
 
@@ -55,6 +58,20 @@ def quote_fragment(text: str) -> bool:
     """True when the sentence closes a quotation it did not open, or opens one it does not
     close: part of a multi-sentence quote whose speaker is named elsewhere."""
     return text.count("“") != text.count("”") or text.count('"') % 2 == 1
+
+
+# A wire photo caption ends with the full date ("... north of Kabul, Afghanistan, Monday,
+# July 27, 2015."): it describes a picture, not the news. 6 sentences of the first 50
+# Multi-News clusters end so, all captions (grep over ../shared/data, 2026-12-03).
+_CAPTION_DATE = re.compile(
+    r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?:Jan|Feb|March|April|May|June|"
+    r"July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\.?\s*(?:\([^)]*\))?\s*$"
+)
+
+
+def photo_caption(text: str) -> bool:
+    """True for a wire photo caption (it ends with weekday, month, day and year)."""
+    return bool(_CAPTION_DATE.search(text))
 
 
 def _sound_boundaries(pool: Sequence[Sentence]) -> list[bool]:
@@ -138,7 +155,7 @@ def _usable(
     pool = [
         rebreak_repaired(s) if by_id[s.article_id].degraded else s
         for s in sentences
-        if s.article_id in by_id and not quote_fragment(s.text)
+        if s.article_id in by_id and not quote_fragment(s.text) and not photo_caption(s.text)
     ]
     if not pool:
         return [], np.zeros((0, 0)), np.zeros(0, dtype=bool)
