@@ -356,12 +356,13 @@ def _summarize(
     if not chosen:
         return []
     vectors = tfidf_rows([s.text for s in sentences])
-    position = {id(s): i for i, s in enumerate(sentences)}
+    # by place, not identity: briefing_sentences may return a repaired sentence re-cut
+    position = {(s.article_id, s.index): i for i, s in enumerate(sentences)}
     copies = copies_by_original(independent_of)
     sentences_of = sentences_by_article(sentences)
     summary = []
     for sentence, repaired in chosen:
-        row = vectors[position[id(sentence)]]
+        row = vectors[position[(sentence.article_id, sentence.index)]]
         similar = (vectors @ row.T).toarray().ravel()
         cited = [sentence.article_id, *copies.get(sentence.article_id, [])]
         copied = set(cited)

@@ -2,8 +2,6 @@
 figure it contradicts, a claim told in other words still counts every outlet, and URL or
 menu fragments are never claims."""
 
-import pytest
-
 from storyline.records import Article, Sentence
 from storyline.summarize.crosssource import cross_source_view, is_claim_text
 
@@ -112,12 +110,6 @@ def test_the_demo_fund_claim_cites_no_outlet_that_reports_45_million(demo_briefi
     assert recall and max(len(c.outlets) for c in recall) >= 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regression found at integration (2026-12-02): with the merged facts, summary "
-    "and ingest changes the recall claim groups 3 outlets, not the 5 it had on the branch "
-    "that built the rule; not yet traced",
-)
 def test_the_demo_recall_claim_is_reported_by_five_outlets(demo_briefing):
     recall = [c for c in demo_briefing.cross_source.consensus if "212,000" in c.text]
     assert recall and max(len(c.outlets) for c in recall) >= 5

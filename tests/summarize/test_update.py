@@ -21,6 +21,19 @@ def test_update_drops_what_old_articles_already_reported():
     assert [s.text for s in fresh] == [new[1].text]
 
 
+def test_update_drops_a_restatement_in_other_words_but_keeps_a_new_figure():
+    old = [
+        sentence(
+            "old", "Voltaro Mobility said it would recall about 212,000 e-bike battery packs."
+        ),
+        sentence("old", "Shares of the company fell sharply after the announcement.", 1),
+    ]
+    restated = sentence("new", "The e-bike maker Voltaro is taking back some 212,000 batteries.")
+    widened = sentence("new", "Voltaro must now recall about 260,000 e-bike battery packs.", 1)
+    fresh = new_sentences(old + [restated, widened], {"old"}, {"new"})
+    assert [s.text for s in fresh] == [widened.text]
+
+
 @pytest.fixture(scope="module")
 def update_briefing(demo_dir):
     return brief_paths([demo_dir], since=date(2026, 3, 7))

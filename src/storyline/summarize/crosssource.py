@@ -1,11 +1,16 @@
 """Cross-source view: what several outlets report, what one source alone claims, and where
 outlets give different figures for the same thing.
 
-Sentences of independent articles (reprints excluded) are grouped when their TF-IDF cosine
-reaches `_SAME_CLAIM`; a group's sources are the distinct outlets behind it, so a wire story
-printed by three papers is one source. Disagreements pair sentences of different outlets
-that talk about the same thing (cosine >= `_SAME_TOPIC`) and quote the same kind of figure
-(same currency, or both percentages) with different values.
+Sentences of independent articles (reprints excluded) state one claim when their TF-IDF
+cosine reaches `_SAME_CLAIM`, when the packaged MiniLM finds them paraphrases
+(`_SAME_MEANING`), or when they share a distinctive figure and a topic; never when one
+outlet gives another value for the claim's figure. Each claim is headed by one sentence
+(most central first, a head is never listed twice), but every sentence stating it counts
+as support, also one that supports another claim too ("a $40 million fund ..., capping a
+week in which it recalled about 212,000 packs" reports both). A claim's sources are the
+distinct outlets behind it, so a wire story printed by three papers is one source.
+Disagreements pair sentences of different outlets that talk about the same thing (cosine
+>= `_SAME_TOPIC`) and quote the same kind of figure with different values.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from storyline.errors import BackendUnavailable
 from storyline.evidence import sentence_evidence
 from storyline.records import Article, Claim, CrossSourceView, Disagreement, Sentence
 from storyline.similarity import tfidf_rows
@@ -25,6 +31,14 @@ _SAME_CLAIM = 0.45
 # Cosine at which two sentences are about the same thing, for figure disagreements; lower,
 # since outlets phrase a disputed number differently ("a $40 million fund" / "will hold $45m").
 _SAME_TOPIC = 0.25
+# MiniLM cosine of two wordings of one claim. On the demo corpus's cross-outlet pairs,
+# 0.80 and above are restatements ("Voltaro has so far linked the packs to 37 fires" /
+# "Voltaro has linked the packs to 37 fires"; the two share-price reports); below it,
+# related but different claims (the recall vs the regulator's widened recall, 0.77).
+_SAME_MEANING = 0.80
+# MiniLM cosine at which two sentences sharing a distinctive figure are about one topic
+# (demo: the recall's restatements around 212,000 are 0.45-0.87 apart).
+_SAME_TOPIC_MEANING = 0.45
 _MIN_WORDS, _MAX_WORDS = 8, 60
 # Distinctive numbers ("212,000", "18500"): two sentences about one topic that share one
 # report one claim in other words ("recalled about 212,000 packs" / "the 212,000 packs
@@ -67,24 +81,34 @@ def cross_source_view(
         return CrossSourceView((), (), ())
     vectors = tfidf_rows([s.text for s in pool])
     similarity = (vectors @ vectors.T).toarray()
-    centrality = similarity.mean(axis=1)
+    meaning = _meaning_similarity([s.text for s in pool])
+    # most central first: in meaning when MiniLM is installed, so the story's main claim
+    # (the recall, not a sentence that mentions it in passing) heads its group
+    centrality = (meaning if meaning.any() else similarity).mean(axis=1)
     found = [figures(s.text) for s in pool]
     numbers = [_numbers(s.text) for s in pool]
     values = [{(kind, value) for _, kind, value, _ in f} for f in found]
     article_figures: dict[str, list] = {}
-    for sentence, sentence_figures in zip(pool, found, strict=True):
+    article_values: dict[str, set] = {}
+    for sentence, sentence_figures, sentence_values in zip(pool, found, values, strict=True):
         article_figures.setdefault(sentence.article_id, []).extend(sentence_figures)
+        article_values.setdefault(sentence.article_id, set()).update(sentence_values)
 
-    def same_claim(i: int, j: int) -> bool:
-        """Said alike (cosine), or about one topic and sharing a distinctive figure; never
-        when j's article gives another value for a figure of claim i (the $40m/$45m fund:
-        an outlet reporting $45m must not be cited for "a $40 million fund")."""
+    def same_claim(i: int, j: int) -> int:
+        """2 when j says claim i alike (TF-IDF or MiniLM cosine), 1 when it is about one
+        topic and shares a distinctive figure, 0 otherwise; always 0 when j's article gives
+        another value for a figure of claim i (the $40m/$45m fund: an outlet reporting $45m
+        must not be cited for "a $40 million fund")."""
         if _contradicts(found[i], article_figures[pool[j].article_id]):
-            return False
-        if similarity[i, j] >= _SAME_CLAIM:
-            return True
-        shared = numbers[i] & numbers[j] or values[i] & values[j]
-        return similarity[i, j] >= _SAME_TOPIC and bool(shared)
+            return 0
+        if similarity[i, j] >= _SAME_CLAIM or meaning[i, j] >= _SAME_MEANING:
+            return 2
+        shared = (numbers[i] & numbers[j] | values[i] & values[j]) - used_figures
+        on_topic = similarity[i, j] >= _SAME_TOPIC or meaning[i, j] >= _SAME_TOPIC_MEANING
+        # one shared figure is not the whole claim: j's article must also report i's other
+        # figures (the fund sentence names 212,000 packs too; an article that reports the
+        # recall but no $40 million fund does not report the fund)
+        return int(on_topic and bool(shared) and values[i] <= article_values[pool[j].article_id])
 
     def source(sentence: Sentence) -> tuple[str, str]:
         """(key, name) of who stands behind a sentence; an article whose outlet and wire are
@@ -95,18 +119,31 @@ def cross_source_view(
 
     groups: list[list[int]] = []
     assigned: set[int] = set()
+    # a figure joins sentences for the first (most central) claim that shares it only:
+    # the recall's 212,000, also named in passing by the investigation sentence, must not
+    # make that sentence a second five-outlet "recall" claim
+    used_figures: set = set()
+    supporting: set[int] = set()
     for i in np.argsort(-centrality):
         if i in assigned:
             continue
-        members = [int(i)] + [
-            int(j)
-            for j in np.flatnonzero(similarity[i] >= _SAME_TOPIC)
-            if j not in assigned
-            and j != i
-            and pool[j].article_id != pool[i].article_id
-            and same_claim(int(i), int(j))
-        ]
-        assigned.update(members)
+        joined = {
+            j: same_claim(int(i), j)
+            for j in range(len(pool))
+            if j != i and pool[j].article_id != pool[i].article_id
+        }
+        members = [int(i)] + [j for j, how in joined.items() if how]
+        for j, how in joined.items():
+            if how == 1:
+                used_figures.update(numbers[i] & numbers[j] | values[i] & values[j])
+        # a sentence said alike never heads a claim of its own; one sharing only a figure
+        # may (the fund sentence supports the recall and heads the fund claim)
+        assigned.update([int(i)] + [j for j, how in joined.items() if how == 2])
+        # a sentence already supporting a claim of other outlets heads one only when some
+        # other outlet reports it too: it is no single-source claim
+        if int(i) in supporting and len({source(pool[m])[0] for m in members}) < 2:
+            continue
+        supporting.update(members)
         groups.append(members)
 
     def claim(members: list[int]) -> Claim:
@@ -132,6 +169,17 @@ def cross_source_view(
     return CrossSourceView(
         tuple(consensus), tuple(single), tuple(_disagreements(pool, similarity, source, figures))
     )
+
+
+def _meaning_similarity(texts: list[str]) -> np.ndarray:
+    """MiniLM cosines of the sentences; zeros (TF-IDF alone decides) without the model."""
+    from storyline.summarize.extractive import default_embedder
+
+    try:
+        rows = np.asarray(default_embedder().embed(texts), dtype=float)
+    except BackendUnavailable:
+        return np.zeros((len(texts), len(texts)))
+    return rows @ rows.T
 
 
 def is_claim_text(text: str) -> bool:
