@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from storyline.cluster import OnlineClusterer, assign_stories, map_story_ids, recluster
 from storyline.cluster.online import resolve_embedder
+from storyline.embed.base import Embedder
 from storyline.errors import InputError, StateConflict
 from storyline.records import Article, Story, StoryEvent
 from storyline.settings import Settings
@@ -73,13 +74,19 @@ class _Loaded:
         return [dataclasses.replace(s, story_id=self.public(s.story_id)) for s in stories]
 
 
-def _load(store: Store) -> _Loaded:
+def _load(store: Store, embedder: Embedder | str | None = None) -> _Loaded:
+    """The saved state; an `embedder` instance of the saved backend (by name) is used as is
+    (a RayEmbedder computes the same rows elsewhere)."""
     version = store.state_updated_at(STATE_KEY)  # first: a newer state fails the save check
     state = store.get_state(STATE_KEY)
     if state is None:
         return _Loaded(None, version)
     name = state.get("params", {}).get("embedder")
-    clusterer = OnlineClusterer.from_state(state, embedder=resolve_embedder(name) if name else None)
+    if name and not isinstance(embedder, str) and getattr(embedder, "name", None) == name:
+        chosen = embedder
+    else:
+        chosen = resolve_embedder(name) if name else None
+    clusterer = OnlineClusterer.from_state(state, embedder=chosen)
     mapping = state.get(IDS_FIELD) or {}
     return _Loaded(
         clusterer,
@@ -165,7 +172,7 @@ def load_clusterer(store: Store) -> OnlineClusterer | None:
 
 
 def track_stories(
-    store: Store, embedder: str | None = "auto", progress=None, **settings
+    store: Store, embedder: Embedder | str | None = "auto", progress=None, **settings
 ) -> list[Story]:
     """Assign the articles stored since the last run; save the state; return all stories.
 
@@ -174,7 +181,7 @@ def track_stories(
     """
     attempts = Settings().tracking_save_attempts
     for _ in range(attempts):
-        loaded = _load(store)
+        loaded = _load(store, embedder)
         batch = store.articles_after(loaded.position)
         if not batch:
             return _stories(store, loaded, loaded.clusterer) if loaded.clusterer else []
@@ -193,7 +200,7 @@ def track_stories(
 
 
 def recluster_stories(
-    store: Store, embedder: str | None = "auto", progress=None, **settings
+    store: Store, embedder: Embedder | str | None = "auto", progress=None, **settings
 ) -> tuple[list[Story], list[StoryEvent]]:
     """Cluster all stored articles again with `settings`, keeping ids where stories overlap.
 

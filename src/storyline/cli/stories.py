@@ -47,23 +47,42 @@ def cluster_command(
         bool, typer.Option("--no-embeddings", help="TF-IDF only, no sentence embeddings.")
     ] = False,
     as_json: JsonOption = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where to embed: local (this process) or ray; stories are assigned here.",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
+        ),
+    ] = None,
 ) -> None:
     """Group stored articles into stories; new articles join existing stories."""
+    from storyline.cluster.online import resolve_embedder
+    from storyline.engines import open_engine
     from storyline.tracking import recluster_stories, track_stories
 
     settings = {k: v for k, v in (("threshold", threshold), ("window_days", window_days)) if v}
-    embedder = None if no_embeddings else "auto"
+    runner = open_engine(engine, address=ray_address)
     started = time.perf_counter()
 
     def report(stage: str, done: int, total: int) -> None:
         if not as_json:
             say(f"{stage} {done}/{total} articles ({time.perf_counter() - started:.1f} s)")
 
-    with existing_store(db) as store:
-        if again or settings:
-            stories, events = recluster_stories(store, embedder, report, **settings)
-        else:
-            stories, events = track_stories(store, embedder, report), []
+    try:
+        with existing_store(db) as store:
+            embedder = None if no_embeddings else runner.embedder(resolve_embedder("auto"))
+            if again or settings:
+                stories, events = recluster_stories(store, embedder, report, **settings)
+            else:
+                stories, events = track_stories(store, embedder, report), []
+    finally:
+        runner.close()
     summary = {
         "stories": len(stories),
         "articles": sum(len(s.article_ids) for s in stories),

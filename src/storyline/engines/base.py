@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from storyline.embed.base import Embedder
 from storyline.ingest.jsonl import FieldMap
 from storyline.records import IngestReport
 from storyline.settings import Settings
@@ -35,6 +36,14 @@ class Engine(Protocol):
         input_format: str | None = None,
     ) -> IngestReport:
         """Read, clean and store every article under `paths`, as `ingest_paths` does."""
+        ...
+
+    def embedder(self, local: Embedder | None) -> Embedder | None:
+        """`local` as this engine computes it: the same rows, wherever they are computed.
+
+        Story assignment stays one ordered consumer on the caller; only the embedding,
+        which depends on each article alone, is spread out.
+        """
         ...
 
     def close(self) -> None:

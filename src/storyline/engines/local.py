@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from storyline.embed.base import Embedder
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import Progress, _no_progress, ingest_paths
 from storyline.records import IngestReport
@@ -33,6 +34,9 @@ class LocalEngine:
         return ingest_paths(
             paths, store, settings, self.progress, fields=fields, now=now, input_format=input_format
         )
+
+    def embedder(self, local: Embedder | None) -> Embedder | None:
+        return local
 
     def close(self) -> None:
         return None

@@ -31,6 +31,7 @@ import numpy as np
 
 from storyline.clean.article import outlet_key, split_lines
 from storyline.clean.boilerplate import find_furniture
+from storyline.embed.base import Embedder
 from storyline.errors import BackendUnavailable, ConfigError
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import _Run
@@ -125,6 +126,16 @@ class RayEngine:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def embedder(self, local: Embedder | None) -> Embedder | None:
+        """`local`'s rows computed by an actor pool on the cluster (engines/ray_embed.py)."""
+        if local is None:
+            return None
+        from storyline.engines.ray_embed import RayEmbedder
+
+        ray = self._connect()
+        workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        return RayEmbedder(ray, local, workers)
 
     def ingest(
         self,
