@@ -1,26 +1,43 @@
-"""LocalEngine: this process, as `storyline ingest` has always run (ingest/run.py)."""
+"""LocalEngine: this process, as `storyline ingest` has always run (ingest/run.py), or with
+`workers` > 1 a pool of processes on this machine cleaning batches while this one stores.
+
+The pool follows the Ray engine's plan (engines/ray_engine.py: read here, clean each batch
+in a worker with the store history taken at the start, store in order here, clean again on
+the driver when the history changed the furniture), so its articles are the one-process
+run's; it needs no Ray, and measures what the second core gives without Ray's overheads.
+"""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 from storyline.embed.base import Embedder
+from storyline.errors import ConfigError
 from storyline.ingest.jsonl import FieldMap
-from storyline.ingest.run import Progress, _no_progress, ingest_paths
+from storyline.ingest.run import Progress, _no_progress, _Run, ingest_paths
 from storyline.records import IngestReport
 from storyline.settings import Settings
 from storyline.store.base import Store
 
 
 class LocalEngine:
-    """`ingest_paths` in the calling process; the reference the Ray engine is tested against."""
+    """`ingest_paths` in the calling process; the reference the Ray engine is tested against.
+
+    `workers` > 1 cleans batches in that many processes (see the module docstring).
+    """
 
     name = "local"
 
-    def __init__(self, progress: Progress = _no_progress) -> None:
+    def __init__(self, progress: Progress = _no_progress, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise ConfigError(f"--workers must be at least 1, got {workers}")
         self.progress = progress
+        self.workers = workers or 1
+        self.worker_peaks_kb: dict[int, int] = {}  # pool process id -> VmHWM, last run
 
     def ingest(
         self,
@@ -31,8 +48,51 @@ class LocalEngine:
         now: datetime | None = None,
         input_format: str | None = None,
     ) -> IngestReport:
-        return ingest_paths(
-            paths, store, settings, self.progress, fields=fields, now=now, input_format=input_format
+        if self.workers == 1:
+            return ingest_paths(
+                paths,
+                store,
+                settings,
+                self.progress,
+                fields=fields,
+                now=now,
+                input_format=input_format,
+            )
+        return self._pool_ingest(paths, store, settings or Settings(), fields, now, input_format)
+
+    def _pool_ingest(self, paths, store, settings, fields, now, input_format) -> IngestReport:
+        import time
+
+        from storyline.engines.ray_engine import _flush, _plan, _predict_subsets
+        from storyline.ingest.sources import ReadOptions, read_sources
+
+        started = time.perf_counter()
+        options = ReadOptions(
+            settings.max_input_bytes,
+            settings.max_dataset_bytes,
+            fields or FieldMap(),
+            input_format,
+            max_expansion_ratio=settings.max_expansion_ratio,
+            expansion_check_bytes=settings.expansion_check_bytes,
+            max_whole_file_bytes=settings.max_whole_file_bytes,
+        )
+        reads = list(read_sources(paths, options))
+        size = settings.ingest_batch_size
+        batches = [reads[i : i + size] for i in range(0, len(reads), size)]
+        run = _Run(store, settings, now)
+        plans = [_plan(b, store, run) for b in _predict_subsets(batches, store)]
+        jobs = [pickle.dumps((p.reads, p.history)) for p in plans]
+        with ProcessPoolExecutor(self.workers) as pool:
+            results = pool.map(_clean_job, jobs, [settings] * len(jobs), [now] * len(jobs))
+            for batch, plan, result in zip(batches, plans, results, strict=True):
+                _flush(run, batch, plan, pickle.loads(result))
+            self.worker_peaks_kb = dict(pool.map(_peak_kb, range(self.workers * 4)))
+        return IngestReport(
+            counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
+            article_ids=tuple(run.added_ids),
+            quarantined=tuple(run.quarantined),
+            warnings=tuple(run.warnings),
+            seconds=time.perf_counter() - started,
         )
 
     def embedder(self, local: Embedder | None) -> Embedder | None:
@@ -40,3 +100,22 @@ class LocalEngine:
 
     def close(self) -> None:
         return None
+
+
+def _clean_job(job: bytes, settings: Settings, now: datetime | None) -> bytes:
+    """One batch cleaned in a pool process with the history it was planned with."""
+    reads, history = pickle.loads(job)
+    run = _Run(None, settings, now)  # type: ignore[arg-type]
+    run._history = lambda raws: history  # type: ignore[method-assign]
+    return pickle.dumps(run._clean(reads))
+
+
+def _peak_kb(_: int) -> tuple[int, int]:
+    """(pid, VmHWM in kB) of the pool process that runs this."""
+    import os
+
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return os.getpid(), int(line.split()[1])
+    return os.getpid(), 0
