@@ -59,7 +59,8 @@ class RayIngest:
     batches: int = 0
     recleaned: int = 0
     read_s: float = 0.0
-    clean_s: float = 0.0
+    plan_s: float = 0.0
+    clean_s: float = 0.0  # cleaning the driver waited for (not overlapped by its writes)
     store_s: float = 0.0
     startup_s: float = 0.0
     workers: int = 0
@@ -167,16 +168,19 @@ class RayEngine:
         ]
         stats.batches = len(batches)
         run = _Run(store, settings, now)
+        t = time.perf_counter()
         plans = [_plan(batch, store, run) for batch in _predict_subsets(batches, store)]
+        stats.plan_s = time.perf_counter() - t
 
+        # Batches are stored as their cleaning comes back (in order), so the driver's
+        # writes overlap the workers' cleaning instead of waiting for the last batch.
         t = time.perf_counter()
         cleaned = self._clean(ray, plans, settings, now, stats.workers)
-        stats.clean_s = time.perf_counter() - t
-
-        t = time.perf_counter()
         for batch, plan, result in zip(batches, plans, cleaned, strict=True):
+            stored_at = time.perf_counter()
             stats.recleaned += _flush(run, batch, plan, result)
-        stats.store_s = time.perf_counter() - t
+            stats.store_s += time.perf_counter() - stored_at
+        stats.clean_s = time.perf_counter() - t - stats.store_s
         self.last = stats
         return IngestReport(
             counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
@@ -210,10 +214,10 @@ class RayEngine:
                 reads.extend(by_file[str(item)])
         return reads
 
-    def _clean(self, ray, plans: Sequence[_Plan], settings, now, workers: int) -> list[tuple]:
-        """(articles, failures) per batch from the actor pool, in batch order."""
+    def _clean(self, ray, plans: Sequence[_Plan], settings, now, workers: int) -> Iterable[tuple]:
+        """(articles, failures) per batch from the actor pool, in batch order, as they come."""
         if not plans:
-            return []
+            return
         jobs = ray.data.from_items(
             [{"job": pickle.dumps((plan.reads, plan.history))} for plan in plans],
             override_num_blocks=min(len(plans), workers * 4),
@@ -225,7 +229,8 @@ class RayEngine:
             fn_constructor_kwargs={"settings": settings, "now": now},
             num_cpus=1,
         )
-        return [pickle.loads(row["result"]) for row in results.iter_rows()]
+        for row in results.iter_rows():
+            yield pickle.loads(row["result"])
 
 
 class _ReadShard:
