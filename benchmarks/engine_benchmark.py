@@ -11,8 +11,10 @@ new SQLite file (so the store is not what is compared):
 - ray N: `RayEngine` starting a private local Ray with N CPUs and an N-actor cleaning pool;
 - ray cluster (`--cluster`): a two-node loopback cluster (engines/ray_local.py, 1 CPU each).
 `rate` excludes Ray's start-up (ray.init), reported apart. Peak RSS is VmHWM: the driver's,
-and each cleaning worker's (pool processes; Ray processes running `_CleanBatches`). The
-driver's phases (read, plan, clean waited for, store) say where the time goes.
+and each cleaning worker's (pool processes; Ray actors running `_CleanBatches`, which report
+it with their results); CPU seconds likewise. The driver's phases (read, plan, cleaning
+waited for, store) and the CPU columns say where the time goes: a second worker can only
+help if the CPU it needs is free.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +31,7 @@ import time
 from pathlib import Path
 
 from storyline.engines import LocalEngine
+from storyline.engines.local import peak_kb
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 
@@ -60,48 +64,9 @@ def write_shards(folder: Path, n: int) -> None:
                 out.write(json.dumps(row) + "\n")
 
 
-def _vmhwm_kb(pid: int | str = "self") -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _ray_worker_peaks(pids: list[int] | None = None) -> list[int]:
-    """VmHWM (MB) of the Ray processes that ran the cleaning actors, among `pids`
-    (default: this process's descendants)."""
-    if pids is None:
-        pids = _descendants(os.getpid())
-    peaks = []
-    for pid in pids:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"_CleanBatches" in cmdline:
-            peaks.append(round(_vmhwm_kb(pid) / 1024))
-    return sorted(peaks)
-
-
-def _descendants(root: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    ours, grew = {root}, True
-    while grew:
-        children = {p for p, parent in parents.items() if parent in ours} - ours
-        grew = bool(children)
-        ours |= children
-    return sorted(ours - {root})
+def _cpu_s() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return round(used.ru_utime + used.ru_stime, 1)
 
 
 def run_local(shards: Path, db: Path, settings: Settings, workers: int) -> dict:
@@ -112,6 +77,7 @@ def run_local(shards: Path, db: Path, settings: Settings, workers: int) -> dict:
         seconds = time.perf_counter() - started
     added = report.count("added")
     peaks = sorted(round(kb / 1024) for kb in engine.worker_peaks_kb.values())
+    cpus = sorted(round(cpu, 1) for cpu in engine.worker_cpu_s.values())
     return {
         "engine": "local",
         "workers": workers,
@@ -119,8 +85,10 @@ def run_local(shards: Path, db: Path, settings: Settings, workers: int) -> dict:
         "seconds": round(seconds, 1),
         "added": added,
         "rate": round(added / seconds, 1),
-        "driver_mb": round(_vmhwm_kb() / 1024),
+        "driver_mb": round(peak_kb() / 1024),
         "worker_mb": peaks or "-",
+        "driver_cpu_s": _cpu_s(),
+        "worker_cpu_s": cpus or "-",
     }
 
 
@@ -138,7 +106,7 @@ def run_ray(shards: Path, db: Path, settings: Settings, workers: int, cluster: b
             report = engine.ingest([shards], store, settings)
             seconds = time.perf_counter() - started
             stats = engine.last
-            peaks = _ray_worker_peaks(nodes._pids() if nodes is not None else None)
+            usage = engine.last_usage
     finally:
         if nodes is not None:
             nodes.stop()
@@ -152,8 +120,10 @@ def run_ray(shards: Path, db: Path, settings: Settings, workers: int, cluster: b
         "seconds": round(seconds, 1),
         "added": added,
         "rate": round(added / work_s, 1),
-        "driver_mb": round(_vmhwm_kb() / 1024),
-        "worker_mb": peaks or "-",
+        "driver_mb": round(peak_kb() / 1024),
+        "worker_mb": sorted(round(kb / 1024) for kb, _ in usage.values()) or "-",
+        "driver_cpu_s": _cpu_s(),
+        "worker_cpu_s": sorted(round(cpu, 1) for _, cpu in usage.values()) or "-",
         "read_s": round(stats.read_s, 1),
         "plan_s": round(stats.plan_s, 1),
         "clean_wait_s": round(stats.clean_s, 1),

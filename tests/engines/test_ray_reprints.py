@@ -55,6 +55,7 @@ def corpus() -> list[Article]:
 @pytest.mark.parametrize("max_bucket", [64, 2])  # 2: the bucket cap decides candidates
 def test_ray_reprints_equal_the_local_index(max_bucket):
     pytest.importorskip("ray")
+    from storyline.engines import LocalEngine
     from storyline.engines.ray_engine import RayEngine
     from storyline.engines.ray_reprints import ray_reprint_groups
 
@@ -62,6 +63,8 @@ def test_ray_reprints_equal_the_local_index(max_bucket):
     local = ReprintIndex(max_bucket=max_bucket).partial_fit(articles).groups()
     with RayEngine(workers=2) as engine:
         remote = ray_reprint_groups(engine._connect(), articles, max_bucket=max_bucket, workers=2)
+        if max_bucket == 64:  # the engines' own entry point, default settings
+            assert engine.reprint_groups(articles) == LocalEngine().reprint_groups(articles)
     assert remote == local  # originals, copies in order, kinds and similarities
     assert len(local) >= 100
     assert sum(len(g.copy_ids) for g in local) >= 300

@@ -10,7 +10,7 @@ run's; it needs no Ray, and measures what the second core gives without Ray's ov
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from storyline.embed.base import Embedder
 from storyline.errors import ConfigError
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import Progress, _no_progress, _Run, ingest_paths
-from storyline.records import IngestReport
+from storyline.records import Article, IngestReport, ReprintGroup
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -37,7 +37,9 @@ class LocalEngine:
             raise ConfigError(f"--workers must be at least 1, got {workers}")
         self.progress = progress
         self.workers = workers or 1
-        self.worker_peaks_kb: dict[int, int] = {}  # pool process id -> VmHWM, last run
+        # pool process id -> VmHWM (kB) and CPU seconds, of the last run
+        self.worker_peaks_kb: dict[int, int] = {}
+        self.worker_cpu_s: dict[int, float] = {}
 
     def ingest(
         self,
@@ -86,7 +88,9 @@ class LocalEngine:
             results = pool.map(_clean_job, jobs, [settings] * len(jobs), [now] * len(jobs))
             for batch, plan, result in zip(batches, plans, results, strict=True):
                 _flush(run, batch, plan, pickle.loads(result))
-            self.worker_peaks_kb = dict(pool.map(_peak_kb, range(self.workers * 4)))
+            usage = {pid: (kb, cpu) for pid, kb, cpu in pool.map(_usage, range(self.workers * 4))}
+            self.worker_peaks_kb = {pid: kb for pid, (kb, _) in usage.items()}
+            self.worker_cpu_s = {pid: cpu for pid, (_, cpu) in usage.items()}
         return IngestReport(
             counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
             article_ids=tuple(run.added_ids),
@@ -94,6 +98,19 @@ class LocalEngine:
             warnings=tuple(run.warnings),
             seconds=time.perf_counter() - started,
         )
+
+    def reprint_groups(
+        self, articles: Sequence[Article], settings: Settings | None = None
+    ) -> list[ReprintGroup]:
+        from storyline.dedupe import ReprintIndex
+
+        settings = settings or Settings()
+        index = ReprintIndex(
+            settings.shingle_words,
+            min_containment=settings.min_containment,
+            lsh_jaccard=settings.reprint_lsh_jaccard,
+        )
+        return index.partial_fit(articles).groups()
 
     def embedder(self, local: Embedder | None) -> Embedder | None:
         return local
@@ -110,12 +127,22 @@ def _clean_job(job: bytes, settings: Settings, now: datetime | None) -> bytes:
     return pickle.dumps(run._clean(reads))
 
 
-def _peak_kb(_: int) -> tuple[int, int]:
-    """(pid, VmHWM in kB) of the pool process that runs this."""
+def _usage(_: int) -> tuple[int, int, float]:
+    """(pid, VmHWM in kB, CPU seconds) of the process that runs this."""
     import os
+    import resource
 
-    with open(f"/proc/{os.getpid()}/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return os.getpid(), int(line.split()[1])
-    return os.getpid(), 0
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return os.getpid(), peak_kb(), used.ru_utime + used.ru_stime
+
+
+def peak_kb(pid: int | str = "self") -> int:
+    """VmHWM (peak resident set) of a process, in kB; 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0

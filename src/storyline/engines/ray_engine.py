@@ -36,7 +36,7 @@ from storyline.errors import BackendUnavailable, ConfigError
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import _Run
 from storyline.ingest.sources import STDIN, Read, ReadOptions, find_files, read_file
-from storyline.records import IngestReport, Quarantined, RawDocument
+from storyline.records import Article, IngestReport, Quarantined, RawDocument, ReprintGroup
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -82,6 +82,8 @@ class RayEngine:
         self.address = address
         self.workers = workers
         self.last = RayIngest()
+        # cleaning actor process id -> (VmHWM kB, CPU seconds), of the last ingest
+        self.last_usage: dict[int, tuple[int, float]] = {}
         self.startup_s = 0.0
         self._ray = None
         self._started_here = False
@@ -128,6 +130,24 @@ class RayEngine:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def reprint_groups(
+        self, articles: Sequence[Article], settings: Settings | None = None
+    ) -> list[ReprintGroup]:
+        """The local index's groups, computed on the cluster (engines/ray_reprints.py)."""
+        from storyline.engines.ray_reprints import ray_reprint_groups
+
+        settings = settings or Settings()
+        ray = self._connect()
+        workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        return ray_reprint_groups(
+            ray,
+            articles,
+            settings.shingle_words,
+            min_containment=settings.min_containment,
+            lsh_jaccard=settings.reprint_lsh_jaccard,
+            workers=workers,
+        )
+
     def embedder(self, local: Embedder | None) -> Embedder | None:
         """`local`'s rows computed by an actor pool on the cluster (engines/ray_embed.py)."""
         if local is None:
@@ -154,6 +174,7 @@ class RayEngine:
         started = time.perf_counter()
         ray = self._connect()
         stats = RayIngest(startup_s=self.startup_s)
+        self.last_usage = {}
         cpus = int(ray.cluster_resources().get("CPU", 1))
         stats.workers = self.workers or max(1, cpus)
         stats.nodes = len([n for n in ray.nodes() if n.get("Alive")])
@@ -230,6 +251,8 @@ class RayEngine:
             num_cpus=1,
         )
         for row in results.iter_rows():
+            pid, kb, cpu = row["usage"].split()
+            self.last_usage[int(pid)] = (int(kb), float(cpu))  # the latest is the largest
             yield pickle.loads(row["result"])
 
 
@@ -252,13 +275,22 @@ class _CleanBatches:
         self.now = now
 
     def __call__(self, batch: dict) -> dict:
+        import resource
+
+        from storyline.engines.local import peak_kb
+
         results = []
         for job in batch["job"]:
             reads, history = pickle.loads(job)
             run = _Run(None, self.settings, self.now)  # type: ignore[arg-type]
             run._history = lambda raws, history=history: history  # type: ignore[method-assign]
             results.append(pickle.dumps(run._clean(reads)))
-        return {"result": np.array(results, dtype=object)}
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        usage = f"{os.getpid()} {peak_kb()} {used.ru_utime + used.ru_stime:.3f}"
+        return {
+            "result": np.array(results, dtype=object),
+            "usage": np.array([usage] * len(results), dtype=object),
+        }
 
 
 @dataclass
