@@ -62,21 +62,24 @@ def cluster_command(
     ] = None,
 ) -> None:
     """Group stored articles into stories; new articles join existing stories."""
-    from storyline.cluster.online import resolve_embedder
-    from storyline.engines import open_engine
     from storyline.tracking import recluster_stories, track_stories
 
     settings = {k: v for k, v in (("threshold", threshold), ("window_days", window_days)) if v}
-    runner = open_engine(engine, address=ray_address)
+    embedder = None if no_embeddings else "auto"
     started = time.perf_counter()
 
     def report(stage: str, done: int, total: int) -> None:
         if not as_json:
             say(f"{stage} {done}/{total} articles ({time.perf_counter() - started:.1f} s)")
 
+    from storyline.cluster.online import resolve_embedder
+    from storyline.engines import open_engine
+
+    runner = open_engine(engine, address=ray_address)
     try:
         with existing_store(db) as store:
-            embedder = None if no_embeddings else runner.embedder(resolve_embedder("auto"))
+            if embedder is not None:  # the same model; with Ray, its rows come from actors
+                embedder = runner.embedder(resolve_embedder(embedder))
             if again or settings:
                 stories, events = recluster_stories(store, embedder, report, **settings)
             else:
