@@ -173,3 +173,18 @@ def test_engine_ray_recleans_a_batch_whose_history_changed_its_furniture(tmp_pat
         assert engine.last.recleaned == 1
     assert ray_texts == local_texts
     assert footer not in local_texts[2]
+
+
+def test_engine_local_pool_of_two_equals_one_process(real_shards, tmp_path):
+    settings = Settings(ingest_batch_size=100)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with open_store(tmp_path / "one.db") as one_store:
+        one = LocalEngine().ingest([real_shards], one_store, settings, now=now)
+        one_articles, one_quarantined = _stored(one_store), one_store.quarantined()
+    pool = LocalEngine(workers=2)
+    with open_store(tmp_path / "two.db") as two_store:
+        two = pool.ingest([real_shards], two_store, settings, now=now)
+        assert _stored(two_store) == one_articles
+        assert two_store.quarantined() == one_quarantined
+    assert one.count("added") > 1500 and two.counts == one.counts
+    assert len(pool.worker_peaks_kb) == 2 and min(pool.worker_peaks_kb.values()) > 10_000

@@ -82,15 +82,15 @@ def existing_store(db: Path | None):
 
     Only `storyline ingest` creates stores; every other command reads one.
     """
+    from storyline.store import backend_for, open_store
+
     path = store_path(db)
-    if not path.is_file():
+    if backend_for(path) == "sqlite" and not path.is_file():
         where = "--db" if db else "$STORYLINE_DB or ./storyline.db"
         raise StoreError(
             f"{path}: no such store (from {where}); create one with "
             f"`storyline ingest FILES --db {path}`, or pass --db the store you meant"
         )
-    from storyline.store import open_store
-
     return open_store(path)
 
 

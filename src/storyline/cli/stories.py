@@ -46,6 +46,19 @@ def cluster_command(
         bool, typer.Option("--no-embeddings", help="TF-IDF only, no sentence embeddings.")
     ] = False,
     as_json: JsonOption = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where to embed: local (this process) or ray; stories are assigned here.",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
+        ),
+    ] = None,
 ) -> None:
     """Group stored articles into stories; new articles join existing stories."""
     from storyline.settings import Settings
@@ -63,11 +76,20 @@ def cluster_command(
         if not as_json:
             say(f"{stage} {done}/{total} articles ({time.perf_counter() - started:.1f} s)")
 
-    with existing_store(db) as store:
-        if again or settings:
-            stories, events = recluster_stories(store, embedder, report, **settings)
-        else:
-            stories, events = track_stories(store, embedder, report), []
+    from storyline.cluster.online import resolve_embedder
+    from storyline.engines import open_engine
+
+    runner = open_engine(engine, address=ray_address)
+    try:
+        with existing_store(db) as store:
+            if embedder is not None:  # the same model; with Ray, its rows come from actors
+                embedder = runner.embedder(resolve_embedder(embedder))
+            if again or settings:
+                stories, events = recluster_stories(store, embedder, report, **settings)
+            else:
+                stories, events = track_stories(store, embedder, report), []
+    finally:
+        runner.close()
     summary = {
         "stories": len(stories),
         "articles": sum(len(s.article_ids) for s in stories),

@@ -21,16 +21,77 @@ from storyline.records import StoryEvent
 # revive_threshold and archive_limit. Version-2 states load unchanged (none archived yet).
 # 4: arrays are packed strings (cluster/arrays.py), about 40% smaller than JSON lists;
 # earlier versions' lists still load.
+# A state saved with `members_from` (tracking.py) keeps per-article lists only from that
+# position on; the rest lives in the store's story_members table. Same version: a state
+# without the field is whole, as before.
 STATE_VERSION = 4
+
+
+class MemberTail:
+    """A per-article list (labels_, assignments_, article_ids_) holding positions from
+    `start` on: the clusterer only indexes its re-clustering window and appends, so the
+    saved state need not carry every article of the archive.
+
+    `len()` counts every position (new articles are numbered after the archive);
+    iteration yields the held positions only.
+    """
+
+    __slots__ = ("items", "start")
+
+    def __init__(self, start: int, items: list) -> None:
+        self.start = start
+        self.items = items
+
+    def __len__(self) -> int:
+        return self.start + len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def _at(self, position: int) -> int:
+        if position < 0:
+            position += len(self)
+        if not self.start <= position < len(self):
+            raise IndexError(
+                f"article position {position} is outside the saved window "
+                f"({self.start} to {len(self) - 1}); older positions live in story_members"
+            )
+        return position - self.start
+
+    def __getitem__(self, position: int):
+        return self.items[self._at(position)]
+
+    def __setitem__(self, position: int, value) -> None:
+        self.items[self._at(position)] = value
+
+    def append(self, value) -> None:
+        self.items.append(value)
+
+
+def _from(values, start: int) -> list:
+    """`values` (a list or MemberTail) from position `start` on."""
+    if isinstance(values, MemberTail):
+        return values.items[max(start - values.start, 0) :]
+    return list(values[start:])
 
 
 class StatePersistence:
     """Mixin of `OnlineClusterer`: `to_state` and `from_state`."""
 
-    def to_state(self) -> dict:
-        """Settings and learned state as a JSON-able dict (the embedder is not stored)."""
+    def to_state(self, members_from: int | None = None) -> dict:
+        """Settings and learned state as a JSON-able dict (the embedder is not stored).
+
+        With `members_from`, articles before that position are left out of the per-article
+        lists and the stories' `article_ids` (the caller keeps them elsewhere; it must not
+        be later than the first position of the re-clustering window).
+        """
         frequencies = np.flatnonzero(self.document_frequency_)
-        return {
+        start = 0 if members_from is None else members_from
+        labels = _from(self.labels_, start)
+        assignments = _from(self.assignments_, start)
+        article_ids = _from(self.article_ids_, start)
+        kept = None if members_from is None else set(article_ids)
+        state = {
             "version": STATE_VERSION,
             "params": {
                 "threshold": self.threshold,
@@ -53,9 +114,9 @@ class StatePersistence:
             "df_counts": pack(self.document_frequency_[frequencies].astype(np.int64)),
             "cue_df_indices": pack(np.flatnonzero(self.cue_frequency_)),
             "cue_df_counts": pack(self.cue_frequency_[self.cue_frequency_ > 0].astype(np.int64)),
-            "labels": pack(np.asarray(self.labels_, dtype=np.int64)),
-            "assignments": pack(np.asarray(self.assignments_, dtype=np.int64)),
-            "article_ids": list(self.article_ids_),
+            "labels": pack(np.asarray(labels, dtype=np.int64)),
+            "assignments": pack(np.asarray(assignments, dtype=np.int64)),
+            "article_ids": article_ids,
             "since_recluster": self.since_recluster_,
             "window": [
                 {
@@ -82,7 +143,7 @@ class StatePersistence:
                     "size": s.size,
                     "first_at": s.first_at.isoformat() if s.first_at else None,
                     "last_at": s.last_at.isoformat() if s.last_at else None,
-                    "article_ids": list(s.article_ids),
+                    "article_ids": [a for a in s.article_ids if kept is None or a in kept],
                     "headlines": list(s.headlines),
                     "outlets": list(s.outlets),
                     "merged_into": s.merged_into,
@@ -104,6 +165,9 @@ class StatePersistence:
                 for e in self.events_
             ],
         }
+        if members_from is not None:
+            state["members_from"] = members_from
+        return state
 
     @classmethod
     def from_state(cls, state: dict, embedder: Embedder | None = None) -> StatePersistence:
@@ -155,6 +219,11 @@ class StatePersistence:
                 )
             )
         clusterer.article_ids_ = list(state["article_ids"])
+        if "members_from" in state:
+            start = state["members_from"]
+            clusterer.labels_ = MemberTail(start, clusterer.labels_)
+            clusterer.assignments_ = MemberTail(start, clusterer.assignments_)
+            clusterer.article_ids_ = MemberTail(start, clusterer.article_ids_)
         for record in state["stories"]:
             clusterer.stories_.append(
                 _StoryState(

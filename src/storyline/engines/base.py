@@ -8,13 +8,14 @@ batches: reprint grouping and story assignment after it stay single, ordered con
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from storyline.embed.base import Embedder
 from storyline.ingest.jsonl import FieldMap
-from storyline.records import IngestReport
+from storyline.records import Article, IngestReport, ReprintGroup
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -35,6 +36,22 @@ class Engine(Protocol):
         input_format: str | None = None,
     ) -> IngestReport:
         """Read, clean and store every article under `paths`, as `ingest_paths` does."""
+        ...
+
+    def reprint_groups(
+        self, articles: Sequence[Article], settings: Settings | None = None
+    ) -> list[ReprintGroup]:
+        """Reprint groups of `articles` (arrival order): `ReprintIndex.groups()` of one
+        `partial_fit` over them, with the settings' shingle size, containment and LSH
+        threshold, wherever it is computed."""
+        ...
+
+    def embedder(self, local: Embedder | None) -> Embedder | None:
+        """`local` as this engine computes it: the same rows, wherever they are computed.
+
+        Story assignment stays one ordered consumer on the caller; only the embedding,
+        which depends on each article alone, is spread out.
+        """
         ...
 
     def close(self) -> None:

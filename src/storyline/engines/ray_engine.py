@@ -31,11 +31,12 @@ import numpy as np
 
 from storyline.clean.article import outlet_key, split_lines
 from storyline.clean.boilerplate import find_furniture
+from storyline.embed.base import Embedder
 from storyline.errors import BackendUnavailable, ConfigError
 from storyline.ingest.jsonl import FieldMap
 from storyline.ingest.run import _Run
 from storyline.ingest.sources import STDIN, Read, ReadOptions, find_files, read_file
-from storyline.records import IngestReport, Quarantined, RawDocument
+from storyline.records import Article, IngestReport, Quarantined, RawDocument, ReprintGroup
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -58,7 +59,8 @@ class RayIngest:
     batches: int = 0
     recleaned: int = 0
     read_s: float = 0.0
-    clean_s: float = 0.0
+    plan_s: float = 0.0
+    clean_s: float = 0.0  # cleaning the driver waited for (not overlapped by its writes)
     store_s: float = 0.0
     startup_s: float = 0.0
     workers: int = 0
@@ -80,6 +82,8 @@ class RayEngine:
         self.address = address
         self.workers = workers
         self.last = RayIngest()
+        # cleaning actor process id -> (VmHWM kB, CPU seconds), of the last ingest
+        self.last_usage: dict[int, tuple[int, float]] = {}
         self.startup_s = 0.0
         self._ray = None
         self._started_here = False
@@ -126,6 +130,34 @@ class RayEngine:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def reprint_groups(
+        self, articles: Sequence[Article], settings: Settings | None = None
+    ) -> list[ReprintGroup]:
+        """The local index's groups, computed on the cluster (engines/ray_reprints.py)."""
+        from storyline.engines.ray_reprints import ray_reprint_groups
+
+        settings = settings or Settings()
+        ray = self._connect()
+        workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        return ray_reprint_groups(
+            ray,
+            articles,
+            settings.shingle_words,
+            min_containment=settings.min_containment,
+            lsh_jaccard=settings.reprint_lsh_jaccard,
+            workers=workers,
+        )
+
+    def embedder(self, local: Embedder | None) -> Embedder | None:
+        """`local`'s rows computed by an actor pool on the cluster (engines/ray_embed.py)."""
+        if local is None:
+            return None
+        from storyline.engines.ray_embed import RayEmbedder
+
+        ray = self._connect()
+        workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        return RayEmbedder(ray, local, workers)
+
     def ingest(
         self,
         paths: Iterable[str | Path],
@@ -142,6 +174,7 @@ class RayEngine:
         started = time.perf_counter()
         ray = self._connect()
         stats = RayIngest(startup_s=self.startup_s)
+        self.last_usage = {}
         cpus = int(ray.cluster_resources().get("CPU", 1))
         stats.workers = self.workers or max(1, cpus)
         stats.nodes = len([n for n in ray.nodes() if n.get("Alive")])
@@ -156,16 +189,19 @@ class RayEngine:
         ]
         stats.batches = len(batches)
         run = _Run(store, settings, now)
+        t = time.perf_counter()
         plans = [_plan(batch, store, run) for batch in _predict_subsets(batches, store)]
+        stats.plan_s = time.perf_counter() - t
 
+        # Batches are stored as their cleaning comes back (in order), so the driver's
+        # writes overlap the workers' cleaning instead of waiting for the last batch.
         t = time.perf_counter()
         cleaned = self._clean(ray, plans, settings, now, stats.workers)
-        stats.clean_s = time.perf_counter() - t
-
-        t = time.perf_counter()
         for batch, plan, result in zip(batches, plans, cleaned, strict=True):
+            stored_at = time.perf_counter()
             stats.recleaned += _flush(run, batch, plan, result)
-        stats.store_s = time.perf_counter() - t
+            stats.store_s += time.perf_counter() - stored_at
+        stats.clean_s = time.perf_counter() - t - stats.store_s
         self.last = stats
         return IngestReport(
             counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
@@ -199,10 +235,10 @@ class RayEngine:
                 reads.extend(by_file[str(item)])
         return reads
 
-    def _clean(self, ray, plans: Sequence[_Plan], settings, now, workers: int) -> list[tuple]:
-        """(articles, failures) per batch from the actor pool, in batch order."""
+    def _clean(self, ray, plans: Sequence[_Plan], settings, now, workers: int) -> Iterable[tuple]:
+        """(articles, failures) per batch from the actor pool, in batch order, as they come."""
         if not plans:
-            return []
+            return
         jobs = ray.data.from_items(
             [{"job": pickle.dumps((plan.reads, plan.history))} for plan in plans],
             override_num_blocks=min(len(plans), workers * 4),
@@ -214,7 +250,10 @@ class RayEngine:
             fn_constructor_kwargs={"settings": settings, "now": now},
             num_cpus=1,
         )
-        return [pickle.loads(row["result"]) for row in results.iter_rows()]
+        for row in results.iter_rows():
+            pid, kb, cpu = row["usage"].split()
+            self.last_usage[int(pid)] = (int(kb), float(cpu))  # the latest is the largest
+            yield pickle.loads(row["result"])
 
 
 class _ReadShard:
@@ -236,13 +275,22 @@ class _CleanBatches:
         self.now = now
 
     def __call__(self, batch: dict) -> dict:
+        import resource
+
+        from storyline.engines.local import peak_kb
+
         results = []
         for job in batch["job"]:
             reads, history = pickle.loads(job)
             run = _Run(None, self.settings, self.now)  # type: ignore[arg-type]
             run._history = lambda raws, history=history: history  # type: ignore[method-assign]
             results.append(pickle.dumps(run._clean(reads)))
-        return {"result": np.array(results, dtype=object)}
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        usage = f"{os.getpid()} {peak_kb()} {used.ru_utime + used.ru_stime:.3f}"
+        return {
+            "result": np.array(results, dtype=object),
+            "usage": np.array([usage] * len(results), dtype=object),
+        }
 
 
 @dataclass

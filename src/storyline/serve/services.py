@@ -13,11 +13,12 @@ from storyline.serve.catalog import StoryCatalog
 from storyline.serve.config import ServeConfig
 from storyline.serve.ratelimit import RateLimiter
 from storyline.serve.searching import SearchGate
-from storyline.store import SqliteStore, Store
+from storyline.store import Store, open_store
 
 
 class ThreadStores:
-    """One store connection per server thread (SQLite connections are not shared)."""
+    """One store connection per server thread (SQLite and psycopg connections are not
+    shared); the backend is the one the path names (a postgresql:// URL opens PostgreSQL)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -29,7 +30,7 @@ class ThreadStores:
     def __call__(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = SqliteStore(self.path)
+            store = self._local.store = open_store(self.path)
             with self._lock:
                 self._opened.append(store)
         return store
@@ -69,7 +70,7 @@ class Services:
             config=config,
             stores=stores,
             catalog=StoryCatalog(
-                lambda: SqliteStore(stores.path),
+                lambda: open_store(stores.path),
                 config.refresh_seconds,
                 config.track_new_articles,
                 search=searches.search,

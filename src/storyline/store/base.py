@@ -79,6 +79,25 @@ class Store(Protocol):
         """Articles in the order they were stored; `since` filters on the time stored."""
         ...
 
+    def articles_after(self, seq: int, limit: int | None = None) -> list[tuple[int, Article]]:
+        """Articles stored after position `seq` (0: all), with their positions, in order.
+
+        Positions only grow, in commit order, so a reader that saves the last one it saw
+        reads each article once (incremental story tracking).
+        """
+        ...
+
+    def set_story_members(
+        self, rows: Sequence[tuple[str, int, int]], replace: bool = False
+    ) -> None:
+        """Save (article_id, arrival position, clusterer story id) rows; `replace` drops all
+        saved rows first (a re-clustering)."""
+        ...
+
+    def story_members(self) -> list[tuple[str, int]]:
+        """Every (article_id, clusterer story id) saved, in arrival order."""
+        ...
+
     def search(
         self,
         query: str,

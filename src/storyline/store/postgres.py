@@ -44,6 +44,10 @@ from storyline.store.base import content_sha256, search_terms
 # lock hashtext(key) in a second namespace via the two-int form.
 _MIGRATION_LOCK = 0x5370_7279_6C6E  # "Storyln"
 _STATE_LOCK_SPACE = 0x5354  # "ST"
+# Article inserts hold this lock to their commit, so `seq` order is commit order and a
+# tracker that reads `seq > position` never skips a row that commits later with a lower
+# seq (identity values are handed out before commit, in no commit order).
+_ARTICLE_LOCK = 0x5370_7279_6C41  # "StrylA"
 
 # Each entry is the statements of one schema version, run in order inside one transaction.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -102,6 +106,15 @@ MIGRATIONS: list[tuple[str, ...]] = [
             value TEXT NOT NULL,
             updated_at TEXT NOT NULL
         )""",
+    ),
+    # 2: story membership (tracking.py), as SqliteStore's migration of the same name.
+    (
+        """CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY,
+            position BIGINT NOT NULL,
+            story_id BIGINT NOT NULL
+        )""",
+        "CREATE INDEX story_members_position ON story_members(position)",
     ),
 ]
 
@@ -258,6 +271,8 @@ class PostgresStore:
             raise StoreError("add_articles: raws must be None or one per article")
         outcomes = []
         with self.transaction():
+            if articles:
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_ARTICLE_LOCK,))
             for index, article in enumerate(articles):
                 raw = raws[index] if raws is not None else None
                 outcomes.append(self._add_article(article, raw))
@@ -427,6 +442,32 @@ class PostgresStore:
             params.append(limit)
         for row in self._db.execute(sql, params).fetchall():
             yield _article(row)
+
+    def articles_after(self, seq: int, limit: int | None = None) -> list[tuple[int, Article]]:
+        rows = self._db.execute(
+            f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > %s ORDER BY seq LIMIT %s",
+            (seq, limit),
+        ).fetchall()
+        return [(row[0], _article(row[1:])) for row in rows]
+
+    def set_story_members(
+        self, rows: Sequence[tuple[str, int, int]], replace: bool = False
+    ) -> None:
+        with self.transaction():
+            if replace:
+                self._db.execute("DELETE FROM story_members")
+            with self._db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO story_members (article_id, position, story_id) "
+                    "VALUES (%s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
+                    "position = excluded.position, story_id = excluded.story_id",
+                    [tuple(row) for row in rows],
+                )
+
+    def story_members(self) -> list[tuple[str, int]]:
+        return self._db.execute(
+            "SELECT article_id, story_id FROM story_members ORDER BY position"
+        ).fetchall()
 
     def search(
         self,

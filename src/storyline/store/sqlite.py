@@ -126,6 +126,16 @@ MIGRATIONS: list[tuple[str, ...]] = [
     # 5: the index's vocabulary (term, documents, occurrences), read to price a search
     # before running it (see `search_cost`); no data of its own.
     ("CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')",),
+    # 6: story membership (tracking.py): each article's clusterer story and arrival position,
+    # so the clusterer's saved state keeps only its active window, not every article id.
+    (
+        """CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            story_id INTEGER NOT NULL
+        )""",
+        "CREATE INDEX story_members_position ON story_members(position)",
+    ),
 ]
 
 _ARTICLE_COLUMNS = (
@@ -404,6 +414,31 @@ class SqliteStore:
             params.append(limit)
         for row in self._db.execute(sql, params).fetchall():
             yield _article(row)
+
+    def articles_after(self, seq: int, limit: int | None = None) -> list[tuple[int, Article]]:
+        rows = self._db.execute(
+            f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, -1 if limit is None else limit),
+        ).fetchall()
+        return [(row[0], _article(row[1:])) for row in rows]
+
+    def set_story_members(
+        self, rows: Sequence[tuple[str, int, int]], replace: bool = False
+    ) -> None:
+        with self.transaction():
+            if replace:
+                self._db.execute("DELETE FROM story_members")
+            self._db.executemany(
+                "INSERT INTO story_members (article_id, position, story_id) VALUES (?, ?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET position = excluded.position, "
+                "story_id = excluded.story_id",
+                rows,
+            )
+
+    def story_members(self) -> list[tuple[str, int]]:
+        return self._db.execute(
+            "SELECT article_id, story_id FROM story_members ORDER BY position"
+        ).fetchall()
 
     def search(
         self,
