@@ -176,6 +176,10 @@ GENERIC_NAME_WORDS = (
 )
 
 
+# One-word organisation "names" that are a part of a longer name, never one on their own.
+_BARE_GENERIC = frozenset({"state", "council", "office", "house", "court", "party", "news"})
+
+
 def mention_label(ent) -> str:
     """spaCy's label of an entity Span, except that a PERSON the text itself calls an
     organisation is an ORG: "Hanlon Cells, which supplies ...", "Hanlon Cells, its
@@ -265,6 +269,8 @@ def zip_assignments(mentions: Iterable[Mention]):
             continue
         if "," in name and kind != "PLACE":
             continue  # "People, Reid": two names the model ran together, neither one is it
+        if kind == "ORG" and name.casefold() in _BARE_GENERIC:
+            continue  # "State" of "Secretary of State", tagged alone: not an organisation
         labelled.append((name, role, kind, mention))
     kind_of = _majority_kinds(labelled, other_votes)
     by_kind: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)
