@@ -171,3 +171,22 @@ def test_entities_names_run_together_with_a_comma_are_not_one_name():
         {},
     )
     assert {e.name for e in found} == {"Tara Reid", "Portland, Ore"}
+
+
+def test_entities_bare_generic_word_is_not_an_organisation():
+    # the trade-talks briefing listed "State — 2 articles" (from "Secretary of State")
+    found = canonical_entities(
+        mentions("a", ("State", "ORG"), ("State Council Information Office", "ORG")), {}
+    )
+    assert [e.name for e in found] == ["State Council Information Office"]
+
+
+def test_entities_abbreviation_of_a_topic_is_not_an_organisation(nlp):
+    # trade-talks listed "IP — 3 articles" among organisations
+    doc = nlp(
+        "Washington accuses Beijing of theft of intellectual property. The talks on IP "
+        "resumed, the WTO said."
+    )
+    labels = {e.text: mention_label(e) for e in doc.ents}
+    assert labels["IP"] == "ABBREVIATION"
+    assert labels["WTO"] == "ORG"  # no lowercase "w... t... o..." phrase: still a name

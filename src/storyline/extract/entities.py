@@ -176,10 +176,19 @@ GENERIC_NAME_WORDS = (
 )
 
 
+# One-word organisation "names" that are a part of a longer name, never one on their own.
+_BARE_GENERIC = frozenset({"state", "council", "office", "house", "court", "party", "news"})
+
+
 def mention_label(ent) -> str:
     """spaCy's label of an entity Span, except that a PERSON the text itself calls an
     organisation is an ORG: "Hanlon Cells, which supplies ...", "Hanlon Cells, its
-    supplier", "the company's supplier, Hanlon Cells" (the small model tags it PERSON)."""
+    supplier", "the company's supplier, Hanlon Cells" (the small model tags it PERSON).
+
+    An ORG that abbreviates a topic the text spells out in lowercase ("IP" beside
+    "intellectual property") is an ABBREVIATION, which names no entity."""
+    if ent.label_ == "ORG" and _abbreviates_common_phrase(ent):
+        return "ABBREVIATION"
     if ent.label_ != "PERSON":
         return ent.label_
     after = ent.doc[ent.end : ent.end + 2]
@@ -192,6 +201,16 @@ def mention_label(ent) -> str:
     if any(n.lemma_.lower() in ORG_NOUNS for n in nouns):
         return "ORG"
     return "PERSON"
+
+
+def _abbreviates_common_phrase(ent) -> bool:
+    """Whether a short all-caps name's letters begin the words of a lowercase phrase in the
+    same text ("IP" and "intellectual property")."""
+    letters = ent.text.replace(".", "").strip()
+    if not (2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()):
+        return False
+    words = r"\s+".join(rf"{letter.lower()}[a-z]+" for letter in letters)
+    return re.search(rf"(?<![A-Za-z]){words}\b", ent.doc.text) is not None
 
 
 def split_role(name: str) -> tuple[str, str]:
@@ -265,6 +284,8 @@ def zip_assignments(mentions: Iterable[Mention]):
             continue
         if "," in name and kind != "PLACE":
             continue  # "People, Reid": two names the model ran together, neither one is it
+        if kind == "ORG" and name.casefold() in _BARE_GENERIC:
+            continue  # "State" of "Secretary of State", tagged alone: not an organisation
         labelled.append((name, role, kind, mention))
     kind_of = _majority_kinds(labelled, other_votes)
     by_kind: dict[str, list[tuple[str, str, Mention]]] = defaultdict(list)

@@ -40,11 +40,12 @@ _MIN_WORDS, _MAX_WORDS = 6, 60
 
 
 # A year written as a noun's modifier ("his 2016 campaign", "the 2020 election") or inside a
-# clause about someone ("who shot to fame in 1999", "when it joined the WTO in 2001") is
-# background to the story, not an event of it.
+# relative clause about someone ("the actress, who shot to fame in 1999") is background to
+# the story, not an event of it. "When it joined the WTO in 2001" stays an event (the
+# trade-talks example test keeps it).
 _ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:his|her|its|their|our|the|a|an|this|that)\s+$", re.I)
 _BACKGROUND_CLAUSE = re.compile(
-    r"(?:,\s*(?:who|which|whose)|\bwhen\s+(?:it|he|she|they|we)|\b(?:since|ever since))\b"
+    r"(?:,\s*(?:who|which|whose)|\b(?:since|ever since))\b"
     r"[^,;]*$",
     re.I,
 )
