@@ -39,40 +39,18 @@ class WindowReclustering:
     def recluster_window(self) -> list[StoryEvent]:
         """Re-cluster the recent articles (module doc); returns the events it recorded."""
         self.since_recluster_ = 0
-        events: list[StoryEvent] = []
-        for rows in self._time_slices(list(self.window_)):
-            if len(rows) >= 2:
-                events += self._regroup(rows)
-        self._rebuild()
-        return events
-
-    def _time_slices(self, rows: list[_WindowRow]) -> list[list[_WindowRow]]:
-        """The window's rows to re-cluster together: those within `window_days` of the
-        newest dated row, with the undated ones. An undated article is inside every
-        story's window, so when the window holds undated rows (a stream ingest dated only
-        in part), the older dated rows are re-clustered with them too, slice by slice
-        (oldest first; each slice = `window_days` up to its newest row); otherwise, as
-        before, rows older than the newest slice are left as they are."""
-        undated = [r for r in rows if r.at is None]
-        dated = sorted((r for r in rows if r.at is not None), key=lambda r: r.at)
-        span = self.window_days * 86400
-        slices = []
-        while dated:
-            newest = dated[-1].at
-            keep = [r for r in dated if (newest - r.at).total_seconds() <= span]
-            dated = dated[: len(dated) - len(keep)]
-            slices.append(keep)
-            if not undated:
-                break
-        if not slices:
-            return [undated]
-        # positions in arrival order inside a slice, as the single-slice code had them
-        return [sorted(rows + undated, key=lambda r: r.position) for rows in reversed(slices)]
-
-    def _regroup(self, rows: list[_WindowRow]) -> list[StoryEvent]:
-        """Re-cluster `rows` and move the articles whose group sits in another story (the
-        caller rebuilds the indexes once after all slices)."""
+        rows = list(self.window_)
         stamps = [r.at for r in rows if r.at is not None]
+        if stamps:
+            newest = max(stamps)
+            rows = [
+                r
+                for r in rows
+                if r.at is None or (newest - r.at).total_seconds() <= self.window_days * 86400
+            ]
+        if len(rows) < 2:
+            self._rebuild()
+            return []
         similarity = self._row_similarity(rows)
         # the events inside a topic are told apart on words and names alone (window.py)
         groups = window_groups(similarity, self.threshold, self._contrast_basis(rows, similarity))
@@ -106,6 +84,7 @@ class WindowReclustering:
                     StoryEvent("split", story_id=source, to_ids=tuple(sorted(counts)), at=at)
                 )
         self.events_.extend(events)
+        self._rebuild()
         return events
 
     def _contrast_basis(self, rows: list[_WindowRow], similarity: np.ndarray) -> np.ndarray:
