@@ -38,14 +38,16 @@ def test_cluster_cli_and_serve_on_postgres(postgres_url, demo_dir):
     summary = json.loads(ok("cluster", "--db", postgres_url, "--no-embeddings", "--json"))
     assert summary["articles"] == 12 and summary["stories"] >= 1
     listed = json.loads(ok("stories", "--db", postgres_url, "--json", "--all"))
-    assert sum(s["articles"] for s in listed) == 12
+    assert sum(len(s["article_ids"]) for s in listed) == 12
     assert any("Voltaro" in s["label"] for s in listed)
     app = create_app(ServeConfig(db_path=Path(postgres_url), refresh_seconds=0))
     with TestClient(app) as client:
         health = client.get("/api/v1/health").json()["data"]
         stories = client.get("/api/v1/stories").json()["data"]
     assert health["articles"] == health["clustered_articles"] == 12
-    assert sorted(s["article_count"] for s in stories) == sorted(s["articles"] for s in listed)
+    assert sorted(s["article_count"] for s in stories) == sorted(
+        len(s["article_ids"]) for s in listed
+    )
 
 
 def test_cluster_cli_refuses_an_unknown_engine(tmp_path, demo_dir):

@@ -168,8 +168,14 @@ class RayEngine:
         input_format: str | None = None,
     ) -> IngestReport:
         settings = settings or Settings()
-        options = ReadOptions(
-            settings.max_input_bytes, settings.max_dataset_bytes, fields or FieldMap(), input_format
+        options = ReadOptions(  # as ingest_paths reads: the same size and expansion guards
+            settings.max_input_bytes,
+            settings.max_dataset_bytes,
+            fields or FieldMap(),
+            input_format,
+            max_expansion_ratio=settings.max_expansion_ratio,
+            expansion_check_bytes=settings.expansion_check_bytes,
+            max_whole_file_bytes=settings.max_whole_file_bytes,
         )
         started = time.perf_counter()
         ray = self._connect()
