@@ -126,11 +126,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
     # 5: the index's vocabulary (term, documents, occurrences), read to price a search
     # before running it (see `search_cost`); no data of its own.
     ("CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')",),
+    # 6: a repaired degraded copy's (start, end, confidence) per sentence, so a briefing
+    # built from the store can tell quotable repaired sentences from guesses (issue 22).
+    ("ALTER TABLE articles ADD COLUMN repair_confidences TEXT NOT NULL DEFAULT '[]'",),
 ]
 
 _ARTICLE_COLUMNS = (
     "article_id, source, title, outlet, published_at, author, url, wire, degraded, text, "
-    "removed_lines, provenance, warnings, language"
+    "removed_lines, provenance, warnings, language, repair_confidences"
 )
 
 
@@ -290,7 +293,7 @@ class SqliteStore:
         self._db.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}, content_sha256, outlet_key, "
             "ingested_at, raw_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.article_id,
                 article.source,
@@ -306,6 +309,7 @@ class SqliteStore:
                 json.dumps([list(p) for p in article.provenance], ensure_ascii=False),
                 json.dumps(list(article.warnings), ensure_ascii=False),
                 article.language,
+                json.dumps([list(span) for span in article.repair_confidences]),
                 digest,
                 outlet_key,
                 _now(),
@@ -520,4 +524,7 @@ def _article(row: tuple) -> Article:
         provenance=tuple(tuple(p) for p in json.loads(row[11])),
         warnings=tuple(json.loads(row[12])),
         language=row[13],
+        repair_confidences=tuple(
+            (int(start), int(end), float(c)) for start, end, c in json.loads(row[14])
+        ),
     )

@@ -116,15 +116,39 @@ def lexical_ends(tokens: Sequence[str], model: LexicalModel) -> list[bool]:
     )
 
 
-def head_inputs(first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """The head's input for the gap after each word: its last piece and the next first piece."""
+def head_inputs(
+    first: np.ndarray,
+    last: np.ndarray,
+    projection: tuple[np.ndarray, np.ndarray] | None = None,
+    offsets: Sequence[int] = (),
+) -> np.ndarray:
+    """The head's input for the gap after each word.
+
+    Always: the word's last piece state and the next word's first piece state. With a
+    `projection` (centre, components: a PCA of the words' [first, last] states), also each
+    word at `offsets` from it, projected, so the head sees a window of words around the gap
+    (zeros past the text's ends) and not just its two sides.
+    """
     following = np.vstack([first[1:], np.zeros((1, first.shape[1]), first.dtype)])
-    return np.hstack([last, following])
+    parts = [last, following]
+    if projection is not None and len(offsets):
+        centre, components = projection
+        words = (np.hstack([first, last]).astype(np.float32) - centre) @ components
+        n, dim = words.shape
+        padded = np.zeros((n + 2 * _MAX_OFFSET, dim), np.float32)
+        padded[_MAX_OFFSET : _MAX_OFFSET + n] = words
+        parts += [padded[_MAX_OFFSET + o : _MAX_OFFSET + o + n] for o in offsets]
+    return np.hstack([p.astype(np.float32) for p in parts]) if len(parts) > 2 else np.hstack(parts)
+
+
+_MAX_OFFSET = 16  # widest context offset head_inputs supports
 
 
 def tagger_probabilities(first: np.ndarray, last: np.ndarray, model: TaggerModel) -> np.ndarray:
     """(n, 4) probabilities of O, COMMA, PERIOD, QUESTION after each word."""
-    x = (head_inputs(first, last) - model.mean) / model.scale
+    projection = None if model.components is None else (model.centre, model.components)
+    inputs = head_inputs(first, last, projection, model.offsets)
+    x = (inputs - model.mean) / model.scale
     hidden = np.maximum(x @ model.w1 + model.b1, 0.0)
     logits = hidden @ model.w2 + model.b2
     logits -= logits.max(axis=1, keepdims=True)
