@@ -70,6 +70,7 @@ class TaggerModel:
     centre: np.ndarray | None = None
     components: np.ndarray | None = None
     offsets: tuple[int, ...] = ()
+    combine: tuple[float, float, float] | None = None  # boundaries.combined_marks weights
 
 
 def read_model_file(name: str) -> bytes:
@@ -145,6 +146,7 @@ def tagger_model() -> TaggerModel:
         centre=arrays["centre"].astype(np.float32) if "centre" in arrays else None,
         components=arrays["components"].astype(np.float32) if "components" in arrays else None,
         offsets=tuple(int(o) for o in arrays["offsets"]) if "offsets" in arrays else (),
+        combine=tuple(float(v) for v in arrays["combine"]) if "combine" in arrays else None,
     )
 
 
