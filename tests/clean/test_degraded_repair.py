@@ -157,3 +157,13 @@ def test_repair_restored_tokens_carry_marks_and_confidences():
     assert set(restored.marks) <= {"", ",", ".", "?"}
     assert restored.marks[-1] in (".", "?")
     assert all(0.0 <= c <= 1.0 for c in restored.confidences)
+
+
+def test_repair_no_comma_inside_a_time():
+    """A head's comma between "12 01" and "a m" (seen on the 12:01 sentence) is dropped."""
+    from storyline.clean.repair.render import drop_number_commas
+
+    tokens = "at 12 01 a m on friday".split()
+    marks = ["", ",", ",", ",", "", "", "."]
+    drop_number_commas(tokens, marks)
+    assert marks == ["", "", "", "", "", "", "."]

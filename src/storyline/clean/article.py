@@ -24,7 +24,7 @@ from storyline.clean.boilerplate import (
     strip_trailing_promo,
 )
 from storyline.clean.casing import learn_casing_hints
-from storyline.clean.degraded import is_degraded, repair_degraded
+from storyline.clean.degraded import is_degraded, repair_with_confidences
 from storyline.metadata.byline import find_byline
 from storyline.metadata.language import detect_language
 from storyline.metadata.outlet import outlet_from_text
@@ -221,11 +221,13 @@ def _clean_one(
 
     text = "\n\n".join(paragraphs)
     degraded = is_degraded(text)
+    repaired: list[tuple[str, float]] = []  # each repaired sentence and its confidence
     if degraded:
         text, promo = strip_trailing_promo(text)
         removed += promo
         try:
-            text = repair_degraded(text, casing_hints=hints.get())
+            text, spans = repair_with_confidences(text, casing_hints=hints.get())
+            repaired = [(text[start:end], confidence) for start, end, confidence in spans]
         except Exception as exc:  # noqa: BLE001 - a failed repair must not lose the article
             warnings.append(
                 f"{raw.source}: arrived lowercased without punctuation and could not be "
@@ -240,6 +242,7 @@ def _clean_one(
         warnings.append(f"{raw.source}: text cut to {max_article_chars:,} characters")
         text = text[:max_article_chars]
     text = _BLANK_RUN.sub("\n\n", text)
+    repair_confidences = _locate_sentences(text, repaired)
 
     published_at = _published_at(raw, lines, provenance, warnings, dates)
     language = detect_language(text)
@@ -265,7 +268,26 @@ def _clean_one(
         removed_lines=tuple(removed),
         provenance=tuple(sorted(provenance.items())),
         warnings=tuple(warnings),
+        repair_confidences=repair_confidences,
     )
+
+
+def _locate_sentences(
+    text: str, sentences: Sequence[tuple[str, float]]
+) -> tuple[tuple[int, int, float], ...]:
+    """(start, end, confidence) of each repaired sentence still in the final `text`.
+
+    Found again after the length cut and blank-line folding, so every span cites the stored
+    text exactly; a sentence the cut removed is dropped.
+    """
+    spans, cursor = [], 0
+    for sentence, confidence in sentences:
+        start = text.find(sentence, cursor)
+        if start < 0:
+            continue
+        spans.append((start, start + len(sentence), round(confidence, 4)))
+        cursor = start + len(sentence)
+    return tuple(spans)
 
 
 def _strip_inline_credits(lines: list[str], credit_lines: set[int]) -> tuple[list[str], list[str]]:

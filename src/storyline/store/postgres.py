@@ -116,11 +116,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX story_members_position ON story_members(position)",
     ),
+    # 3: a repaired degraded copy's (start, end, confidence) per sentence (issue 22), as
+    # SqliteStore's migration 7.
+    ("ALTER TABLE articles ADD COLUMN repair_confidences JSONB NOT NULL DEFAULT '[]'",),
 ]
 
 _ARTICLE_COLUMNS = (
     "article_id, source, title, outlet, published_at, author, url, wire, degraded, text, "
-    "removed_lines, provenance, warnings"
+    "removed_lines, provenance, warnings, repair_confidences"
 )
 _SEARCH_VECTOR = (
     "setweight(to_tsvector('simple', %(title_folded)s), 'A') || "
@@ -308,6 +311,7 @@ class PostgresStore:
             "removed_lines": json.dumps(list(article.removed_lines), ensure_ascii=False),
             "provenance": json.dumps([list(p) for p in article.provenance], ensure_ascii=False),
             "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+            "repair_confidences": json.dumps([list(span) for span in article.repair_confidences]),
             "content_sha256": digest,
             "outlet_key": outlet_key,
             "ingested_at": datetime.now(UTC),
@@ -324,6 +328,7 @@ class PostgresStore:
             "ingested_at, raw_sha256, language, search) VALUES (%(article_id)s, %(source)s, "
             "%(title)s, %(outlet)s, %(published_at)s, %(author)s, %(url)s, %(wire)s, "
             "%(degraded)s, %(text)s, %(removed_lines)s, %(provenance)s, %(warnings)s, "
+            "%(repair_confidences)s, "
             "%(content_sha256)s, %(outlet_key)s, %(ingested_at)s, %(raw_sha256)s, "
             f"%(language)s, {_SEARCH_VECTOR}) ON CONFLICT DO NOTHING RETURNING article_id",
             values,
@@ -584,4 +589,5 @@ def _article(row: tuple) -> Article:
         removed_lines=tuple(row[10]),
         provenance=tuple(tuple(p) for p in row[11]),
         warnings=tuple(row[12]),
+        repair_confidences=tuple((int(a), int(b), float(c)) for a, b, c in row[13]),
     )

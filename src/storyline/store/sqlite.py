@@ -136,11 +136,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX story_members_position ON story_members(position)",
     ),
+    # 7: a repaired degraded copy's (start, end, confidence) per sentence, so a briefing
+    # built from the store can tell quotable repaired sentences from guesses (issue 22).
+    ("ALTER TABLE articles ADD COLUMN repair_confidences TEXT NOT NULL DEFAULT '[]'",),
 ]
 
 _ARTICLE_COLUMNS = (
     "article_id, source, title, outlet, published_at, author, url, wire, degraded, text, "
-    "removed_lines, provenance, warnings, language"
+    "removed_lines, provenance, warnings, language, repair_confidences"
 )
 
 
@@ -300,7 +303,7 @@ class SqliteStore:
         self._db.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}, content_sha256, outlet_key, "
             "ingested_at, raw_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.article_id,
                 article.source,
@@ -316,6 +319,7 @@ class SqliteStore:
                 json.dumps([list(p) for p in article.provenance], ensure_ascii=False),
                 json.dumps(list(article.warnings), ensure_ascii=False),
                 article.language,
+                json.dumps([list(span) for span in article.repair_confidences]),
                 digest,
                 outlet_key,
                 _now(),
@@ -555,4 +559,7 @@ def _article(row: tuple) -> Article:
         provenance=tuple(tuple(p) for p in json.loads(row[11])),
         warnings=tuple(json.loads(row[12])),
         language=row[13],
+        repair_confidences=tuple(
+            (int(start), int(end), float(c)) for start, end, c in json.loads(row[14])
+        ),
     )

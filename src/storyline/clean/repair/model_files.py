@@ -65,6 +65,12 @@ class TaggerModel:
     b2: np.ndarray
     class_bias: np.ndarray  # added to each class's log-probability when decoding
     meta: dict[str, Any]
+    # Context window (boundaries.head_inputs): PCA of word states and the word offsets it
+    # adds around each gap; None / () for a head that sees only the gap's two words.
+    centre: np.ndarray | None = None
+    components: np.ndarray | None = None
+    offsets: tuple[int, ...] = ()
+    combine: tuple[float, float, float] | None = None  # boundaries.combined_marks weights
 
 
 def read_model_file(name: str) -> bytes:
@@ -137,6 +143,10 @@ def tagger_model() -> TaggerModel:
         b2=arrays["b2"].astype(np.float32),
         class_bias=arrays["class_bias"].astype(np.float32),
         meta=json.loads(str(arrays["meta"])),
+        centre=arrays["centre"].astype(np.float32) if "centre" in arrays else None,
+        components=arrays["components"].astype(np.float32) if "components" in arrays else None,
+        offsets=tuple(int(o) for o in arrays["offsets"]) if "offsets" in arrays else (),
+        combine=tuple(float(v) for v in arrays["combine"]) if "combine" in arrays else None,
     )
 
 

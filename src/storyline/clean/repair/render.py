@@ -57,6 +57,13 @@ def drop_number_commas(tokens: Sequence[str], marks: list[str]) -> None:
     for i in range(len(tokens) - 1):
         if marks[i] == "," and tokens[i].isdigit() and tokens[i + 1].isdigit():
             marks[i] = ""
+    # Nor inside a time's "a m" / "p m" ("12 01, a m" -> "12:01 a.m."): the context head
+    # put one there on the 12:01 test sentence.
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in _MERIDIEM and tokens[i + 1] == "m" and tokens[i - 1].isdigit():
+            for gap in (i - 1, i):
+                if marks[gap] == ",":
+                    marks[gap] = ""
 
 
 def fix_numbers(

@@ -58,10 +58,12 @@ def repaired_sentences(
 ) -> list[tuple[str, float]]:
     """The repaired sentences of degraded `text` with their confidences (0-1).
 
-    A sentence's confidence is the lowest probability among the decisions that made it: the
-    mark that ends it, the mark (or line break) before it, and "no sentence end" at each gap
-    inside it. `repair_degraded(text)` is these sentences joined (by spaces, or the line
-    breaks of the input).
+    A sentence's confidence is the probability that it is whole: the product of the
+    probabilities of the decisions that made it (the end before it, the end after it, and
+    "no sentence end" at each gap inside it), treating gaps as independent. (The lowest of
+    them, used before, rated a long sentence with many doubtful gaps as high as a short one
+    with the same worst gap.) `repair_degraded(text)` is these sentences joined (by spaces,
+    or the line breaks of the input).
     """
     repaired, spans = repair_with_confidences(text, casing_hints)
     return [(repaired[start:end], confidence) for start, end, confidence in spans]
@@ -107,9 +109,9 @@ def sentence_confidences(restored: RestoredTokens) -> list[tuple[str, float]]:
     for i, end in enumerate(restored.sentence_ends):
         if not end:
             continue
-        inner = min(confidences[start:i], default=1.0)
+        inner = float(np.prod(confidences[start:i])) if i > start else 1.0
         last = confidences[i] if i < len(pieces) - 1 else 1.0
-        out.append(("".join(pieces[start : i + 1]).strip(), min(before, inner, last)))
+        out.append(("".join(pieces[start : i + 1]).strip(), before * inner * last))
         before = last
         start = i + 1
     return out
@@ -154,7 +156,7 @@ def _restore(tokens: list[str], hints: truecase.Hints, method: str) -> RestoredT
         probabilities = boundaries.tagger_probabilities(first, last, tagger)
         protected = _protect_names(tokens, probabilities, lexicon, hints)
         marks, confidences = boundaries.combined_marks(
-            tokens, probabilities, model_files.lexical_model()
+            tokens, probabilities, model_files.lexical_model(), tagger.combine
         )
         for i in np.flatnonzero(protected):  # inside a name: no mark, whatever the search
             marks[i], confidences[i] = "", 1.0
