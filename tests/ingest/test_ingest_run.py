@@ -223,7 +223,7 @@ def test_run_failed_degraded_repair_keeps_article_with_warning(tmp_path, store, 
     def broken(text, casing_hints=None):
         raise KeyError("ambiguous")
 
-    monkeypatch.setattr("storyline.clean.article.repair_degraded", broken)
+    monkeypatch.setattr("storyline.clean.article.repair_with_confidences", broken)
     monkeypatch.setattr("storyline.clean.article.is_degraded", lambda text: True)
     (tmp_path / "low.txt").write_text(DAM_PARAGRAPHS[0].lower().replace(",", ""))
     report = ingest_paths([tmp_path], store, now=NOW)
