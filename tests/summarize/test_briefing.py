@@ -220,3 +220,16 @@ def test_trade_talks_briefing_states_the_tariff_threat(examples_briefing):
     threat = [s for s in examples_briefing.summary if s.repaired and "200 billion" in s.text]
     assert threat and "tariffs" in threat[0].text
     assert not leans_on_context(threat[0].text)
+
+
+@pytest.mark.parametrize(
+    ("text", "leans"),
+    [
+        ("He's made in his campaign to reshape America's trade relations with the world.", True),
+        ("It’s a criminal justice matter, Lighthizer told reporters.", True),
+        ("Hermès shares rose 4% in Paris on Tuesday.", False),
+    ],
+)
+def test_a_contracted_pronoun_leans_on_context(text, leans):
+    """The repaired TIME copy's "He's made in his campaign ..." fragment opened a summary."""
+    assert leans_on_context(text) is leans

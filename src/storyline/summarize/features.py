@@ -253,7 +253,10 @@ def leans_on_context(text: str) -> bool:
     """True when the sentence opens with a pronoun or discourse connective ("But", "He",
     "This"), so it reads wrongly without the sentence before it."""
     words = _words(text[:40])
-    return bool(words) and (words[0] in _PRONOUNS or words[0] in _DISCOURSE_OPENERS)
+    if not words:
+        return False
+    first = re.split(r"['’]", words[0])[0]  # "He's", "It’s": the pronoun before the clitic
+    return first in _PRONOUNS or first in _DISCOURSE_OPENERS
 
 
 def embedding_features(rows: np.ndarray, documents, positions) -> dict[str, np.ndarray]:
