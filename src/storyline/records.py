@@ -389,3 +389,27 @@ class Figure:
     sentence: str
     when: date | None = None
     granularity: Granularity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything spaCy and the extractors find in one article, computed once at ingest.
+
+    Stored in the `analyses` table so briefings are built without spaCy at read time. Every
+    span is an offset into `Article.text`. Quotes, figures and unplaced dates are found for
+    every article; a briefing drops them for reprints, whose originals already give them.
+    `text_sha256` is the reprint signature: an exact copy with the same publication date
+    reuses this analysis under its own id. `model` names the spaCy pipeline and analysis
+    version, so a stored analysis from older extractors is recomputed, not reused.
+    """
+
+    article_id: str
+    text_sha256: str
+    published_on: date | None
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    figures: tuple[Figure, ...]
+    dates: tuple[ResolvedDate, ...]
+    unplaced: tuple[UnplacedDate, ...]
+    model: str = ""
