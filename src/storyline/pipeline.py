@@ -17,6 +17,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from storyline.dedupe import copies_by_original, find_reprint_groups
 from storyline.extract.entities import canonical_entities
 from storyline.extract.key_figures import key_figures
@@ -163,7 +165,14 @@ def brief_from_analyses(
             f"since {since.isoformat()}"
             for a in undated
         ]
-    summary = _summarize(articles, summary_pool, sentences, independent_of, settings.summary_words)
+    summary = _summarize(
+        articles,
+        summary_pool,
+        sentences,
+        independent_of,
+        settings.summary_words,
+        _StoredVectors([analyses[a.article_id] for a in distinct if a.article_id not in failed]),
+    )
     timeline = build_timeline(timeline_pool, dates, independent_of, settings.timeline_events)
     all_entities = canonical_entities(mentions, independent_of)
     entities = _top_entities(all_entities, settings.entities_per_kind)
@@ -266,6 +275,7 @@ def _summarize(
     sentences: Sequence[Sentence],
     independent_of: dict[str, str],
     max_words: int,
+    embedder: _StoredVectors | None = None,
 ) -> list[SummarySentence]:
     """Pick summary sentences from the originals in `pool`; cite every article that reports
     each (its reprints, and any article with a sentence saying the same)."""
@@ -276,7 +286,7 @@ def _summarize(
     ]
     # A repaired degraded copy's wording is a guess: briefing_sentences quotes it only where
     # no clean article reports the same, and the summary marks it as repaired.
-    chosen = briefing_sentences(originals, articles, max_words)
+    chosen = briefing_sentences(originals, articles, max_words, embedder)
     if not chosen:
         return []
     vectors = tfidf_rows([s.text for s in sentences])
@@ -292,6 +302,30 @@ def _summarize(
                 cited.append(other.article_id)
         summary.append(SummarySentence(sentence.text, tuple(cited), repaired=repaired))
     return summary
+
+
+class _StoredVectors:
+    """The summarizer's sentence embedder, reading the MiniLM rows stored with each
+    Analysis; a text without a stored row (an analysis made without the model) is
+    embedded now by the packaged MiniLM, as the summarizer would have."""
+
+    def __init__(self, analyses: Sequence[Analysis]) -> None:
+        self._rows: dict[str, np.ndarray] = {}
+        for analysis in analyses:
+            if analysis.sentence_vectors:
+                rows = np.frombuffer(analysis.sentence_vectors, dtype=np.float32)
+                rows = rows.reshape(len(analysis.sentences), -1)
+                for sentence, row in zip(analysis.sentences, rows, strict=True):
+                    self._rows.setdefault(sentence.text, row)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._rows]
+        if missing:
+            from storyline.summarize.extractive import default_embedder
+
+            fresh = np.asarray(default_embedder().embed(missing), dtype=np.float32)
+            self._rows.update(zip(missing, fresh, strict=True))
+        return np.stack([self._rows[t] for t in texts])
 
 
 def _top_entities(entities: Sequence[Entity], per_kind: int) -> list[Entity]:

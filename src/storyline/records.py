@@ -413,3 +413,6 @@ class Analysis:
     dates: tuple[ResolvedDate, ...]
     unplaced: tuple[UnplacedDate, ...]
     model: str = ""
+    # One L2-normalised float32 row per sentence (the packaged MiniLM, as the summarizer
+    # uses), row-major; empty when that model is not installed.
+    sentence_vectors: bytes = b""

@@ -19,7 +19,7 @@ from storyline.records import Analysis, Article, Mention, Quarantined, Sentence
 from storyline.runner.errors import StageFailed, failure
 
 # Bump when an extractor's output changes: stored analyses of another version are redone.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 def text_sha256(text: str) -> str:
@@ -109,7 +109,35 @@ class Analyser:
                 results.append(analyse_doc(article, doc, tag))
             except Exception as exc:  # noqa: BLE001 - one article fails alone
                 results.append(failure(article.source, self.name, exc))
+        return _with_vectors(results)
+
+
+def _with_vectors(results: list[Analysis | Quarantined]) -> list[Analysis | Quarantined]:
+    """Each analysis with its sentences' MiniLM rows (what the summarizer embeds), in one
+    batch for the chunk; unchanged when the packaged model is not installed."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from storyline.errors import BackendUnavailable
+    from storyline.summarize.extractive import default_embedder
+
+    done = [r for r in results if isinstance(r, Analysis) and r.sentences]
+    if not done:
         return results
+    try:
+        rows = np.asarray(
+            default_embedder().embed([s.text for a in done for s in a.sentences]),
+            dtype=np.float32,
+        )
+    except BackendUnavailable:
+        return results
+    vectors, start = {}, 0
+    for analysis in done:
+        end = start + len(analysis.sentences)
+        vectors[id(analysis)] = rows[start:end].tobytes()
+        start = end
+    return [replace(r, sentence_vectors=vectors[id(r)]) if id(r) in vectors else r for r in results]
 
 
 def _parse_each(nlp, texts: Sequence[str], chunk: int = 64):

@@ -7,6 +7,7 @@ not the current one is redone by the runner rather than trusted.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import fields
 from datetime import date
@@ -42,6 +43,7 @@ def analysis_to_json(analysis: Analysis) -> str:
         "text_sha256": analysis.text_sha256,
         "published_on": _plain(analysis.published_on),
         "model": analysis.model,
+        "sentence_vectors": base64.b64encode(analysis.sentence_vectors).decode("ascii"),
     }
     for part in _PARTS:
         data[part] = [
@@ -70,5 +72,6 @@ def analysis_from_json(text: str) -> Analysis:
         text_sha256=data["text_sha256"],
         published_on=date.fromisoformat(published) if published else None,
         model=data.get("model", ""),
+        sentence_vectors=base64.b64decode(data.get("sentence_vectors", "")),
         **parts,
     )
