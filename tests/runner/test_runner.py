@@ -9,6 +9,8 @@ import sqlite3
 import pytest
 
 import storyline.runner.analyse as analyse_module
+import storyline.summarize.briefing as briefing_module
+import storyline.summarize.extractive as extractive
 from storyline.ingest.run import ingest_paths
 from storyline.pipeline import brief_articles
 from storyline.render.json import briefing_to_dict
@@ -39,10 +41,14 @@ def ingested(tmp_path, demo_dir):
 
 
 def _no_spacy(monkeypatch):
-    def refuse(self):
-        raise AssertionError("spaCy loaded at read time")
+    """Fail if a briefing loads spaCy or embeds a sentence: both were done at ingest."""
+
+    def refuse(*args):
+        raise AssertionError("spaCy or MiniLM used at read time")
 
     monkeypatch.setattr(Analyser, "load", refuse)
+    monkeypatch.setattr(extractive, "default_embedder", refuse)
+    monkeypatch.setattr(briefing_module, "default_embedder", refuse)
 
 
 def test_runner_ingest_stores_one_analysis_per_article_with_spans(ingested):
