@@ -1,8 +1,11 @@
-"""Runs the stages from input paths to a Briefing; failures per item go to quarantine.
+"""The reprints and brief stages: from one story's articles and their Analyses to a Briefing.
 
-read_inputs -> clean_documents -> find_reprint_groups -> spaCy (sentences, entities)
-  -> find_dates, find_unplaced_dates -> build_timeline, canonical_entities, select_sentences
-  -> Briefing
+find_reprint_groups -> (stored or fresh) Analysis per distinct article -> build_timeline,
+  canonical_entities, briefing_sentences, cross_source_view -> Briefing
+
+The stages run in order under `runner.Runner`, the one orchestrator; `brief_paths` and
+`brief_articles` are its public entry points. No spaCy runs here: the analyse stage
+(`runner.analyse`) did that once per article, and a briefing reads what it found.
 """
 
 from __future__ import annotations
@@ -14,23 +17,20 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from storyline.clean.article import clean_documents
+import numpy as np
+
 from storyline.dedupe import copies_by_original, find_reprint_groups
-from storyline.errors import StorylineError
 from storyline.evidence import (
     cited_evidence,
     sentences_by_article,
     with_figure_evidence,
     with_quote_evidence,
 )
-from storyline.extract.dates import find_dates, find_unplaced_dates
-from storyline.extract.entities import canonical_entities, mention_label
-from storyline.extract.figures import find_figures
+from storyline.extract.entities import canonical_entities
 from storyline.extract.key_figures import key_figures
-from storyline.extract.nlp import load_pipeline
-from storyline.extract.quotes import find_quotes, opens_with_quote, resolve_speakers
-from storyline.ingest import read_inputs
+from storyline.extract.quotes import opens_with_quote, resolve_speakers
 from storyline.records import (
+    Analysis,
     Article,
     Briefing,
     Entity,
@@ -38,7 +38,6 @@ from storyline.records import (
     Mention,
     Quarantined,
     Quote,
-    RawDocument,
     ReprintGroup,
     Sentence,
     Source,
@@ -67,28 +66,9 @@ def read_articles(
     paths: Iterable[str | Path], settings: Settings
 ) -> tuple[list[Article], list[Quarantined]]:
     """Read and clean every article under `paths`; return them with what was quarantined."""
-    raws: list[RawDocument] = []
-    quarantined: list[Quarantined] = []
-    for item in read_inputs(paths, settings.max_input_bytes):
-        (quarantined if isinstance(item, Quarantined) else raws).append(item)
-    try:
-        articles = clean_documents(raws, settings.min_furniture_repeats, settings.max_article_chars)
-    except Exception:  # noqa: BLE001 - retry one by one so only the culprit is quarantined
-        articles = []
-        for raw in raws:
-            try:
-                articles += clean_documents(
-                    [raw], settings.min_furniture_repeats, settings.max_article_chars
-                )
-            except Exception as exc:  # noqa: BLE001 - the error handler: quarantine, go on
-                quarantined.append(_failure(raw.source, "clean", exc))
-    return articles, quarantined
+    from storyline.runner import Runner
 
-
-def _failure(source: str, stage: str, exc: BaseException) -> Quarantined:
-    problem = exc if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
-    message = f"{source}: failed in {stage} ({problem}); left out of the briefing"
-    return Quarantined(source, stage, message.encode("utf-8", "backslashreplace").decode())
+    return Runner(settings).read(paths)
 
 
 def brief_paths(
@@ -98,9 +78,10 @@ def brief_paths(
     since: date | None = None,
 ) -> Briefing:
     """Read, clean, deduplicate and brief every article under `paths`."""
-    settings = settings or Settings()
-    articles, quarantined = read_articles(paths, settings)
-    return brief_articles(articles, settings, progress, quarantined, since=since)
+    from storyline.runner import Runner
+
+    with Runner(settings, progress=progress) as runner:
+        return runner.brief_paths(paths, since=since)
 
 
 def brief_articles(
@@ -109,12 +90,32 @@ def brief_articles(
     progress: Progress = _no_progress,
     quarantined: Sequence[Quarantined] = (),
     since: date | None = None,
+    store=None,
 ) -> Briefing:
     """Build the briefing for a set of clean articles about one story.
 
     With `since`, the summary and timeline hold only what articles published after that
-    date report and earlier articles did not (an update briefing).
+    date report and earlier articles did not (an update briefing). With `store`, stored
+    analyses are used (no spaCy) and missing ones are computed and stored.
     """
+    from storyline.runner import Runner
+
+    with Runner(settings, progress=progress) as runner:
+        return runner.brief(articles, quarantined, since, store)
+
+
+Analyse = Callable[[Sequence[Article]], tuple[dict[str, Analysis], list[Quarantined]]]
+
+
+def brief_from_analyses(
+    articles: Sequence[Article],
+    analyse: Analyse,
+    settings: Settings | None = None,
+    quarantined: Sequence[Quarantined] = (),
+    since: date | None = None,
+) -> Briefing:
+    """The reprints and brief stages: group copies, then build the briefing from each
+    distinct article's Analysis (`analyse` gives them: stored, reused or computed)."""
     settings = settings or Settings()
     articles = sorted(articles, key=_reading_order)
     quarantined = list(quarantined)
@@ -137,7 +138,8 @@ def brief_articles(
         for copy_id in group.copy_ids:
             independent_of[copy_id] = group.original_id
 
-    nlp = load_pipeline(settings.spacy_model)
+    analyses, failures = analyse(distinct)
+    quarantined += failures
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     dates = []
@@ -145,26 +147,20 @@ def brief_articles(
     figures: list[Figure] = []
     unplaced: list[UnplacedDate] = []
     failed: set[str] = set()
-    for article, doc in zip(
-        progress(distinct, "Analysing articles", len(distinct)),
-        _parse_each(nlp, [a.text for a in distinct]),
-        strict=True,
-    ):
-        stage = ["nlp"]
-        try:
-            if isinstance(doc, BaseException):
-                raise doc
-            found = _analyse(article, doc, independent_of, stage)
-        except Exception as exc:  # noqa: BLE001 - one article fails alone, the briefing builds
-            quarantined.append(_failure(article.source, f"analyse:{stage[0]}", exc))
+    for article in distinct:
+        analysis = analyses.get(article.article_id)
+        if analysis is None:
             failed.add(article.article_id)
             continue
-        sentences += found[0]
-        dates += found[1]
-        unplaced += found[2]
-        mentions += found[3]
-        quotes += found[4]
-        figures += found[5]
+        sentences += analysis.sentences
+        dates += analysis.dates
+        mentions += analysis.mentions
+        if independent_of[article.article_id] == article.article_id:  # reprints add nothing
+            quotes += analysis.quotes
+            figures += analysis.figures
+            # Undated originals list what they could not place; reprints would only repeat it.
+            if article.published_on is None:
+                unplaced += analysis.unplaced
     if failed:
         articles, groups, independent_of = _without(articles, groups, independent_of, failed)
 
@@ -179,7 +175,12 @@ def brief_articles(
             f"since {since.isoformat()}"
             for a in undated
         ]
-    summary = _summarize(articles, summary_pool, sentences, independent_of, settings.summary_words)
+    stored_vectors = _StoredVectors(
+        [analyses[a.article_id] for a in distinct if a.article_id not in failed]
+    )
+    summary = _summarize(
+        articles, summary_pool, sentences, independent_of, settings.summary_words, stored_vectors
+    )
     timeline = build_timeline(
         timeline_pool, dates, independent_of, settings.timeline_events, located_in=sentences
     )
@@ -189,7 +190,9 @@ def brief_articles(
     if since is not None:
         quotes = [q for q in quotes if q.article_id in new_ids]
         figures = [f for f in figures if f.article_id in new_ids]
-    view = cross_source_view(sentences, articles, independent_of, _figure_finder(figures))
+    view = cross_source_view(
+        sentences, articles, independent_of, _figure_finder(figures), embedder=stored_vectors
+    )
     sources = _sources(articles, summary, timeline)
     warnings += [w for a in articles for w in a.warnings]
     warnings += [
@@ -221,57 +224,6 @@ def brief_articles(
         # An update briefing leaves undated articles out, so it has nothing to list here.
         unplaced_dates=() if since is not None else tuple(_distinct_unplaced(unplaced)),
     )
-
-
-def _analyse(article: Article, doc, independent_of: dict[str, str], stage: list[str]) -> tuple:
-    """Sentences, dates, unplaced dates, mentions, quotes and figures of one parsed article;
-    `stage[0]` names the extractor running, for the quarantine record if one raises."""
-    published = article.published_on
-    original = independent_of[article.article_id] == article.article_id
-    # Undated originals list what they could not place; reprints would only repeat it.
-    list_unplaced = published is None and original
-    sentences, dates, unplaced = [], [], []
-    for index, span in enumerate(doc.sents):
-        text = span.text.strip()
-        if text:
-            # Offsets of the stripped text (a sentence may end in a "\n\n" token), so that
-            # article.text[start:end] == text for every citation and date found in it.
-            start = span.start_char + len(span.text) - len(span.text.lstrip())
-            sentences.append(Sentence(article.article_id, index, start, start + len(text), text))
-            stage[0] = "find_dates"
-            dates.extend(find_dates(text, published, article.article_id, start))
-            if list_unplaced:
-                stage[0] = "find_unplaced_dates"
-                unplaced.extend(find_unplaced_dates(text, None, article.article_id, start))
-    stage[0] = "entities"
-    mentions = [
-        Mention(article.article_id, e.start_char, e.end_char, e.text, mention_label(e))
-        for e in doc.ents
-    ]
-    quotes, figures = [], []
-    if original:  # reprints add nothing
-        stage[0] = "find_quotes"
-        quotes = find_quotes(doc, article.article_id)
-        stage[0] = "find_figures"
-        figures = find_figures(doc, article.article_id, published)
-    return sentences, dates, unplaced, mentions, quotes, figures
-
-
-def _parse_each(nlp, texts: Sequence[str], chunk: int = 64):
-    """spaCy docs for `texts` in order; a text spaCy fails on gives its exception instead
-    (its chunk is re-parsed one text at a time), so one bad text does not end the pipe."""
-    for start in range(0, len(texts), chunk):
-        part = texts[start : start + chunk]
-        try:
-            docs = list(nlp.pipe(part))
-        except Exception:  # noqa: BLE001 - find the culprit
-            docs = []
-            for text in part:
-                try:
-                    docs.append(nlp(text))
-                except Exception as exc:  # noqa: BLE001 - handed to the caller to quarantine
-                    docs.append(exc)
-        yield from docs
 
 
 def _exact_copies(articles: Sequence[Article]) -> dict[str, str]:
@@ -342,6 +294,7 @@ def _summarize(
     sentences: Sequence[Sentence],
     independent_of: dict[str, str],
     max_words: int,
+    embedder: _StoredVectors | None = None,
 ) -> list[SummarySentence]:
     """Pick summary sentences from the originals in `pool`; cite every article that reports
     each (its reprints, and any article with a sentence saying the same)."""
@@ -352,7 +305,7 @@ def _summarize(
     ]
     # A repaired degraded copy's wording is a guess: briefing_sentences quotes it only where
     # no clean article reports the same, and the summary marks it as repaired.
-    chosen = briefing_sentences(originals, articles, max_words)
+    chosen = briefing_sentences(originals, articles, max_words, embedder)
     if not chosen:
         return []
     vectors = tfidf_rows([s.text for s in sentences])
@@ -379,6 +332,30 @@ def _summarize(
             SummarySentence(sentence.text, tuple(cited), repaired=repaired, evidence=evidence)
         )
     return summary
+
+
+class _StoredVectors:
+    """The summarizer's sentence embedder, reading the MiniLM rows stored with each
+    Analysis; a text without a stored row (an analysis made without the model) is
+    embedded now by the packaged MiniLM, as the summarizer would have."""
+
+    def __init__(self, analyses: Sequence[Analysis]) -> None:
+        self._rows: dict[str, np.ndarray] = {}
+        for analysis in analyses:
+            if analysis.sentence_vectors:
+                rows = np.frombuffer(analysis.sentence_vectors, dtype=np.float32)
+                rows = rows.reshape(len(analysis.sentences), -1)
+                for sentence, row in zip(analysis.sentences, rows, strict=True):
+                    self._rows.setdefault(sentence.text, row)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._rows]
+        if missing:
+            from storyline.summarize.extractive import default_embedder
+
+            fresh = np.asarray(default_embedder().embed(missing), dtype=np.float32)
+            self._rows.update(zip(missing, fresh, strict=True))
+        return np.stack([self._rows[t] for t in texts])
 
 
 def _top_entities(entities: Sequence[Entity], per_kind: int) -> list[Entity]:

@@ -413,3 +413,30 @@ class Figure:
     granularity: Granularity | None = None
     # The sentence printing the figure in its article, set by the pipeline.
     evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything spaCy and the extractors find in one article, computed once at ingest.
+
+    Stored in the `analyses` table so briefings are built without spaCy at read time. Every
+    span is an offset into `Article.text`. Quotes, figures and unplaced dates are found for
+    every article; a briefing drops them for reprints, whose originals already give them.
+    `text_sha256` is the reprint signature: an exact copy with the same publication date
+    reuses this analysis under its own id. `model` names the spaCy pipeline and analysis
+    version, so a stored analysis from older extractors is recomputed, not reused.
+    """
+
+    article_id: str
+    text_sha256: str
+    published_on: date | None
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    figures: tuple[Figure, ...]
+    dates: tuple[ResolvedDate, ...]
+    unplaced: tuple[UnplacedDate, ...]
+    model: str = ""
+    # One L2-normalised float32 row per sentence (the packaged MiniLM, as the summarizer
+    # uses), row-major; empty when that model is not installed.
+    sentence_vectors: bytes = b""

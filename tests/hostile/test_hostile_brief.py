@@ -7,7 +7,7 @@ import json
 
 from hostile_corpus import article
 
-import storyline.pipeline as pipeline
+import storyline.runner.analyse as pipeline
 from storyline.pipeline import brief_paths
 
 _OWN = {

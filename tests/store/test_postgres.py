@@ -69,6 +69,7 @@ def test_postgres_newer_schema_version_is_refused_untouched(postgres_url):
 def test_postgres_failed_migration_leaves_database_at_old_version(postgres_url, monkeypatch):
     with PostgresStore(postgres_url) as store:
         store.add_articles([Article("a1", TEXT, "dam.txt")])
+    known = len(postgres_module.MIGRATIONS)
     broken = [
         *postgres_module.MIGRATIONS,
         ("CREATE TABLE extra (x int)", "CREATE TABLE articles ()"),

@@ -376,3 +376,35 @@ with store.transaction():
     with SqliteStore(path) as store:
         assert [a.article_id for a in store.iter_articles()] == ["a1"]
         assert store._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_store_analyses_round_trip_by_id_and_by_text(store):
+    from datetime import date
+
+    from storyline.records import Analysis, Figure, Mention, ResolvedDate, Sentence
+
+    text = article().text
+    first = text.split(".")[0] + "."
+    analysis = Analysis(
+        article_id="a1",
+        text_sha256="f" * 64,
+        published_on=date(2026, 3, 10),
+        sentences=(Sentence("a1", 0, 0, len(first), first),),
+        mentions=(Mention("a1", 0, 3, text[:3], "ORG"),),
+        quotes=(),
+        figures=(
+            Figure(
+                "a1", 0, 3, "by Friday", "deadline", None, "date", None, first, date(2026, 3, 13)
+            ),
+        ),
+        dates=(ResolvedDate("a1", 0, 3, "Friday", date(2026, 3, 13), "day"),),
+        unplaced=(),
+        model="m#v1",
+    )
+    store.add_articles([article()])
+    store.add_analyses([analysis])
+    assert store.get_analyses(["a1", "missing"], "m#v1") == {"a1": analysis}
+    assert store.get_analyses(["f" * 64], "m#v1", by="text_sha256") == {"f" * 64: analysis}
+    assert store.get_analyses(["a1"], "other-model#v1") == {}  # another model's is not reused
+    store.add_analyses([analysis])  # re-analysing replaces, never duplicates
+    assert len(store.get_analyses(["a1"], "m#v1")) == 1

@@ -65,6 +65,15 @@ def ingest_command(
             "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes analysing articles (one spaCy load each; default: the machine's "
+            "cores). Small batches are analysed in this process.",
+        ),
+    ] = None,
 ) -> None:
     """Store articles: every format, deduplicated by content and URL, bad inputs quarantined."""
     from storyline.ingest.jsonl import FieldMap
@@ -85,14 +94,21 @@ def ingest_command(
         if created and not quiet:
             say(f"created a new store at {path}")
         if engine == "local":
-            report = ingest_paths(
-                paths,
-                store,
-                Settings(),
-                progress_bar(quiet),
-                fields=fields,
-                input_format=input_format,
-            )
+            import os
+
+            from storyline.runner import Runner
+
+            settings = Settings()
+            with Runner(settings, workers or os.cpu_count() or 1) as runner:
+                report = ingest_paths(
+                    paths,
+                    store,
+                    settings,
+                    progress_bar(quiet),
+                    fields=fields,
+                    input_format=input_format,
+                    runner=runner,
+                )
         else:
             from storyline.engines import open_engine
 

@@ -190,13 +190,13 @@ def story_command(
 
     with existing_store(db) as store:
         story = find_story(stored_stories(store), story_id)
-        articles = story_articles(store, story)
-    briefing = brief_articles(
-        articles,
-        Settings(summary_words=words),
-        progress=progress_bar(quiet),
-        since=since.date() if since else None,
-    )
+        briefing = brief_articles(  # from stored analyses: spaCy only for unanalysed ones
+            story_articles(store, story),
+            Settings(summary_words=words),
+            progress=progress_bar(quiet),
+            since=since.date() if since else None,
+            store=store,
+        )
     write_briefing(briefing, output_format.value, out, quiet)
 
 
@@ -212,8 +212,7 @@ def timeline_command(
 
     with existing_store(db) as store:
         story = find_story(stored_stories(store), story_id)
-        articles = story_articles(store, story)
-    briefing = brief_articles(articles)
+        briefing = brief_articles(story_articles(store, story), store=store)
     if as_json:
         typer.echo(json.dumps(timeline_chart(briefing.timeline)))
         return

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storyline.clean.article import clean_documents, outlet_key, split_lines
 from storyline.errors import EmptyInput, StorylineError
@@ -23,6 +24,9 @@ from storyline.ingest.sources import Read, ReadOptions, read_sources
 from storyline.records import Article, IngestReport, Quarantined, RawDocument
 from storyline.settings import Settings
 from storyline.store.base import Store
+
+if TYPE_CHECKING:
+    from storyline.runner import Runner
 
 Progress = Callable[[Iterable, str, int | None], Iterable]
 # What one record's values can make a store write raise (a lone surrogate cannot be encoded,
@@ -42,13 +46,18 @@ def ingest_paths(
     fields: FieldMap | None = None,
     now: datetime | None = None,
     input_format: str | None = None,
+    runner: Runner | None = None,
+    analyse: bool = True,
 ) -> IngestReport:
     """Ingest every article under `paths` (files, folders, globs, "-" for stdin) into `store`.
 
     Returns counts per format and outcome ("added", "already stored", "quarantined"); bad
     inputs are recorded in the store's quarantine with their reason and raw bytes.
     `fields` maps dataset columns; `input_format` names the format of stdin (default:
-    sniffed); `now` is the reference for future-date checks.
+    sniffed); `now` is the reference for future-date checks. With `analyse`, each added
+    article's Analysis is computed by `runner` (its workers; default one process) and stored
+    after its batch, so briefings need no spaCy; an article whose analysis fails stays
+    stored and is listed as quarantined with the step named.
 
     >>> from storyline.store import open_store
     >>> with open_store("storyline.db") as store:  # doctest: +SKIP
@@ -66,15 +75,24 @@ def ingest_paths(
         max_whole_file_bytes=settings.max_whole_file_bytes,
     )
     started = time.perf_counter()
-    run = _Run(store, settings, now)
+    own_runner = runner is None and analyse
+    if own_runner:
+        from storyline.runner import Runner
+
+        runner = Runner(settings)
+    run = _Run(store, settings, now, runner if analyse else None)
     batch: list[Read] = []
-    for read in progress(read_sources(paths, options), "Ingesting", None):
-        batch.append(read)
-        if len(batch) >= settings.ingest_batch_size:
+    try:
+        for read in progress(read_sources(paths, options), "Ingesting", None):
+            batch.append(read)
+            if len(batch) >= settings.ingest_batch_size:
+                run.flush(batch)
+                batch = []
+        if batch:
             run.flush(batch)
-            batch = []
-    if batch:
-        run.flush(batch)
+    finally:
+        if own_runner:
+            runner.close()  # type: ignore[union-attr]
     return IngestReport(
         counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
         article_ids=tuple(run.added_ids),
@@ -87,10 +105,13 @@ def ingest_paths(
 class _Run:
     """The running totals of one ingest_paths call."""
 
-    def __init__(self, store: Store, settings: Settings, now: datetime | None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, now: datetime | None, runner: Runner | None
+    ) -> None:
         self.store = store
         self.settings = settings
         self.now = now
+        self.runner = runner
         self.counts: Counter[tuple[str, str]] = Counter()
         self.added_ids: list[str] = []
         self.quarantined: list[Quarantined] = []
@@ -114,14 +135,26 @@ class _Run:
             outcomes = self._store(kept, rejected)
         except _RECORD_ERRORS:  # one bad record must not roll back the batch
             kept, rejected, outcomes = self._store_one_by_one(kept, rejected)
+        added = []
         for (article, read), outcome in zip(kept, outcomes, strict=True):
             self.counts[read.format, outcome.outcome] += 1
             if outcome.outcome == "added":
                 self.added_ids.append(outcome.article_id)
                 self.warnings.extend(article.warnings)
+                added.append(article)
+        if self.runner is not None and added:
+            self._analyse(added)
         for read in rejected:
             self.counts[read.format, "quarantined"] += 1
             self.quarantined.append(read.item)  # type: ignore[arg-type]
+
+    def _analyse(self, added: Sequence[Article]) -> None:
+        """Analyse the batch's new articles and store the analyses (a second transaction:
+        an interrupted run leaves articles without analyses, which the first read fills)."""
+        _, failed = self.runner.analyse(added, self.store)  # type: ignore[union-attr]
+        if failed:
+            self.store.add_quarantined(failed)
+            self.quarantined.extend(failed)
 
     def _store(self, kept: Sequence[tuple[Article, Read]], rejected: Sequence[Read]) -> list:
         with self.store.transaction():

@@ -1,10 +1,11 @@
 """Story briefings for the server: built once per story version, then read from a cache.
 
-A briefing runs spaCy over every article of the story (seconds), so it is built at most
-once per (story, since, set of articles): the result is kept as JSON in the store's state
-table (it survives restarts and is shared by every server process) and as ready-to-send
-bytes in memory. A story that gains an article gets a new fingerprint, so its next read
-builds a fresh briefing. Concurrent requests for the same cold briefing wait for one build.
+A briefing is built from the articles' stored analyses (spaCy ran once, at ingest; an
+article of an older store is analysed on its first read and its analysis stored), and it is
+still built at most once per (story, since, set of articles): the result is kept as JSON in
+the store's state table (it survives restarts and is shared by every server process) and as
+ready-to-send bytes in memory. A story that gains an article gets a new fingerprint, so its
+next read builds a fresh briefing. Concurrent requests for one cold briefing wait for one build.
 
 Builds are bounded: at most `builds` run at once in a process (a caller past that gets a
 503 with Retry-After), and update briefings (`since`) are kept for only the
@@ -55,9 +56,15 @@ def _newest(articles: list[Article], limit: int) -> list[Article]:
     return dated[-limit:]
 
 
-def build_briefing(articles: list[Article], since: date | None, total: int) -> dict:
-    """The briefing as JSON-ready data; each citation carries its evidence span."""
-    data = briefing_to_dict(brief_articles(articles, Settings(), since=since))
+def build_briefing(
+    articles: list[Article], since: date | None, total: int, store: Store | None = None
+) -> dict:
+    """The briefing as JSON-ready data; each citation carries its evidence span.
+
+    With `store`, built from the stored analyses (no spaCy); an article without one (a
+    store from before analyses were kept) is analysed now and its analysis stored.
+    """
+    data = briefing_to_dict(brief_articles(articles, Settings(), since=since, store=store))
     if total > len(articles):
         data["warnings"] = [
             f"briefed the {len(articles)} newest of the story's {total} articles",
@@ -136,7 +143,7 @@ class BriefingService:
     def _build(self, story: Story, since: date | None, key: tuple) -> ServedBriefing:
         store = self._store()
         articles = story_articles(store, story)
-        data = build_briefing(_newest(articles, self._max_articles), since, len(articles))
+        data = build_briefing(_newest(articles, self._max_articles), since, len(articles), store)
         entry = {"fingerprint": key[2], "briefing": data}
         state_key = _state_key(story.story_id, since)
         if since is None:

@@ -36,8 +36,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from storyline.errors import BackendUnavailable, QueryInterrupted, StoreError
 from storyline.metadata.language import detect_language
-from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.records import (
+    Analysis,
+    Article,
+    Quarantined,
+    RawInput,
+    SearchHit,
+    StoredArticle,
+)
 from storyline.settings import Settings
+from storyline.store.analyses import analysis_from_json, analysis_to_json
 from storyline.store.base import content_sha256, search_terms
 
 # Advisory-lock keys (any 64-bit number unique to Storyline): one for migrations; state keys
@@ -119,6 +127,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
     # 3: a repaired degraded copy's (start, end, confidence) per sentence (issue 22), as
     # SqliteStore's migration 7.
     ("ALTER TABLE articles ADD COLUMN repair_confidences JSONB NOT NULL DEFAULT '[]'",),
+    # 4: as SqliteStore's 8: each article's Analysis as JSON text, found by id or text hash.
+    (
+        """CREATE TABLE analyses (
+            article_id TEXT PRIMARY KEY,
+            text_sha256 TEXT NOT NULL,
+            model TEXT NOT NULL,
+            data TEXT NOT NULL,
+            analysed_at TIMESTAMPTZ NOT NULL
+        )""",
+        "CREATE INDEX analyses_text ON analyses(text_sha256, model)",
+    ),
 ]
 
 _ARTICLE_COLUMNS = (
@@ -401,7 +420,34 @@ class PostgresStore:
                 (key, _no_nul(encoded), _now()),
             )
 
+    def add_analyses(self, analyses: Sequence[Analysis]) -> None:
+        """Store (or replace) each article's analysis."""
+        with self.transaction():
+            for a in analyses:
+                self._db.execute(
+                    "INSERT INTO analyses (article_id, text_sha256, model, data, analysed_at) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
+                    "text_sha256 = excluded.text_sha256, model = excluded.model, "
+                    "data = excluded.data, analysed_at = excluded.analysed_at",
+                    (a.article_id, a.text_sha256, a.model, analysis_to_json(a), _now()),
+                )
+
     # -- reading ---------------------------------------------------------------------------
+
+    def get_analyses(
+        self, keys: Sequence[str], model: str, *, by: str = "article_id"
+    ) -> dict[str, Analysis]:
+        """As SqliteStore.get_analyses: by article id, or by text hash for exact copies."""
+        if by not in ("article_id", "text_sha256"):
+            raise StoreError(f"get_analyses: by must be article_id or text_sha256, not {by!r}")
+        found: dict[str, Analysis] = {}
+        rows = self._db.execute(
+            f"SELECT {by}, data FROM analyses WHERE {by} = ANY(%s) AND model = %s",
+            (list(dict.fromkeys(keys)), model),
+        )
+        for key, data in rows:
+            found.setdefault(key, analysis_from_json(data))
+        return found
 
     def get_article(self, article_id: str) -> Article | None:
         row = self._db.execute(

@@ -29,8 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import QueryInterrupted, StoreError
-from storyline.records import Article, Quarantined, RawInput, SearchHit, StoredArticle
+from storyline.records import (
+    Analysis,
+    Article,
+    Quarantined,
+    RawInput,
+    SearchHit,
+    StoredArticle,
+)
 from storyline.settings import Settings
+from storyline.store.analyses import analysis_from_json, analysis_to_json
 from storyline.store.base import content_sha256, search_terms
 
 _SETTINGS = Settings()
@@ -139,6 +147,18 @@ MIGRATIONS: list[tuple[str, ...]] = [
     # 7: a repaired degraded copy's (start, end, confidence) per sentence, so a briefing
     # built from the store can tell quotable repaired sentences from guesses (issue 22).
     ("ALTER TABLE articles ADD COLUMN repair_confidences TEXT NOT NULL DEFAULT '[]'",),
+    # 8: each article's Analysis (sentences, mentions, quotes, figures, dates) as JSON,
+    # computed once at ingest; found by text hash so an exact copy reuses it.
+    (
+        """CREATE TABLE analyses (
+            article_id TEXT PRIMARY KEY,
+            text_sha256 TEXT NOT NULL,
+            model TEXT NOT NULL,
+            data TEXT NOT NULL,
+            analysed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX analyses_text ON analyses(text_sha256, model)",
+    ),
 ]
 
 _ARTICLE_COLUMNS = (
@@ -372,7 +392,38 @@ class SqliteStore:
                 (key, encoded, _now()),
             )
 
+    def add_analyses(self, analyses: Sequence[Analysis]) -> None:
+        """Store (or replace) each article's analysis."""
+        rows = [
+            (a.article_id, a.text_sha256, a.model, analysis_to_json(a), _now()) for a in analyses
+        ]
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO analyses "
+                "(article_id, text_sha256, model, data, analysed_at) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
     # -- reading ---------------------------------------------------------------------------
+
+    def get_analyses(
+        self, keys: Sequence[str], model: str, *, by: str = "article_id"
+    ) -> dict[str, Analysis]:
+        """Stored analyses made by `model`, keyed by article id (or by text hash with
+        `by="text_sha256"`, to find an exact copy's)."""
+        if by not in ("article_id", "text_sha256"):
+            raise StoreError(f"get_analyses: by must be article_id or text_sha256, not {by!r}")
+        found: dict[str, Analysis] = {}
+        keys = list(dict.fromkeys(keys))
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            for key, data in self._db.execute(
+                f"SELECT {by}, data FROM analyses WHERE {by} IN ({marks}) AND model = ?",
+                (*part, model),
+            ):
+                found.setdefault(key, analysis_from_json(data))
+        return found
 
     def get_article(self, article_id: str) -> Article | None:
         row = self._db.execute(

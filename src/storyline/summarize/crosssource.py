@@ -62,12 +62,14 @@ def cross_source_view(
     independent_of: dict[str, str],
     figures: FigureFinder,
     max_claims: int = 5,
+    embedder=None,
 ) -> CrossSourceView:
     """Consensus claims, single-source claims and figure disagreements of one story.
 
     `figures(text)` returns (surface, kind, value, measures) per figure in a sentence, where
     `kind` names what is comparable ("money:USD", "percent:percent") and `measures` what the
-    figure is about ("fund"), when known.
+    figure is about ("fund"), when known. `embedder` (anything with `embed(texts)`, e.g.
+    the MiniLM rows stored with each Analysis) defaults to the packaged MiniLM.
     """
     by_id = {a.article_id: a for a in articles}
     pool = [
@@ -81,7 +83,7 @@ def cross_source_view(
         return CrossSourceView((), (), ())
     vectors = tfidf_rows([s.text for s in pool])
     similarity = (vectors @ vectors.T).toarray()
-    meaning = _meaning_similarity([s.text for s in pool])
+    meaning = _meaning_similarity([s.text for s in pool], embedder)
     # most central first: in meaning when MiniLM is installed, so the story's main claim
     # (the recall, not a sentence that mentions it in passing) heads its group
     centrality = (meaning if meaning.any() else similarity).mean(axis=1)
@@ -171,12 +173,12 @@ def cross_source_view(
     )
 
 
-def _meaning_similarity(texts: list[str]) -> np.ndarray:
+def _meaning_similarity(texts: list[str], embedder=None) -> np.ndarray:
     """MiniLM cosines of the sentences; zeros (TF-IDF alone decides) without the model."""
     from storyline.summarize.extractive import default_embedder
 
     try:
-        rows = np.asarray(default_embedder().embed(texts), dtype=float)
+        rows = np.asarray((embedder or default_embedder()).embed(texts), dtype=float)
     except BackendUnavailable:
         return np.zeros((len(texts), len(texts)))
     return rows @ rows.T
