@@ -199,7 +199,7 @@ def test_update_briefings_are_kept_for_a_few_dates_per_story(
     shutil.copy(demo_store_path, copy)
     built = []
 
-    def fake_build(articles, since, total):
+    def fake_build(articles, since, total, store=None):
         built.append(since)
         return {"since": str(since), "summary": []}
 

@@ -106,7 +106,11 @@ class _Run:
     """The running totals of one ingest_paths call."""
 
     def __init__(
-        self, store: Store, settings: Settings, now: datetime | None, runner: Runner | None
+        self,
+        store: Store,
+        settings: Settings,
+        now: datetime | None,
+        runner: Runner | None = None,  # None: not analysed here (engines), but at first read
     ) -> None:
         self.store = store
         self.settings = settings
