@@ -10,6 +10,13 @@ lexical model, whose scores are over-confident there) and reports, on the held-o
 (buckets 80..99, never tuned on), Brier score, log loss, a reliability table and the
 precision of "confidence >= 0.5" sentences, raw vs calibrated, in the same run.
 
+Measured (this script, shipped model, 2026-12-03): held-out buckets 80..99, 350 documents,
+n=3,371 repaired sentences, 20.1% whole. Brier 0.153 calibrated vs 0.241 raw vs 0.165 for
+dev's constant base rate; AUC 0.675 vs 0.634; "confidence >= 0.5" keeps 213 sentences, 47.9%
+whole, vs 995 at 30.4% for the raw score. Dev 5-fold grouped CV (n=3,381): Brier 0.183 vs
+0.273, AUC 0.648 vs 0.658. Two more features (previous sentence length, opens with a
+lexicon name) did not lower dev CV Brier (0.1833) and were dropped.
+
 Usage:
     python benchmarks/fit_repair_calibration.py            # fit, evaluate, write the JSON
     python benchmarks/fit_repair_calibration.py --dry-run  # fit and evaluate only
@@ -89,10 +96,14 @@ def report(name: str, p: np.ndarray, y: np.ndarray) -> None:
     brier = float(np.mean((p - y) ** 2))
     loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
     kept = p >= 0.5
+    from sklearn.metrics import roc_auc_score
+
+    auc = roc_auc_score(y, p) if 0 < y.sum() < len(y) else float("nan")
     precision = float(y[kept].mean()) if kept.any() else float("nan")
     recall = float(kept[y == 1].mean()) if (y == 1).any() else float("nan")
     print(
-        f"{name:<11} Brier {brier:.4f}  log loss {loss:.4f}  >=0.5 keeps {kept.mean():.3f} "
+        f"{name:<11} Brier {brier:.4f}  log loss {loss:.4f}  AUC {auc:.3f}  "
+        f">=0.5 keeps {kept.mean():.3f} "
         f"(n={int(kept.sum())}), precision {precision:.3f}, recall of whole {recall:.3f}"
     )
     cells = []
@@ -147,6 +158,7 @@ def main(argv=None) -> int:
     print(f"\n## held-out test (buckets {ev.NEWS_TEST_FROM_BUCKET}..99), n={len(y_test)}")
     print(f"base rate (share of repaired sentences that are whole): {y_test.mean():.3f}")
     report("raw", np.exp(x_test[:, raw_col]), y_test)
+    report("base rate", np.full(len(y_test), y_dev.mean()), y_test)  # dev's share, constant
     report("calibrated", cal.predict(x_test), y_test)
     print("\ncoefficients (standardised features):")
     for name, c in zip(params["features"], params["coef"], strict=True):

@@ -74,7 +74,7 @@ def repair_with_confidences(
     """`repair_degraded(text)` and the (start, end, confidence) span of each of its sentences.
 
     One model run for both; `clean.article` can store the spans with the repaired text so
-    the briefing quotes only sentences at or above `Settings.repair_min_confidence`.
+    the briefing quotes only sentences at or above `SUMMARY_MIN_REPAIR_CONFIDENCE`.
     """
     out: list[str] = []
     spans: list[tuple[int, int, float]] = []
