@@ -2,8 +2,8 @@
 
 `detect` (is it degraded?), `features` (hashed word-window features), `encoder` (MiniLM word
 states), `boundaries` (punctuation head and the lexical fallback), `truecase` (lexicon case),
-`render` (text, numbers), `model_files` (the fitted files), `restore` (all of it together,
-with per-sentence confidences).
+`render` (text, numbers), `model_files` (the fitted files), `calibration` (per-sentence
+confidence as a calibrated probability), `restore` (all of it together).
 """
 
 from __future__ import annotations

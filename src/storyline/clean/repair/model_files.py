@@ -5,6 +5,8 @@
 - `degraded_boundary.npz`: the lexical boundary model's hashed weights (the pre-issue-22
   repair, kept as the fallback when onnxruntime is missing).
 - `degraded_tagger.npz`: the punctuation head over the MiniLM encoder (issue 22).
+
+(`repair_calibration.json`, the sentence-confidence calibration, is read by `calibration`.)
 """
 
 from __future__ import annotations
