@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from storyline.clean.boilerplate import is_promo_line
 from storyline.cluster.rows import LABEL_POOL
 from storyline.ingest.nonarticle import non_article_reason
+from storyline.summarize.features import leans_on_context
 
 # A label longer than this many words is cut with an ellipsis.
 MAX_LABEL_WORDS = 14
@@ -149,7 +150,11 @@ def story_label(
     if not leads:  # only short lines: the longest that is not furniture
         short = [s for t in texts for s in lead_sentences(t, 1, MIN_FALLBACK_WORDS)]
         return _cut(max(short, key=len).rstrip(".!?;:"), max_words) if short else ""
-    strong = [i for i, lead in enumerate(leads) if not _WEAK_START.match(lead)]
+    strong = [
+        i
+        for i, lead in enumerate(leads)
+        if not _WEAK_START.match(lead) and not leans_on_context(lead)
+    ]
     if strong:
         leads, groups = [leads[i] for i in strong], [groups[i] for i in strong]
     best = leads[_medoid(leads, groups)]
