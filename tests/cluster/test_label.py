@@ -35,6 +35,7 @@ def _records(dataset: str) -> list[dict]:
         "Photo by Scott Olson/Getty Images",
         "We've detected that JavaScript is disabled in your browser.",
         "http://www.example.com/news/story.html",
+        "http: / / sports. yahoo. com / mlb / news? slug=ge - teixeiraredsoxmeet121808",
         "By Jane Roe, Staff Writer",
         "Story 12",
     ],

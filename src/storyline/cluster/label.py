@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from storyline.clean.boilerplate import is_promo_line
 from storyline.cluster.rows import LABEL_POOL
 from storyline.ingest.nonarticle import non_article_reason
+from storyline.metadata.outlet import url_from_first_line
 from storyline.summarize.features import leans_on_context
 
 # A label longer than this many words is cut with an ellipsis.
@@ -69,6 +70,7 @@ def is_label_furniture(line: str) -> bool:
         not stripped
         or is_promo_line(stripped)
         or bool(_FURNITURE.search(stripped))
+        or url_from_first_line(stripped) is not None  # ECB+'s tokenised "http: / / ..."
         # platform notices, player and weather widgets (title=line: never "too short")
         or non_article_reason(stripped, stripped, stripped, 0) is not None
     )
