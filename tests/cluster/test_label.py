@@ -113,3 +113,13 @@ def test_label_of_short_leads_is_the_longest_not_story_n():
     assert story_label([None], ["Tornado hits Joplin.\nPhoto by Scott Olson/Getty Images"]) == (
         "Tornado hits Joplin"
     )
+
+
+def test_clusterer_names_a_story_whose_only_headlines_are_urls_from_its_text():
+    from storyline.cluster.online import OnlineClusterer
+
+    clusterer = OnlineClusterer(threshold=0.05)
+    url = "http: / / abclocal. go. com / wabc / story? section=news / local"
+    clusterer.partial_fit(ECB_LEADS, [None, None], headlines=[url, url])
+    (story,) = clusterer.stories()
+    assert "Tara Reid" in story.label and "http" not in story.label

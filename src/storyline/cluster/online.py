@@ -262,7 +262,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
                 article_ids[row],
                 headlines[row],
                 outlets[row],
-                None if headlines[row] else lead_text(texts[row]),
+                lead_text(texts[row]),  # labels the story if no headline can
             )
             self.since_recluster_ += 1
             if self.recluster_every and self.since_recluster_ >= self.recluster_every:
