@@ -46,6 +46,11 @@ def test_label_furniture_lines_are_never_labels(line):
     assert story_label([None], [line]) == ""
 
 
+def test_label_of_a_cnn_highlights_box_taken_for_a_title_drops_the_box_heading():
+    title = "Story highlights Two groups got into a dispute in Baghlan province"
+    assert story_label([title]) == "Two groups got into a dispute in Baghlan province"
+
+
 def test_label_most_representative_headline_not_the_first():
     headlines = ["Oops", "Ferry strike strands commuters", "Ferry strike enters day two"]
     assert story_label(headlines).startswith("Ferry strike")

@@ -138,7 +138,8 @@ def story_label(
     >>> story_label([None], ["Ferry workers walked out on Monday, stranding commuters."])
     'Ferry workers walked out on Monday, stranding commuters'
     """
-    candidates = [" ".join(h.split()) for h in headlines if h and not is_label_furniture(h)]
+    candidates = [_HIGHLIGHTS.sub("", " ".join(h.split())) for h in headlines if h]
+    candidates = [c for c in candidates if not is_label_furniture(c)]
     candidates = candidates[:LABEL_POOL]
     if candidates:
         best = candidates[_medoid(candidates, list(range(len(candidates))))]
