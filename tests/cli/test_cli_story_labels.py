@@ -97,3 +97,18 @@ def test_cli_brief_of_a_multinews_cluster_is_not_called_briefing(untitled):
     title = markdown.splitlines()[0]
     assert title.startswith("# ")
     _assert_names_the_story(title[2:])
+
+
+def test_api_briefing_of_a_story_has_its_stored_label_as_title(untitled):
+    from storyline.serve.briefings import BriefingService
+    from storyline.store import open_store
+    from storyline.tracking import stored_stories
+
+    db, _ = untitled
+    with open_store(db) as store:
+        stories = stored_stories(store)
+        story = max(stories, key=lambda s: len(s.article_ids))
+        served = BriefingService(lambda: store).get(story)
+    _assert_names_the_story(story.label)
+    assert served.data["title"] == story.label
+    assert json.loads(served.body)["data"]["title"] == story.label
