@@ -426,8 +426,9 @@ def _sources(articles: Sequence[Article], summary, timeline) -> list[Source]:
 
 
 def _story_title(articles: Sequence[Article], independent_of: dict[str, str]) -> str:
-    """The headline of the earliest independent article, as a first story label."""
-    for article in articles:
-        if article.title and independent_of[article.article_id] == article.article_id:
-            return article.title
-    return "Briefing"
+    """The story's label (cluster/label.py) from its independent articles' titles, else
+    their lead sentences; "Briefing" only when no article has a line that could name it."""
+    from storyline.cluster.label import story_label
+
+    originals = [a for a in articles if independent_of[a.article_id] == a.article_id]
+    return story_label([a.title for a in originals], [a.text for a in originals]) or "Briefing"

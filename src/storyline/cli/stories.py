@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from datetime import datetime
@@ -197,6 +198,8 @@ def story_command(
             since=since.date() if since else None,
             store=store,
         )
+    # the stored story's label, as `storyline stories` and the API print it
+    briefing = dataclasses.replace(briefing, title=story.label)
     write_briefing(briefing, output_format.value, out, quiet)
 
 

@@ -19,6 +19,10 @@ from collections.abc import Sequence
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.clean.boilerplate import is_promo_line
+from storyline.cluster.rows import LABEL_POOL
+from storyline.ingest.nonarticle import non_article_reason
+from storyline.metadata.outlet import url_from_first_line
+from storyline.summarize.features import leans_on_context
 
 # A label longer than this many words is cut with an ellipsis.
 MAX_LABEL_WORDS = 14
@@ -27,6 +31,8 @@ MAX_LABEL_WORDS = 14
 LEAD_SENTENCES = 3
 # A lead sentence shorter than this is a dateline, a caption or a fragment, not a label.
 MIN_LEAD_WORDS = 6
+# Below this, a story whose leads are all short still gets its longest one, not "Story N".
+MIN_FALLBACK_WORDS = 3
 
 _FURNITURE = re.compile(
     r"https?://|www\.|\.(?:com|org|net|co\.uk)\b|"  # a URL or a site name
@@ -60,7 +66,14 @@ def _content_words(text: str) -> set[str]:
 def is_label_furniture(line: str) -> bool:
     """Whether a line is page furniture that must never name a story."""
     stripped = " ".join(line.split())
-    return not stripped or is_promo_line(stripped) or bool(_FURNITURE.search(stripped))
+    return (
+        not stripped
+        or is_promo_line(stripped)
+        or bool(_FURNITURE.search(stripped))
+        or url_from_first_line(stripped) is not None  # ECB+'s tokenised "http: / / ..."
+        # platform notices, player and weather widgets (title=line: never "too short")
+        or non_article_reason(stripped, stripped, stripped, 0) is not None
+    )
 
 
 def _cut(text: str, max_words: int) -> str:
@@ -79,7 +92,9 @@ def _medoid(candidates: Sequence[str], groups: Sequence[int]) -> int:
     return min(range(len(candidates)), key=centrality)
 
 
-def lead_sentences(text: str, count: int = LEAD_SENTENCES) -> list[str]:
+def lead_sentences(
+    text: str, count: int = LEAD_SENTENCES, min_words: int = MIN_LEAD_WORDS
+) -> list[str]:
     """The first `count` sentences of an article that could name it (no furniture)."""
     found: list[str] = []
     for line in text.splitlines():
@@ -94,11 +109,18 @@ def lead_sentences(text: str, count: int = LEAD_SENTENCES) -> list[str]:
         for sentence in pieces:
             sentence = _CAPS_DATELINE.sub("", _DATELINE.sub("", sentence))
             sentence = _HIGHLIGHTS.sub("", sentence).strip()
-            if len(sentence.split()) >= MIN_LEAD_WORDS and not is_label_furniture(sentence):
+            if len(sentence.split()) >= min_words and not is_label_furniture(sentence):
                 found.append(sentence)
             if len(found) >= count:
                 return found
     return found
+
+
+def lead_text(text: str | None) -> str | None:
+    """The lead sentences a story keeps to label itself by (one per line), or None: what
+    the clusterer stores per untitled article instead of the whole text."""
+    leads = lead_sentences(text or "") or lead_sentences(text or "", 1, MIN_FALLBACK_WORDS)
+    return "\n".join(leads) if leads else None
 
 
 def story_label(
@@ -106,27 +128,37 @@ def story_label(
     texts: Sequence[str | None] = (),
     max_words: int = MAX_LABEL_WORDS,
 ) -> str:
-    """The story's label: the most central headline of `headlines` (in arrival order), else
-    the most central lead sentence of `texts`, cut to `max_words`; "" when neither has one.
+    """The story's label: the most central of the first `LABEL_POOL` headlines (in arrival
+    order), else the most central lead sentence of the first `LABEL_POOL` texts, cut to
+    `max_words`; "" when neither has one. The clusterer, the briefing title and so the API
+    all call this, so a story has one name everywhere.
 
     >>> story_label(["Ferry strike strands commuters", "Ferry strike enters day two", "Oops"])
     'Ferry strike strands commuters'
     >>> story_label([None], ["Ferry workers walked out on Monday, stranding commuters."])
     'Ferry workers walked out on Monday, stranding commuters'
     """
-    candidates = [" ".join(h.split()) for h in headlines if h and not is_label_furniture(h)]
+    candidates = [_HIGHLIGHTS.sub("", " ".join(h.split())) for h in headlines if h]
+    candidates = [c for c in candidates if not is_label_furniture(c)]
+    candidates = candidates[:LABEL_POOL]
     if candidates:
         best = candidates[_medoid(candidates, list(range(len(candidates))))]
         return _cut(best, max_words)
+    texts = [t for t in texts if t and t.strip()][:LABEL_POOL]
     leads, groups = [], []
     for group, text in enumerate(texts):
-        for sentence in lead_sentences(text or ""):
+        for sentence in lead_sentences(text):
             leads.append(sentence)
             groups.append(group)
-    strong = [i for i, lead in enumerate(leads) if not _WEAK_START.match(lead)]
+    if not leads:  # only short lines: the longest that is not furniture
+        short = [s for t in texts for s in lead_sentences(t, 1, MIN_FALLBACK_WORDS)]
+        return _cut(max(short, key=len).rstrip(".!?;:"), max_words) if short else ""
+    strong = [
+        i
+        for i, lead in enumerate(leads)
+        if not _WEAK_START.match(lead) and not leans_on_context(lead)
+    ]
     if strong:
         leads, groups = [leads[i] for i in strong], [groups[i] for i in strong]
-    if not leads:
-        return ""
     best = leads[_medoid(leads, groups)]
     return _cut(best.rstrip(".!?;:"), max_words)

@@ -76,6 +76,7 @@ class MergeChecks:
         for headline in gone.headlines:
             if len(keep.headlines) < LABEL_POOL:
                 keep.headlines.append(headline)
+        keep.leads.extend(gone.leads[: max(0, LABEL_POOL - len(keep.leads))])
         keep.outlets.extend(o for o in gone.outlets if o not in keep.outlets)
         stamps = [t for t in (keep.first_at, gone.first_at) if t is not None]
         keep.first_at = min(stamps) if stamps else None

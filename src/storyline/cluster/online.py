@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from storyline.cluster.dormant import DEFAULT_REVIVE_MARGIN, DormantArchive
 from storyline.cluster.features import hash_cues
 from storyline.cluster.index import ArchiveIndex, PostingIndex
-from storyline.cluster.label import story_label
+from storyline.cluster.label import lead_text, story_label
 from storyline.cluster.length import length_factor
 from storyline.cluster.live import LiveIndex
 from storyline.cluster.merge import DEFAULT_MERGE_MARGIN, MergeChecks
@@ -262,6 +262,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
                 article_ids[row],
                 headlines[row],
                 outlets[row],
+                lead_text(texts[row]),  # labels the story if no headline can
             )
             self.since_recluster_ += 1
             if self.recluster_every and self.since_recluster_ >= self.recluster_every:
@@ -272,7 +273,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             self.recluster_window()
         return self
 
-    def _add_one(self, terms, cues, vector, when, article_id, headline, outlet) -> None:
+    def _add_one(self, terms, cues, vector, when, article_id, headline, outlet, lead) -> None:
         self.documents_seen_ += 1
         indices, values = self._unit_row(terms, self.document_frequency_)
         cue_indices, cue_values = self._unit_row(cues, self.cue_frequency_)
@@ -288,6 +289,7 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
             at=when,
             headline=headline,
             outlet=outlet,
+            lead=lead,
         )
         query = self._query((indices, values), (cue_indices, cue_values), vector)
         query.scale = float(length_factor(indices.size, self.length_terms, self.length_power))
@@ -347,7 +349,8 @@ class OnlineClusterer(LiveIndex, MergeChecks, DormantArchive, WindowReclustering
                 continue
             if story.label is None or len(story.headlines) < LABEL_POOL:
                 # fixed once the label pool is full, so the label stops moving
-                story.label = story_label(story.headlines) or f"Story {story.story_id}"
+                label = story_label(story.headlines, story.leads)
+                story.label = label or f"Story {story.story_id}"
             active = (
                 now is None
                 or story.last_at is None

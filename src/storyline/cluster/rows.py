@@ -27,6 +27,8 @@ class _StoryState:
     last_at: datetime | None
     article_ids: list[str] = field(default_factory=list)
     headlines: list[str] = field(default_factory=list)
+    # Lead sentences of the first articles (label.lead_text), to label by without headlines.
+    leads: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     merged_into: int | None = None
     label: str | None = None
@@ -50,6 +52,7 @@ class _WindowRow:
     at: datetime | None
     headline: str | None = None
     outlet: str | None = None
+    lead: str | None = None  # label.lead_text of the article
 
 
 def _utc(when: datetime | None) -> datetime | None:
@@ -117,6 +120,8 @@ def _add_member(story: _StoryState, row: _WindowRow) -> None:
         story.last_at = row.at if story.last_at is None else max(story.last_at, row.at)
     if row.headline and len(story.headlines) < LABEL_POOL:
         story.headlines.append(row.headline)
+    if row.lead and len(story.leads) < LABEL_POOL:
+        story.leads.append(row.lead)
     if row.outlet and row.outlet not in story.outlets:
         story.outlets.append(row.outlet)
 

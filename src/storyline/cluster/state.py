@@ -129,6 +129,7 @@ class StatePersistence:
                     "at": r.at.isoformat() if r.at else None,
                     "headline": r.headline,
                     "outlet": r.outlet,
+                    "lead": r.lead,
                 }
                 for r in self.window_
             ],
@@ -145,6 +146,7 @@ class StatePersistence:
                     "last_at": s.last_at.isoformat() if s.last_at else None,
                     "article_ids": [a for a in s.article_ids if kept is None or a in kept],
                     "headlines": list(s.headlines),
+                    "leads": list(s.leads),
                     "outlets": list(s.outlets),
                     "merged_into": s.merged_into,
                     "label": s.label,
@@ -216,6 +218,7 @@ class StatePersistence:
                     at=_parse(row["at"]),
                     headline=row["headline"],
                     outlet=row["outlet"],
+                    lead=row.get("lead"),
                 )
             )
         clusterer.article_ids_ = list(state["article_ids"])
@@ -236,6 +239,7 @@ class StatePersistence:
                     last_at=_parse(record["last_at"]),
                     article_ids=list(record["article_ids"]),
                     headlines=list(record["headlines"]),
+                    leads=list(record.get("leads", [])),
                     outlets=list(record["outlets"]),
                     merged_into=record["merged_into"],
                     label=record["label"],

@@ -144,6 +144,7 @@ class BriefingService:
         store = self._store()
         articles = story_articles(store, story)
         data = build_briefing(_newest(articles, self._max_articles), since, len(articles), store)
+        data["title"] = story.label  # one name: the label `stories` and the story list show
         entry = {"fingerprint": key[2], "briefing": data}
         state_key = _state_key(story.story_id, since)
         if since is None:
