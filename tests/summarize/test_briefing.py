@@ -221,6 +221,11 @@ def test_briefing_marks_repaired_wording_in_every_format():
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22: the repaired tariff-threat sentence's calibrated confidence is 0.09, "
+    "under the 0.5 bar (see test_repaired_tariff_threat_is_usable)",
+)
 def test_trade_talks_briefing_states_the_tariff_threat(examples_briefing):
     threat = [s for s in examples_briefing.summary if s.repaired and "200 billion" in s.text]
     assert threat and "tariffs" in threat[0].text
