@@ -313,6 +313,8 @@ def _summarize(
     position = {(s.article_id, s.index): i for i, s in enumerate(sentences)}
     copies = copies_by_original(independent_of)
     sentences_of = sentences_by_article(sentences)
+    # an update briefing's pool holds only the new articles: older ones do not support
+    in_pool = {s.article_id for s in pool}
     summary = []
     for sentence, repaired in chosen:
         row = vectors[position[(sentence.article_id, sentence.index)]]
@@ -321,7 +323,7 @@ def _summarize(
         copied = set(cited)
         support: dict[str, tuple[float, Sentence]] = {}  # article -> its closest sentence
         for other, score in zip(sentences, similar, strict=True):
-            if score >= _SUPPORT_COSINE and other.article_id not in copied:
+            if score >= _SUPPORT_COSINE and other.article_id in in_pool - copied:
                 if other.article_id not in support:
                     cited.append(other.article_id)
                 if score > support.get(other.article_id, (-1.0, None))[0]:
