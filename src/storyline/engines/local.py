@@ -69,15 +69,7 @@ class LocalEngine:
         from storyline.ingest.sources import ReadOptions, read_sources
 
         started = time.perf_counter()
-        options = ReadOptions(
-            settings.max_input_bytes,
-            settings.max_dataset_bytes,
-            fields or FieldMap(),
-            input_format,
-            max_expansion_ratio=settings.max_expansion_ratio,
-            expansion_check_bytes=settings.expansion_check_bytes,
-            max_whole_file_bytes=settings.max_whole_file_bytes,
-        )
+        options = ReadOptions.from_settings(settings, fields, input_format)
         reads = list(read_sources(paths, options))
         size = settings.ingest_batch_size
         batches = [reads[i : i + size] for i in range(0, len(reads), size)]

@@ -168,15 +168,7 @@ class RayEngine:
         input_format: str | None = None,
     ) -> IngestReport:
         settings = settings or Settings()
-        options = ReadOptions(  # as ingest_paths reads: the same size and expansion guards
-            settings.max_input_bytes,
-            settings.max_dataset_bytes,
-            fields or FieldMap(),
-            input_format,
-            max_expansion_ratio=settings.max_expansion_ratio,
-            expansion_check_bytes=settings.expansion_check_bytes,
-            max_whole_file_bytes=settings.max_whole_file_bytes,
-        )
+        options = ReadOptions.from_settings(settings, fields, input_format)
         started = time.perf_counter()
         ray = self._connect()
         stats = RayIngest(startup_s=self.startup_s)

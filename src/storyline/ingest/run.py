@@ -65,15 +65,7 @@ def ingest_paths(
     >>> report.count("added")  # doctest: +SKIP
     """
     settings = settings or Settings()
-    options = ReadOptions(
-        settings.max_input_bytes,
-        settings.max_dataset_bytes,
-        fields or FieldMap(),
-        input_format,
-        max_expansion_ratio=settings.max_expansion_ratio,
-        expansion_check_bytes=settings.expansion_check_bytes,
-        max_whole_file_bytes=settings.max_whole_file_bytes,
-    )
+    options = ReadOptions.from_settings(settings, fields, input_format)
     started = time.perf_counter()
     own_runner = runner is None and analyse
     if own_runner:

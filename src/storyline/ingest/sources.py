@@ -57,6 +57,21 @@ class ReadOptions:
     expansion_check_bytes: int = _DEFAULTS.expansion_check_bytes
     max_whole_file_bytes: int = _DEFAULTS.max_whole_file_bytes
 
+    @classmethod
+    def from_settings(
+        cls, settings, fields: FieldMap | None = None, input_format: str | None = None
+    ) -> ReadOptions:
+        """The size and expansion guards of `settings` (every engine reads with the same)."""
+        return cls(
+            settings.max_input_bytes,
+            settings.max_dataset_bytes,
+            fields or FieldMap(),
+            input_format,
+            max_expansion_ratio=settings.max_expansion_ratio,
+            expansion_check_bytes=settings.expansion_check_bytes,
+            max_whole_file_bytes=settings.max_whole_file_bytes,
+        )
+
     def __post_init__(self) -> None:
         if self.format is not None and self.format not in FORMATS:
             raise ConfigError(
