@@ -3,24 +3,19 @@ embedding spread over Ray actors while stories are assigned by the one ordered c
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from storyline.embed import get_embedder
-from storyline.records import Article
 from storyline.store import open_store
 from storyline.tracking import stored_stories, track_stories
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 from clirun import run_cli  # noqa: E402
-
-UCI = Path(__file__).resolve().parents[3] / "shared/data/uci-news-aggregator-stories"
 
 
 def ok(*args) -> str:
@@ -59,24 +54,11 @@ def test_cluster_cli_refuses_an_unknown_engine(tmp_path, demo_dir):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not UCI.is_dir(), reason="../shared/data/uci-news-aggregator-stories absent")
-def test_cluster_ray_embedding_equals_local(tmp_path):
+def test_cluster_ray_embedding_equals_local(tmp_path, uci_articles):
     pytest.importorskip("ray")
     from storyline.engines.ray_engine import RayEngine
 
-    with gzip.open(UCI / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines][:400]
-    articles = [
-        Article(
-            article_id=r["id"],
-            text=r["text"],
-            source=r["url"],
-            title=r["title"],
-            outlet=r["publisher"],
-            published_at=datetime.fromisoformat(r["date"].replace("Z", "+00:00")),
-        )
-        for r in rows
-    ]
+    articles = uci_articles(400)
     with open_store(tmp_path / "local.db") as store:
         store.add_articles(articles[:250])
     shutil.copy(tmp_path / "local.db", tmp_path / "ray.db")

@@ -4,9 +4,10 @@ clusterer's state never undo each other (a version check with retry)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
+from tracked_stories import DAM, FERRY, hourly_articles
 
 from storyline import tracking
 from storyline.errors import StateConflict
@@ -18,31 +19,6 @@ from storyline.tracking import (
     story_events,
     track_stories,
 )
-
-DAM = [
-    "Inspectors found cracks in the concrete spillway of the Marrow Falls dam on Thursday.",
-    "The Marrow Falls dam spillway cracks force the water board to lower the reservoir.",
-    "Divers inspect the cracked spillway of the Marrow Falls dam as the reservoir drops.",
-]
-FERRY = [
-    "The Heron Island ferry resumed sailing on Wednesday after a winter pause.",
-    "Passengers crowd the Heron Island ferry on the first sailing after the winter pause.",
-    "The Heron Island ferry timetable adds a late sailing after the winter pause.",
-]
-
-
-def articles(prefix: str, texts: list[str], start: datetime) -> list[Article]:
-    return [
-        Article(
-            article_id=f"{prefix}{i}",
-            text=text,
-            source=f"{prefix}{i}.txt",
-            title=text[:40],
-            outlet=f"Outlet {i}",
-            published_at=start + timedelta(hours=i),
-        )
-        for i, text in enumerate(texts)
-    ]
 
 
 def story_of(stories, article_id: str) -> int:
@@ -58,9 +34,9 @@ def test_recluster_keeps_the_ids_of_the_stories_it_finds_again(path):
     with SqliteStore(path) as store:
         # The later story arrives first, so it gets id 0; a re-clustering reads the
         # articles by publication date and numbers the earlier story first.
-        store.add_articles(articles("f", FERRY, datetime(2026, 5, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("f", FERRY, datetime(2026, 5, 1, tzinfo=UTC)))
         track_stories(store, embedder=None)
-        store.add_articles(articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
         before = track_stories(store, embedder=None)
         ferry, dam = story_of(before, "f0"), story_of(before, "d0")
         assert ferry != dam
@@ -78,8 +54,8 @@ def test_recluster_keeps_the_ids_of_the_stories_it_finds_again(path):
 
 def test_recluster_records_its_merges_with_the_state(path):
     with SqliteStore(path) as store:
-        store.add_articles(articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
-        store.add_articles(articles("f", FERRY, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("f", FERRY, datetime(2026, 4, 1, tzinfo=UTC)))
         # a threshold so high (and short texts not scaled up) that every article is a story
         before = track_stories(store, embedder=None, threshold=0.95, length_power=0)
         assert len(before) == 6
@@ -97,7 +73,7 @@ def test_recluster_records_its_merges_with_the_state(path):
 
 def test_a_writer_that_saved_second_redoes_its_work_on_the_first_ones_state(path, monkeypatch):
     with SqliteStore(path) as store:
-        store.add_articles(articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
         track_stories(store, embedder=None)
     real = tracking.assign_stories
     other_saved, first_read = threading.Event(), threading.Event()
@@ -120,14 +96,14 @@ def test_a_writer_that_saved_second_redoes_its_work_on_the_first_ones_state(path
             errors.append(exc)
 
     with SqliteStore(path) as store:
-        store.add_articles(articles("f", FERRY[:1], datetime(2026, 5, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("f", FERRY[:1], datetime(2026, 5, 1, tzinfo=UTC)))
     thread = threading.Thread(target=first, name="first")
     thread.start()
     # The first writer has loaded the state and read f0; meanwhile f1 is stored and a
     # second writer (an upload, `storyline cluster`) assigns and saves first.
     assert first_read.wait(60)
     with SqliteStore(path) as store:
-        store.add_articles(articles("g", FERRY[1:], datetime(2026, 5, 2, tzinfo=UTC)))
+        store.add_articles(hourly_articles("g", FERRY[1:], datetime(2026, 5, 2, tzinfo=UTC)))
         handed_out = track_stories(store, embedder=None)
         other_saved.set()
     thread.join(60)
@@ -142,9 +118,9 @@ def test_a_writer_that_saved_second_redoes_its_work_on_the_first_ones_state(path
 
 def test_a_writer_that_keeps_losing_the_race_gives_up_without_saving(path, monkeypatch):
     with SqliteStore(path) as store:
-        store.add_articles(articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
         track_stories(store, embedder=None)
-        store.add_articles(articles("f", FERRY, datetime(2026, 5, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("f", FERRY, datetime(2026, 5, 1, tzinfo=UTC)))
         saved = store.state_updated_at(tracking.STATE_KEY)
         monkeypatch.setattr(tracking, "_save", lambda *args: False)
         with pytest.raises(StateConflict, match="another writer"):

@@ -4,46 +4,19 @@ read the whole store gets (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import gzip
-import json
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
+from tracked_stories import DAM, FERRY, hourly_articles
 
 from storyline.cluster import OnlineClusterer, assign_stories
 from storyline.records import Article
 from storyline.store import open_store
 from storyline.tracking import STATE_KEY, recluster_stories, stored_stories, track_stories
 
-UCI = Path(__file__).resolve().parents[3] / "shared/data/uci-news-aggregator-stories"
-DAM = [
-    "Inspectors found cracks in the concrete spillway of the Marrow Falls dam on Thursday.",
-    "The Marrow Falls dam spillway cracks force the water board to lower the reservoir.",
-    "Divers inspect the cracked spillway of the Marrow Falls dam as the reservoir drops.",
-]
-FERRY = [
-    "The Heron Island ferry resumed sailing on Wednesday after a winter pause.",
-    "Passengers crowd the Heron Island ferry on the first sailing after the winter pause.",
-    "The Heron Island ferry timetable adds a late sailing after the winter pause.",
-]
 # TF-IDF only, and a window re-clustering after every 4 arrivals over the newest 4, so the
 # window moves articles between stories and is much smaller than the store.
 SETTINGS = dict(recluster_every=4, recluster_size=4)
-
-
-def written(prefix: str, texts: list[str], start: datetime) -> list[Article]:
-    return [
-        Article(
-            article_id=f"{prefix}{i}",
-            text=text,
-            source=f"{prefix}{i}.txt",
-            title=text[:40],
-            outlet=f"Outlet {i}",
-            published_at=start + timedelta(hours=i),
-        )
-        for i, text in enumerate(texts)
-    ]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -80,14 +53,14 @@ def counting_reads(store, monkeypatch) -> list[int]:
 
 
 def test_tracking_a_second_run_reads_only_the_new_articles(target, monkeypatch):
-    first = written("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)) + written(
+    first = hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)) + hourly_articles(
         "f", FERRY, datetime(2026, 4, 1, 12, tzinfo=UTC)
     )
     later = [
         "Engineers say the cracked Marrow Falls dam spillway needs a month of repairs.",
         "The Heron Island ferry adds a second boat after the winter pause ends.",
     ]
-    second = written("g", later, datetime(2026, 4, 2, tzinfo=UTC))
+    second = hourly_articles("g", later, datetime(2026, 4, 2, tzinfo=UTC))
     with open_store(target) as store:
         reads = counting_reads(store, monkeypatch)
         store.add_articles(first)
@@ -109,8 +82,12 @@ def test_tracking_state_keeps_the_window_and_the_table_every_article(target):
     with open_store(target) as store:
         for day in range(3):
             when = datetime(2026, 4, 1 + day, tzinfo=UTC)
-            store.add_articles(written(f"d{day}-", [f"{t} Report {day}." for t in DAM], when))
-            store.add_articles(written(f"f{day}-", [f"{t} Report {day}." for t in FERRY], when))
+            store.add_articles(
+                hourly_articles(f"d{day}-", [f"{t} Report {day}." for t in DAM], when)
+            )
+            store.add_articles(
+                hourly_articles(f"f{day}-", [f"{t} Report {day}." for t in FERRY], when)
+            )
             track_stories(store, embedder=None, **SETTINGS)
         state = store.get_state(STATE_KEY)
         members = store.story_members()
@@ -122,12 +99,12 @@ def test_tracking_state_keeps_the_window_and_the_table_every_article(target):
 
 
 def test_tracking_takes_over_a_state_saved_before_the_membership_table(tmp_path):
-    old = written("d", DAM, datetime(2026, 4, 1, tzinfo=UTC))
+    old = hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC))
     with open_store(tmp_path / "s.db") as store:
         store.add_articles(old)
         clusterer, _ = assign_stories(old, None, None)
         store.set_state(STATE_KEY, clusterer.to_state())  # whole lists, no position
-        store.add_articles(written("f", FERRY, datetime(2026, 4, 2, tzinfo=UTC)))
+        store.add_articles(hourly_articles("f", FERRY, datetime(2026, 4, 2, tzinfo=UTC)))
         stories = track_stories(store, embedder=None)
         assert len(store.story_members()) == 6
         assert "members_from" in store.get_state(STATE_KEY)
@@ -137,8 +114,8 @@ def test_tracking_takes_over_a_state_saved_before_the_membership_table(tmp_path)
 
 def test_tracking_recluster_rewrites_the_membership_table(tmp_path):
     with open_store(tmp_path / "s.db") as store:
-        store.add_articles(written("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
-        store.add_articles(written("f", FERRY, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("d", DAM, datetime(2026, 4, 1, tzinfo=UTC)))
+        store.add_articles(hourly_articles("f", FERRY, datetime(2026, 4, 1, tzinfo=UTC)))
         before = track_stories(store, embedder=None, threshold=0.95, length_power=0)
         assert len(before) == 6
         after, _ = recluster_stories(store, embedder=None)
@@ -147,21 +124,10 @@ def test_tracking_recluster_rewrites_the_membership_table(tmp_path):
         assert len(store.story_members()) == 6
 
 
-@pytest.mark.skipif(not UCI.is_dir(), reason="../shared/data/uci-news-aggregator-stories absent")
-def test_tracking_real_headlines_in_four_runs_equal_the_in_memory_runs(tmp_path, monkeypatch):
-    with gzip.open(UCI / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines][:600]
-    articles = [
-        Article(
-            article_id=r["id"],
-            text=r["text"],
-            source=r["url"],
-            title=r["title"],
-            outlet=r["publisher"],
-            published_at=datetime.fromisoformat(r["date"].replace("Z", "+00:00")),
-        )
-        for r in rows
-    ]
+def test_tracking_real_headlines_in_four_runs_equal_the_in_memory_runs(
+    tmp_path, monkeypatch, uci_articles
+):
+    articles = uci_articles(600)
     batches = [articles[i : i + 150] for i in range(0, 600, 150)]
     with open_store(tmp_path / "s.db") as store:
         reads = counting_reads(store, monkeypatch)
