@@ -27,6 +27,12 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Store file (default: $STORYLINE_DB, else ./storyline.db)."),
 ]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
+    ),
+]
 
 
 def _flag_type(self: TyperOption, ctx) -> str | None:

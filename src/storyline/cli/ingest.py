@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from storyline.cli.common import DbOption, progress_bar, say, stdout_console, store_path
+from storyline.cli.common import (
+    DbOption,
+    RayAddressOption,
+    progress_bar,
+    say,
+    stdout_console,
+    store_path,
+)
 from storyline.records import IngestReport
 from storyline.render.warnings import summarise_warnings
 from storyline.settings import Settings
@@ -59,12 +66,7 @@ def ingest_command(
     engine: Annotated[
         str, typer.Option("--engine", help="Where to clean: local (this process) or ray.")
     ] = "local",
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
-        ),
-    ] = None,
+    ray_address: RayAddressOption = None,
     workers: Annotated[
         int | None,
         typer.Option(

@@ -15,6 +15,7 @@ import typer
 from storyline.cli.brief import OutputFormat, write_briefing
 from storyline.cli.common import (
     DbOption,
+    RayAddressOption,
     existing_store,
     plural,
     progress_bar,
@@ -54,12 +55,7 @@ def cluster_command(
             help="Where to embed: local (this process) or ray; stories are assigned here.",
         ),
     ] = "local",
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            "--ray-address", help="Ray cluster to join: auto or host:port (default: a local Ray)."
-        ),
-    ] = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Group stored articles into stories; new articles join existing stories."""
     from storyline.settings import Settings

@@ -83,13 +83,7 @@ class LocalEngine:
             usage = {pid: (kb, cpu) for pid, kb, cpu in pool.map(_usage, range(self.workers * 4))}
             self.worker_peaks_kb = {pid: kb for pid, (kb, _) in usage.items()}
             self.worker_cpu_s = {pid: cpu for pid, (_, cpu) in usage.items()}
-        return IngestReport(
-            counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
-            article_ids=tuple(run.added_ids),
-            quarantined=tuple(run.quarantined),
-            warnings=tuple(run.warnings),
-            seconds=time.perf_counter() - started,
-        )
+        return run.report(started)
 
     def reprint_groups(
         self, articles: Sequence[Article], settings: Settings | None = None

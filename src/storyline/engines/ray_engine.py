@@ -201,13 +201,7 @@ class RayEngine:
             stats.store_s += time.perf_counter() - stored_at
         stats.clean_s = time.perf_counter() - t - stats.store_s
         self.last = stats
-        return IngestReport(
-            counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
-            article_ids=tuple(run.added_ids),
-            quarantined=tuple(run.quarantined),
-            warnings=tuple(run.warnings),
-            seconds=time.perf_counter() - started,
-        )
+        return run.report(started)
 
     # -- stages ------------------------------------------------------------------------------
 

@@ -85,13 +85,7 @@ def ingest_paths(
     finally:
         if own_runner:
             runner.close()  # type: ignore[union-attr]
-    return IngestReport(
-        counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(run.counts.items())),
-        article_ids=tuple(run.added_ids),
-        quarantined=tuple(run.quarantined),
-        warnings=tuple(run.warnings),
-        seconds=time.perf_counter() - started,
-    )
+    return run.report(started)
 
 
 class _Run:
@@ -112,6 +106,16 @@ class _Run:
         self.added_ids: list[str] = []
         self.quarantined: list[Quarantined] = []
         self.warnings: list[str] = []
+
+    def report(self, started: float) -> IngestReport:
+        """What this run did, timed from `started` (a `time.perf_counter()` reading)."""
+        return IngestReport(
+            counts=tuple((fmt, outcome, n) for (fmt, outcome), n in sorted(self.counts.items())),
+            article_ids=tuple(self.added_ids),
+            quarantined=tuple(self.quarantined),
+            warnings=tuple(self.warnings),
+            seconds=time.perf_counter() - started,
+        )
 
     def flush(self, batch: Sequence[Read]) -> None:
         """Clean and store one batch in one transaction."""
