@@ -162,8 +162,8 @@ def governing_cue(doc, start: int, end: int):
     helped full-sentence quotes too, but the held-out half lost 17 speakers to it."""
     span = doc.char_span(start, end, alignment_mode="expand")
     words = [t for t in span if not (t.is_punct or t.is_space)] if span is not None else []
-    if not words:
-        return None, None
+    if not words or all(w.text[:1].isupper() for w in words if w.is_alpha):
+        return None, None  # 'on "The Apprentice," Trump demeaned ...': a title, not words
     found = (None, None)
     for ancestor in words[0].ancestors:
         if ancestor.pos_ not in ("VERB", "AUX"):
