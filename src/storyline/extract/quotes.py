@@ -80,8 +80,10 @@ def find_quotes(doc, article_id: str = "", offset: int = 0) -> list[Quote]:
         start, end = group[0][0], group[-1][1]
         text = " ".join(clean_part(doc.text[s:e]) for s, e in group)
         text = re.sub(r"\s+", " ", text).strip()
-        verb, subject = partial.get(start) or attribution(doc, start, end, inside)
-        label = transcript_label(doc, start) if verb is None else None
+        label = transcript_label(doc, start)  # "PENCE: ..." names its speaker outright
+        verb, subject = (
+            (None, None) if label else partial.get(start) or attribution(doc, start, end, inside)
+        )
         if label is not None:
             speaker = speaker_of(doc, label, start, persons)
             at = (offset + label.left_edge.idx, offset + label.idx + len(label.text))

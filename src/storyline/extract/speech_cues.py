@@ -199,11 +199,25 @@ def subject_of(verb):
                 return child
         if token.dep_ == "acl" and token.head.pos_ in ("PROPN", "NOUN"):
             return token.head  # "footage of Hillary Clinton asking, ..."
+        named = _person_before(token)
+        if named is not None:
+            return named  # "with footage of Trump saying", parsed as the spot's own verb
         if token.dep_ in ("conj", "advcl", "xcomp") and token.head is not token:
             token = token.head
         else:
             break
     return None
+
+
+def _person_before(verb):
+    """The person named right before a participle ("footage of Trump saying"), or None."""
+    if verb.tag_ != "VBG" or verb.i == 0:
+        return None
+    before = verb.doc[verb.i - 1]
+    if before.ent_type_ != "PERSON":
+        return None
+    ent = next(e for e in verb.doc.ents if e.start <= before.i < e.end)
+    return ent.root
 
 
 def partial_cue(doc, start: int, end: int):
