@@ -273,6 +273,11 @@ def _polnear_speaker_right(article_id, source_text):
             "'?\" Vitter demanded.' split off by the parser",
         ),
         (
+            "wash-post_2016-09-25_federal-court-rules-against-ohio",
+            "Ohio Democratic Party Chairman David Pepper",
+            "a naming verb the quote hangs on ('X called the decision a \"...\"')",
+        ),
+        (
             "breitbart_2016-09-25_pence-gennifer-flowers-won-t-be-",
             "PENCE",
             "a transcript label ('PENCE: ...')",

@@ -95,7 +95,8 @@ def attribution(doc, start: int, end: int, inside: list[tuple[int, int]]):
 
     A speech verb the quote hangs on in the parse wins, the outermost one ('Trump said
     Clinton described the deal as "the gold standard"' is Trump's claim, as PolNeAR
-    annotates it); else the nearest speech verb outside every quote in the sentences the
+    annotates it; a naming verb counts here too: 'Pepper called the decision a "huge win
+    for ..."'); else the nearest speech verb outside every quote in the sentences the
     quote touches. A subject inside a quote is the quote's own words, not its speaker.
     """
     first = doc.char_span(start, min(start + 1, len(doc.text)), alignment_mode="expand")
@@ -118,7 +119,9 @@ def attribution(doc, start: int, end: int, inside: list[tuple[int, int]]):
     for token in doc[lo:hi]:
         if quoted(token):
             continue
-        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
+        lemma = token.lemma_.lower()
+        naming = lemma in NAMING_VERBS and token.i in governing  # 'Obama called it "a ..."'
+        if (lemma in SPEECH_VERBS or naming) and token.pos_ in ("VERB", "AUX"):
             subject = subject_of(token)
             if subject is not None and quoted(subject):
                 continue
