@@ -190,3 +190,60 @@ def test_entities_abbreviation_of_a_topic_is_not_an_organisation(nlp):
     labels = {e.text: mention_label(e) for e in doc.ents}
     assert labels["IP"] == "ABBREVIATION"
     assert labels["WTO"] == "ORG"  # no lowercase "w... t... o..." phrase: still a name
+
+
+def _ecbplus_story_entities(nlp, cluster):
+    """Canonical entities of one ECB+ gold story, read from ../shared/data at test time."""
+    import gzip
+    import json
+
+    from storyline.errors import DataUnavailable
+    from storyline.evaluate.datasets import dataset_path
+
+    try:
+        path = dataset_path("ecbplus", None)
+    except DataUnavailable as error:
+        pytest.skip(f"shared data not available: {error}")
+    if not path.is_file():
+        pytest.skip(f"shared data not available: {path}")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        records = [r for r in map(json.loads, handle) if r["cluster"] == cluster]
+    if not records:
+        pytest.skip(f"story {cluster} is not in the ECB+ file")
+    mentions = [
+        Mention(r["id"], e.start_char, e.end_char, e.text, mention_label(e))
+        for r in records
+        for e in nlp(r["text"]).ents
+    ]
+    return {e.name: e for e in canonical_entities(mentions, {})}
+
+
+def test_entities_ecbplus_people_listed_with_people_are_people(nlp):
+    """ECB+ story 1_ecb: "stars including Britney Spears, Lindsay Lohan and Ben Affleck" and
+    "starlets like Lindsay Lohan and Paris Hilton" (the small model tags ORG and FAC)."""
+    entities = _ecbplus_story_entities(nlp, "1_ecb")
+    assert entities["Britney Spears"].label == "PERSON"
+    assert entities["Paris Hilton"].label == "PERSON"
+    assert entities["Tara Reid"].label == "PERSON"
+
+
+def test_entities_ecbplus_a_surname_tagged_person_makes_the_full_name_a_person(nlp):
+    """ECB+ story 4_ecb: "Bettie Page" is tagged ORG 30 times, but "Page" and "Ms Page" are
+    mostly a person: she is one person, "Page" joins her and not her brother named once,
+    and "Ms" is not listed as her role."""
+    entities = _ecbplus_story_entities(nlp, "4_ecb")
+    page = entities["Bettie Page"]
+    assert page.label == "PERSON"
+    assert "Page" in page.aliases and "Ms Page" in page.aliases
+    assert "Ms" not in page.roles
+    assert "Jack Page" not in entities or entities["Jack Page"].mention_count <= 2
+
+
+def test_entities_ecbplus_awards_are_not_people_and_a_first_name_keeps_apart(nlp):
+    """ECB+ story 2_ecb: "Tony Awards" (tagged PERSON) is not a person; "Oscar", written 23
+    times alone, does not become "Oscar Maximillian", named once."""
+    entities = _ecbplus_story_entities(nlp, "2_ecb")
+    assert entities["Tony Awards"].label == "ORG"
+    assert "Oscar Maximillian" not in entities or entities["Oscar Maximillian"].mention_count < 3
+    assert entities["Hugh Jackman"].label == "PERSON"
+    assert "Jackman" in entities["Hugh Jackman"].aliases

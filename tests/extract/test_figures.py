@@ -72,7 +72,8 @@ def test_figures_counts_take_the_counted_noun(nlp):
 
 def test_figures_counts_with_scale_word(nlp):
     (figure,) = find_figures(nlp("The company recalled 2.5 million battery packs."))
-    assert (figure.kind, figure.value, figure.unit) == ("count", 2.5e6, "pack")
+    # the counted noun keeps the words written between the number and it (NewsQuant's unit)
+    assert (figure.kind, figure.value, figure.unit) == ("count", 2.5e6, "battery pack")
 
 
 def test_figures_years_and_days_are_not_counts(nlp):
@@ -104,3 +105,70 @@ def test_figures_keep_sentence_and_offsets(nlp):
     (figure,) = find_figures(nlp(text), "a7", offset=100)
     assert figure.sentence == "The fund holds $40 million for riders."
     assert (figure.article_id, figure.start - 100, figure.end - 100) == ("a7", 28, 39)
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value, unit",
+    [
+        ("Petrol averaged $2.11 per gallon.", "$2.11 per gallon", 2.11, "USD per gallon"),
+        ("They pay a $3500 a month mortgage.", "$3500 a month", 3500.0, "USD per month"),
+        ("I work 40 to 50 hours a week.", "40 to 50", 40.0, "hour per week"),
+        ("There are four to five thousand people.", "four to five thousand", 4000.0, "people"),
+        ("The limit is between 15kHz and 17kHz.", "15kHz and 17kHz", 15.0, "kilohertz"),
+        ("Shares sold at $62 to $68 per share.", "$62 to $68 per share", 62.0, "USD per share"),
+        ("It is about minus 387 Fahrenheit.", "387", -387.0, "fahrenheit"),
+    ],
+)
+def test_figures_rates_ranges_and_signs(nlp, sentence, text, value, unit):
+    figures = [f for f in find_figures(nlp(sentence)) if f.value is not None]
+    assert [(f.text, f.value, f.unit) for f in figures] == [(text, value, unit)]
+
+
+def test_figures_from_a_to_b_is_a_change_not_a_range(nlp):
+    figures = find_figures(nlp("Tariffs will rise from 10 percent to 25 percent."))
+    assert [f.value for f in figures] == [10.0, 25.0]
+
+
+def _newsquant(sentence_id):
+    """A NewsQuant dev sentence and its gold quantities, read at test time (never copied)."""
+    from storyline.errors import DataUnavailable
+    from storyline.evaluate.datasets import dataset_path
+    from storyline.evaluate.figures import load_quantity_sentences
+
+    try:
+        path = dataset_path("newsquant", None)
+    except DataUnavailable as error:
+        pytest.skip(f"shared data not available: {error}")
+    if not path.is_file():
+        pytest.skip(f"shared data not available: {path}")
+    found = [s for s in load_quantity_sentences(path) if s.sentence_id == sentence_id]
+    if not found:
+        pytest.skip(f"{sentence_id} is not in the NewsQuant file")
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "sentence_id, rule",
+    [
+        ("newsquant-0180", "money per unit"),
+        ("newsquant-0325", "money per barrel beside barrels per day"),
+        ("newsquant-0278", "a range of money per share and a count of shares"),
+        ("newsquant-0116", "a compound counted noun"),
+        ("newsquant-0359", "an age and a compound counted noun"),
+        ("newsquant-0358", "nanometres"),
+    ],
+)
+def test_figures_match_newsquant_gold(nlp, sentence_id, rule):
+    """Each gold quantity of these NewsQuant dev sentences is found with its value and
+    normalised unit, and nothing else is (scored as `storyline eval figures` does)."""
+    from storyline.evaluate.figures import Predicted, match, storyline_unit
+
+    sentence = _newsquant(sentence_id)
+    predicted = [
+        Predicted(f.value, storyline_unit(f), f.measures or "")
+        for f in find_figures(nlp(sentence.text))
+        if f.value is not None
+    ]
+    hits = match(predicted, sentence.quantities, True, False)
+    assert hits == len(sentence.quantities), rule
+    assert len(predicted) <= len(sentence.quantities) + 1, rule

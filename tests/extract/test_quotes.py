@@ -228,3 +228,61 @@ def test_quotes_ecbplus_producer_not_the_actress(nlp):
     E ! News" follows a sentence naming the producer after the actress."""
     quotes = [q for q in find_quotes(nlp(_ecbplus_text("1_3ecb"))) if "100 percent" in q.text]
     assert quotes and quotes[0].speaker == "Matthew O'Connor"
+
+
+def _polnear_speaker_right(article_id, source_text):
+    """Whether `storyline eval quotes` gets the speaker of the PolNeAR dev direct quote with
+    this gold source right (the article is read from ../shared/data at test time)."""
+    from storyline.errors import DataUnavailable
+    from storyline.evaluate.datasets import dataset_path
+    from storyline.evaluate.quotes import (
+        _overlaps,
+        _storyline_system,
+        load_attribution_articles,
+        speaker_correct,
+    )
+
+    try:
+        path = dataset_path("polnear", None)
+    except DataUnavailable as error:
+        pytest.skip(f"shared data not available: {error}")
+    if not path.is_file():
+        pytest.skip(f"shared data not available: {path}")
+    articles = [a for a in load_attribution_articles(path) if a.article_id == article_id]
+    if not articles:
+        pytest.skip(f"{article_id} is not in the PolNeAR file")
+    article = articles[0]
+    gold = next(g for g in article.attributions if g.direct and g.source_text == source_text)
+    run = _storyline_system()
+    quotes = [q for q in run(run.nlp(article.text), article_id) if q.kind == "direct"]
+    found = [q for q in quotes if _overlaps((q.start, q.end), gold.content)]
+    return bool(found) and speaker_correct(article, gold, found[0])
+
+
+@pytest.mark.parametrize(
+    "article_id, source, rule",
+    [
+        (
+            "huff-post_2016-09-27_hillary-clinton-goes-after-donal",
+            "Reid",
+            "partial quotes framed by a person's verb ('X has gone after Y as a \"...\"')",
+        ),
+        (
+            "huff-post_2016-09-20_elizabeth-warren-hammers-wells-f",
+            "Vitter",
+            "'?\" Vitter demanded.' split off by the parser",
+        ),
+        (
+            "wash-post_2016-09-25_federal-court-rules-against-ohio",
+            "Ohio Democratic Party Chairman David Pepper",
+            "a naming verb the quote hangs on ('X called the decision a \"...\"')",
+        ),
+        (
+            "breitbart_2016-09-25_pence-gennifer-flowers-won-t-be-",
+            "PENCE",
+            "a transcript label ('PENCE: ...')",
+        ),
+    ],
+)
+def test_quotes_polnear_speakers(article_id, source, rule):
+    assert _polnear_speaker_right(article_id, source), rule

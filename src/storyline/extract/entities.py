@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from storyline.records import Entity, Mention
 from storyline.settings import PERSON_SURNAME_DOMINANCE
@@ -189,8 +189,12 @@ def mention_label(ent) -> str:
     "intellectual property") is an ABBREVIATION, which names no entity."""
     if ent.label_ == "ORG" and _abbreviates_common_phrase(ent):
         return "ABBREVIATION"
+    if ent.label_ in ("ORG", "GPE", "FAC", "LOC") and _listed_with_people(ent):
+        return "PERSON"
     if ent.label_ != "PERSON":
         return ent.label_
+    if ent[-1].lower_ in EVENT_WORDS:
+        return "ORG"  # "the Tony Awards", "Pulitzer Prize": never a person
     after = ent.doc[ent.end : ent.end + 2]
     if len(after) == 2 and after[0].text == "," and after[1].lower_ == "which":
         return "ORG"
@@ -201,6 +205,31 @@ def mention_label(ent) -> str:
     if any(n.lemma_.lower() in ORG_NOUNS for n in nouns):
         return "ORG"
     return "PERSON"
+
+
+# Titles that say only how to address a person, not a role ("Ms Page" is not "Page (Ms)").
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx"})
+# Last words of a name that make it an event or prize, not a person ("Tony Awards").
+EVENT_WORDS = frozenset("awards award prize prizes festival games cup championship".split())
+
+
+def _listed_with_people(ent) -> bool:
+    """Whether a two- or three-word capitalised name is coordinated with a person's name
+    ("stars including Britney Spears, Lindsay Lohan and Ben Affleck", "starlets like Lindsay
+    Lohan and Paris Hilton"): one of a list of people is a person, whatever one sentence's
+    tag says."""
+    words = [t for t in ent if not t.is_punct]
+    if not 2 <= len(words) <= 3 or not all(t.pos_ == "PROPN" and t.is_title for t in words):
+        return False
+    before = ent.doc[ent.start - 1] if ent.start else None
+    if len(words) != len(ent) or before is not None and before.is_quote:
+        return False  # '"American Pie" and "Scrubs"': titles in quote marks
+    root = ent.root
+    linked = [c for c in root.children if c.dep_ == "conj"]
+    if root.dep_ == "conj":
+        linked.append(root.head)
+        linked += [c for c in root.head.children if c.dep_ == "conj" and c is not root]
+    return any(t.ent_type_ == "PERSON" for t in linked)
 
 
 def _abbreviates_common_phrase(ent) -> bool:
@@ -256,7 +285,12 @@ def canonical_entities(mentions: Iterable[Mention], independent_of: dict[str, st
                 mention_count=len(members),
                 article_ids=tuple(sorted({m.article_id for _, _, m in members})),
                 source_count=len(articles),
-                roles=tuple(r for r, _ in Counter(r for _, r, _ in members if r).most_common()),
+                roles=tuple(
+                    r
+                    for r, _ in Counter(
+                        r for _, r, _ in members if r and r.casefold().strip(".") not in HONORIFICS
+                    ).most_common()
+                ),
             )
         )
     return sorted(entities, key=lambda e: (-e.source_count, -e.mention_count, e.name))
@@ -340,11 +374,28 @@ def _majority_kinds(
         words = name.split()
         if len(words) == 1 and name in surnames:
             kinds[name] = "PERSON"
+        elif kind != "PERSON" and votes[name]["PERSON"] and _surname_of_person(words, votes):
+            kinds[name] = "PERSON"  # "Bettie Page" (ORG 30, PERSON 3) when "Page" is a person
         elif kind == "PERSON" and len(words) > 1 and words[0] in organisations:
             kinds[name] = "ORG"  # "Voltaro Mobility" when "Voltaro" is an organisation
         elif kind == "PERSON" and len(words) == 1 and name in first_words:
             kinds[name] = "ORG"  # "Hanlon" when "Hanlon Cells" is an organisation
+    people = {(n.split()[0], n.split()[-1]) for n, k in kinds.items() if k == "PERSON"}
+    for name, kind in kinds.items():
+        words = name.split()
+        if kind != "PERSON" and len(words) == 3 and (words[0], words[-1]) in people:
+            kinds[name] = "PERSON"  # "Bettie Mae Page" is the person "Bettie Page"
     return kinds
+
+
+def _surname_of_person(words: Sequence[str], votes: Mapping[str, Counter[str]]) -> bool:
+    """Whether a name's last word, written alone, is mostly tagged a person in the story
+    and none of its words is an organisation or place noun ("Page" for "Bettie Page", not
+    "Center" for "Promises Treatment Center")."""
+    if len(words) not in (2, 3) or any(w in GENERIC_NAME_WORDS or w in EVENT_WORDS for w in words):
+        return False
+    alone = votes.get(words[-1])
+    return bool(alone) and alone["PERSON"] > sum(alone.values()) / 2
 
 
 def _person_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
@@ -376,7 +427,15 @@ def _person_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
         if name in owner:
             mapping[name] = best[owner[name]]
             continue
-        matches = [key for key in people if name in key]
+        # A first name joins a full name only when not named far more often alone: "Oscar"
+        # (23 times, the award) is not "Oscar Maximillian" (once); "Liu" is "Liu He".
+        matches = [
+            key
+            for key in people
+            if name == key[1]
+            or name == key[0]
+            and counts[name] <= FIRST_NAME_MAX_RATIO * sum(counts[n] for n in people[key])
+        ]
         if len(matches) == 1:
             mapping[name] = best[matches[0]]
             continue
@@ -389,6 +448,9 @@ def _person_names(items: Sequence[tuple[str, str, Mention]]) -> dict[str, str]:
     return mapping
 
 
+# How many times more often a one-word name may be written alone than the full name it
+# begins, and still be that person (set a priori, not tuned).
+FIRST_NAME_MAX_RATIO = 5
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from storyline.extract.dates import NUMBER_WORDS, find_dates
@@ -51,6 +52,12 @@ _CURRENCY_SIGNS = {
     "inr": "INR",
     "rs": "INR",
     "rs.": "INR",
+    "aud": "AUD",
+    "cad": "CAD",
+    "nzd": "NZD",
+    "sgd": "SGD",
+    "hkd": "HKD",
+    "jpy": "JPY",
 }
 _CURRENCY_WORDS = {
     "dollar": "USD",
@@ -76,6 +83,7 @@ _SCALES = {
     "m": 1e6,
     "mn": 1e6,
     "mln": 1e6,
+    "mil": 1e6,
     "billion": 1e9,
     "bn": 1e9,
     "b": 1e9,
@@ -100,9 +108,11 @@ _WORD_NUMBERS = {
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SIGN = (
     r"(?P<sign>US\s?\$|\$US|HK\s?\$|NZ\$|A\$|\$A|C\$|S\$|\$|£|€|¥|₹|"
-    r"(?:USD|GBP|EUR|RMB|CNY|RM|INR|Rs\.?)\s?)"
+    r"(?:USD|AUD|CAD|NZD|SGD|HKD|JPY|GBP|EUR|RMB|CNY|RM|INR|Rs\.?)\s?)"
 )
-_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|m|b|k|M|B|K)\b)?"
+_SCALE = (
+    r"(?:\s?(?P<scale>trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|mil|m|b|k|M|B|K)\b)?"
+)
 _WORD_CURRENCY = (
     r"(?P<word>US dollars|dollars|euros?|pounds(?: sterling)?|yuan|renminbi|yen|shekels?|"
     r"ringgit|rupees)"
@@ -169,6 +179,12 @@ def find_figures(
     def add(start, end, kind, value, unit, when=None, granularity=None, attach=True):
         if any(s < end and start < e for s, e in taken):
             return
+        if value is not None and _MINUS.search(text[max(start - 7, 0) : start]):
+            value = -value  # "minus 387 Fahrenheit", "minus-260 degrees"
+        rate = _RATE.match(text, end) if kind in ("money", "count", "duration") else None
+        if rate is not None:  # "$2.11 per gallon", "800,000 barrels a day", "40 hours a week"
+            per = unit_name(rate.group("per"), rate.group("per").rstrip("s"))
+            unit, end = f"{unit} per {per}", rate.end()
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             return
@@ -226,7 +242,10 @@ def find_figures(
         scale = _SCALES[m.group("scale").lower()]
         add(m.start(), m.end(), "count", _number(m.group("num")) * scale, "worth")
     for start, end, value, noun in _counts(doc, taken):
-        unit = unit_name(noun.text, noun.lemma_)
+        unit = _counted_unit(doc, end, noun)
+        rate = _RATE.match(text, noun.idx + len(noun.text))
+        if rate is not None:  # "40 to 50 hours a week", "400 metres per second"
+            unit += " per " + unit_name(rate.group("per"), rate.group("per").rstrip("s"))
         after = text[noun.idx + len(noun.text) : noun.idx + len(noun.text) + 5].casefold()
         if unit == "year" and after.startswith(("-old", " old")):
             add(start, end, "count", value, "year of age")
@@ -234,7 +253,54 @@ def find_figures(
             add(start, end, "duration", value, unit)
         else:
             add(start, end, "count", value, unit)
-    return sorted(found, key=lambda f: f.start)
+    return _join_ranges(text, sorted(found, key=lambda f: f.start))
+
+
+_MINUS = re.compile(r"\bminus[\s-]$", re.I)
+# "a day", "per share", "/month" after a figure: the figure is a rate of that unit.
+_RATE = re.compile(
+    r"\s?(?:\s(?:a|an|per)\s|/)(?P<per>day|week|month|year|hour|minute|second|night|share|"
+    r"barrel|gallon|square foot|person|game|ounce|tonne|ton|kilogram|kg|litre|liter|mile)\b",
+    re.I,
+)
+# Between the two ends of a range: "40 to 50 hours", "between $62 and $68", "15-17kHz".
+_RANGE_GAP = re.compile(r"\s?(?:to|-|–|and)\s?", re.I)
+
+
+def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """A range is one figure ("between 15kHz and 17kHz", "$62 to $68 per share"), valued at
+    its lower end; "from 10 to 25 percent" is a change, two figures."""
+    out: list[Figure] = []
+    for figure in figures:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.kind == figure.kind
+            and last.kind != "deadline"
+            and _RANGE_GAP.fullmatch(text[last.end : figure.start])
+            and _range_opens(text, last, figure)
+        ):
+            out[-1] = replace(
+                last,
+                end=figure.end,
+                text=text[last.start : figure.end],
+                unit=figure.unit,
+                measures=last.measures or figure.measures,
+            )
+            continue
+        out.append(figure)
+    return out
+
+
+def _range_opens(text: str, low: Figure, high: Figure) -> bool:
+    """Whether the words before `low` and between the two make them one range."""
+    before = text[max(low.start - 8, 0) : low.start].casefold().split()
+    gap = text[low.end : high.start].strip().casefold()
+    if before and before[-1] == "from":
+        return False  # "from 10 to 25 percent": a change
+    if gap == "and":
+        return bool(before) and before[-1] == "between"
+    return low.unit in (high.unit, "") or low.value is not None and low.value < (high.value or 0)
 
 
 def _number(text: str) -> float:
@@ -269,6 +335,9 @@ def _counts(doc, taken):
         value = _count_value(numbers)
         if value is None:
             continue
+        low = _range_low(doc, numbers)
+        if low is not None:
+            value = low  # "40 to 50 hours", "four to five thousand people": the lower end
         start = numbers[0].idx
         end = numbers[-1].idx + len(numbers[-1].text)
         if doc.text[end : end + 1] == "-" and noun.idx == end + 1:
@@ -276,6 +345,34 @@ def _counts(doc, taken):
         if any(s < end and start < e for s, e in taken):
             continue
         yield start, end, value, noun
+
+
+def _range_low(doc, numbers) -> float | None:
+    """The lower end of a range written as one count ("1 to 2 thousand"), else None."""
+    for i in range(1, len(numbers)):
+        between = doc[numbers[i - 1].i + 1 : numbers[i].i]
+        if len(between) == 1 and between[0].lower_ in ("to", "-", "–"):
+            low, high = numbers[:i], numbers[i:]
+            scales = [t for t in high if t.lower_ in _SCALES]
+            if not any(t.lower_ in _SCALES for t in low):
+                low = [*low, *scales]
+            return _count_value(low)
+    return None
+
+
+def _counted_unit(doc, number_end: int, noun) -> str:
+    """The counted noun as a unit, with the modifiers written between the number and it
+    ("700 heart transplants" -> "heart transplant", "five NBA teams" -> "NBA team"); a
+    known unit stays itself ("seven miles" -> "mile")."""
+    unit = unit_name(noun.text, noun.lemma_)
+    if unit in UNIT_NAMES.values() or unit in DURATION_UNITS:
+        return unit
+    words = [
+        t.text
+        for t in noun.lefts
+        if t.idx >= number_end and t.dep_ in ("compound", "amod") and not t.like_num
+    ]
+    return " ".join([*words, unit])
 
 
 def _count_value(tokens) -> float | None:

@@ -4,7 +4,9 @@ Direct quotes are found by their marks (straight, curly and ``tokenised''), a qu
 around its attribution ("We will," he said, "keep talking.") is one quote, and a quote
 spanning several sentences is one quote. The attribution is read from spaCy's dependency
 parse: the nearest speech verb (say, tell, add, note, warn, argue, ...) outside the marks in
-the sentences the quote touches, or "according to X"; its subject is the speaker. Reported
+the sentences the quote touches (and a short "X demanded." after a '?"'), "according to X",
+or a transcript label ("PENCE: Well, ..."); its subject is the speaker. A short quote is
+kept only when a speech, naming or person-subject verb frames it. Reported
 speech is a speech verb's clausal complement ("X said that ...", "X told reporters ...").
 
 Speakers: a name is kept (a surname alone becomes the article's full name for it); "he" or
@@ -39,7 +41,14 @@ from storyline.extract.speakers import (
     speaker_of,
     speaker_span,
 )
-from storyline.extract.speech_cues import SPEECH_VERBS, attribution, partial_cue, subject_of
+from storyline.extract.speech_cues import (
+    SPEECH_VERBS,
+    attribution,
+    governing_cue,
+    partial_cue,
+    subject_of,
+    transcript_label,
+)
 from storyline.records import Quote
 
 __all__ = ["find_quotes", "opens_with_quote", "resolve_speakers"]
@@ -57,7 +66,9 @@ def find_quotes(doc, article_id: str = "", offset: int = 0) -> list[Quote]:
             groups.append(group)
             continue
         cue = partial_cue(doc, group[0][0], group[-1][1])
-        if cue[0] is not None:  # a short quote a speech verb frames as someone's words
+        if cue[0] is None:
+            cue = governing_cue(doc, group[0][0], group[-1][1])
+        if cue[0] is not None:  # a short quote a speech verb or a person's verb frames
             partial[group[0][0]] = cue
             groups.append(group)
     persons = person_mentions(doc)
@@ -69,8 +80,14 @@ def find_quotes(doc, article_id: str = "", offset: int = 0) -> list[Quote]:
         start, end = group[0][0], group[-1][1]
         text = " ".join(clean_part(doc.text[s:e]) for s, e in group)
         text = re.sub(r"\s+", " ", text).strip()
-        verb, subject = partial.get(start) or attribution(doc, start, end, inside)
-        if verb is not None:
+        label = transcript_label(doc, start)  # "PENCE: ..." names its speaker outright
+        verb, subject = (
+            (None, None) if label else partial.get(start) or attribution(doc, start, end, inside)
+        )
+        if label is not None:
+            speaker = speaker_of(doc, label, start, persons)
+            at = (offset + label.left_edge.idx, offset + label.idx + len(label.text))
+        elif verb is not None:
             used_verbs.add(verb.i)
             speaker = speaker_of(doc, subject, start, persons)
             at = speaker_span(subject)

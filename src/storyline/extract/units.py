@@ -28,6 +28,8 @@ UNIT_NAMES = {
     "sqm": "square metre",
     "kg": "kilogram",
     "kilo": "kilogram",
+    "mg": "milligram",
+    "milligram": "milligram",
     "lb": "pound",
     "lbs": "pound",
     "tonne": "tonne",
@@ -107,6 +109,18 @@ MEASURE_UNITS = {
     "barrels a day": "barrel per day",
     "barrels per day": "barrel per day",
     "bpd": "barrel per day",
+    "cents": "cent",
+    "mg": "milligram",
+    "ft": "foot",
+    "basis points": "basis point",
+    "basis point": "basis point",
+    "bps": "basis point",
+    "nm": "nanometre",
+    "nanometer": "nanometre",
+    "nanometers": "nanometre",
+    "nanometre": "nanometre",
+    "nanometres": "nanometre",
+    "m.p.h": "mile per hour",
 }
 # Counted nouns that are spans of time: their figures are durations.
 DURATION_UNITS = frozenset("second minute hour day week month year decade century".split())

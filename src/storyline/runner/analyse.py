@@ -19,7 +19,7 @@ from storyline.records import Analysis, Article, Mention, Quarantined, Sentence
 from storyline.runner.errors import StageFailed, failure
 
 # Bump when an extractor's output changes: stored analyses of another version are redone.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 
 def text_sha256(text: str) -> str:
