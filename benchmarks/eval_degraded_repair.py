@@ -3,7 +3,7 @@
 Why: `storyline eval repair` prints the per-class and boundary scores; this script adds what
 the issue also asks to see (issue 22): news scores per source, words per CPU-second of one
 core beside the lexical baseline, how the per-sentence confidence sorts right sentences from
-wrong ones (on dev story groups, where `Settings.repair_min_confidence` is chosen), and the
+wrong ones (on dev story groups, beside the briefing's `SUMMARY_MIN_REPAIR_CONFIDENCE` bar), and the
 repaired TIME copy of ../shared/examples/trade-talks.
 
 Usage:
@@ -29,7 +29,7 @@ from storyline.clean.degraded import (  # noqa: E402
 )
 from storyline.evaluate import repair as ev  # noqa: E402
 from storyline.evaluate.datasets import find_data_dir  # noqa: E402
-from storyline.settings import Settings  # noqa: E402
+from storyline.settings import SUMMARY_MIN_REPAIR_CONFIDENCE  # noqa: E402
 
 TRADE_TALKS = REPO.parent / "shared" / "examples" / "trade-talks"
 TIME_COPY = "000_a49e6c0a67cf3d13.txt"
@@ -106,7 +106,7 @@ def time_copy() -> None:
         return
     text = path.read_text(encoding="utf-8")
     others = [p.read_text(encoding="utf-8") for p in sorted(TRADE_TALKS.glob("*.txt")) if p != path]
-    threshold = Settings().repair_min_confidence
+    threshold = SUMMARY_MIN_REPAIR_CONFIDENCE
     for label, hints in (("no hints", None), ("batch hints", learn_casing_hints(others))):
         print(
             f"## TIME copy, first ten repaired sentences ({label}); * = confidence >= {threshold}"

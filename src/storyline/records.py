@@ -53,7 +53,7 @@ class Article:
     warnings: tuple[str, ...] = ()
     # Degraded copies only: (start, end, confidence) of each repaired sentence in `text`, from
     # clean.degraded.repair_with_confidences; a briefing may quote a repaired sentence whose
-    # confidence reaches Settings.repair_min_confidence. Empty for intact articles.
+    # confidence reaches settings.SUMMARY_MIN_REPAIR_CONFIDENCE. Empty for intact articles.
     repair_confidences: tuple[tuple[int, int, float], ...] = ()
 
     @property

@@ -162,14 +162,6 @@ class Settings:
     # tracker, `storyline cluster`, another server worker) keep saving it first; each try
     # re-loads their state and assigns only what is still new, so a few always suffice.
     tracking_save_attempts: int = 5
-    # A repaired (degraded-copy) sentence may be quoted when its confidence (now the product
-    # of the probabilities of the sentence-end decisions that made it, clean.repair.restore;
-    # the figures below were measured with the lowest of them, before) reaches this.
-    # On IWSLT dev chunks 1177..1470 (200 chunks, 2,342 repaired sentences; neither
-    # model trained there) 27% of all repaired sentences match a gold sentence exactly, 42%
-    # of those at >= 0.8 (15% kept) and 45% at >= 0.9 (9% kept): 0.9 is the strictest cut
-    # that keeps any useful share. Even so, fewer than half are exact: see issue 22's note.
-    repair_min_confidence: float = 0.9
 
     def __post_init__(self) -> None:
         validate(self, SETTING_RULES)
@@ -224,7 +216,6 @@ POSITIVE = Rule()
 SETTING_RULES: dict[str, Rule] = {
     "min_containment": Rule(high=1.0),
     "reprint_lsh_jaccard": Rule(high=1.0),
-    "repair_min_confidence": Rule(high=1.0),
     "cluster_threshold": Rule(high=1.0, high_open=True),
     "cluster_text_weight": Rule(low_open=False, high=1.0, off="0: the embedder alone"),
     "cluster_entity_weight": Rule(low_open=False, high=1.0, high_open=True, off="0: cues off"),

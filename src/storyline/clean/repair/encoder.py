@@ -77,16 +77,7 @@ class WordEncoder:
     def _piece_states(self, ids: np.ndarray) -> np.ndarray:
         total = len(ids)
         out = np.zeros((total, DIMENSION), np.float32)
-        starts = [0]
-        while starts[-1] + WINDOW_PIECES < total:
-            starts.append(starts[-1] + STEP_PIECES)
-        margin = (WINDOW_PIECES - STEP_PIECES) // 2
-        spans = []
-        for k, s in enumerate(starts):
-            end = min(s + WINDOW_PIECES, total)
-            keep_from = s if k == 0 else s + margin
-            keep_to = end if k == len(starts) - 1 or end == total else end - margin
-            spans.append((s, end, keep_from, keep_to))
+        spans = window_spans(total)
         for b in range(0, len(spans), BATCH_WINDOWS):
             batch = spans[b : b + BATCH_WINDOWS]
             width = max(e - s for s, e, _, _ in batch) + 2
@@ -103,6 +94,24 @@ class WordEncoder:
             for row, (s, _e, keep_from, keep_to) in enumerate(batch):
                 out[keep_from:keep_to] = hidden[row, 1 + keep_from - s : 1 + keep_to - s]
         return out
+
+
+def window_spans(total: int) -> list[tuple[int, int, int, int]]:
+    """(start, end, keep_from, keep_to) of each window over `total` pieces (module docstring).
+
+    Also used by benchmarks/fit_punctuation_model.py to run its tagger the same way.
+    """
+    starts = [0]
+    while starts[-1] + WINDOW_PIECES < total:
+        starts.append(starts[-1] + STEP_PIECES)
+    margin = (WINDOW_PIECES - STEP_PIECES) // 2
+    spans = []
+    for k, s in enumerate(starts):
+        end = min(s + WINDOW_PIECES, total)
+        keep_from = s if k == 0 else s + margin
+        keep_to = end if k == len(starts) - 1 or end == total else end - margin
+        spans.append((s, end, keep_from, keep_to))
+    return spans
 
 
 @cache
