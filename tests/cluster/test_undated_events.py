@@ -158,12 +158,6 @@ def test_undated_events_contrast_reads_words_and_names_not_the_embedder(monkeypa
         assert bcubed(labels, gold).precision < 1.0, labels
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the window re-clustering skips dated rows older than window_days before "
-    "the newest, so undated and older dated articles of two events stay merged "
-    "(benchmarks/README-cluster.md, 'Through the CLI')",
-)
 def test_undated_events_mixed_with_dated_ones_stay_apart():
     # as `storyline ingest` leaves them: the 2014 host's articles dated (from their
     # URLs), the 2009 host's undated, and a newer dated article elsewhere in the stream
