@@ -211,7 +211,9 @@ def window_groups(
         if members.size >= MIN_TOPIC_SIZE:
             basis = local if contrast_basis is None else contrast_basis[np.ix_(members, members)]
             mixed = (1 - CONTRAST_SHARE) * local + CONTRAST_SHARE * contrast_similarity(basis)
-            inner = merge_alike_groups(local, average_link_groups(mixed, threshold), threshold)
+            inner = merge_alike_groups(
+                local, average_link_groups(mixed, threshold), threshold, ALIKE_SHARE
+            )
         else:
             inner = average_link_groups(local, threshold)
         groups[members] = inner + next_id
