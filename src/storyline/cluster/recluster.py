@@ -1,7 +1,8 @@
 """Window re-clustering: the recent articles regrouped, and the moves mapped onto stories.
 
 Every `recluster_every` arrivals, and at the end of each `partial_fit` call, the last
-`recluster_size` articles still inside the time window are re-clustered on the same
+`recluster_size` articles still inside the time window (and the older dated ones of a story
+that holds an undated one, `_rows_to_recluster`) are re-clustered on the same
 similarity (cluster/window.py: average-link topics, then the events inside each topic, cut
 at the join threshold): an article whose group sits in another story moves there, a group
 no story holds most of becomes a new story (`StoryEvent("split")`), and a story left empty
