@@ -105,7 +105,8 @@ class WindowReclustering:
         return [
             r
             for r, keep in zip(rows, recent, strict=True)
-            if keep or self.story_of(self.assignments_[r.position]) in undated_stories
+            if keep
+            or (undated_stories and self.story_of(self.assignments_[r.position]) in undated_stories)
         ]
 
     def _contrast_basis(self, rows: list[_WindowRow], similarity: np.ndarray) -> np.ndarray:
