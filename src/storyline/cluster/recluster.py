@@ -1,7 +1,8 @@
 """Window re-clustering: the recent articles regrouped, and the moves mapped onto stories.
 
 Every `recluster_every` arrivals, and at the end of each `partial_fit` call, the last
-`recluster_size` articles still inside the time window are re-clustered on the same
+`recluster_size` articles still inside the time window (and the older dated ones of a story
+that holds an undated one, `_rows_to_recluster`) are re-clustered on the same
 similarity (cluster/window.py: average-link topics, then the events inside each topic, cut
 at the join threshold): an article whose group sits in another story moves there, a group
 no story holds most of becomes a new story (`StoryEvent("split")`), and a story left empty
@@ -39,15 +40,8 @@ class WindowReclustering:
     def recluster_window(self) -> list[StoryEvent]:
         """Re-cluster the recent articles (module doc); returns the events it recorded."""
         self.since_recluster_ = 0
-        rows = list(self.window_)
+        rows = self._rows_to_recluster()
         stamps = [r.at for r in rows if r.at is not None]
-        if stamps:
-            newest = max(stamps)
-            rows = [
-                r
-                for r in rows
-                if r.at is None or (newest - r.at).total_seconds() <= self.window_days * 86400
-            ]
         if len(rows) < 2:
             self._rebuild()
             return []
@@ -86,6 +80,34 @@ class WindowReclustering:
         self.events_.extend(events)
         self._rebuild()
         return events
+
+    def _rows_to_recluster(self) -> list[_WindowRow]:
+        """The window rows inside `window_days` of the newest dated one, the undated ones,
+        and the older dated rows of a story an undated row is in.
+
+        An undated story is inside the window of every article, so a dated article of
+        another event can join it long after the window has moved on (ingest dates some
+        articles from their URLs and leaves others undated); without its older dated
+        rows the re-clustering could never move them out again.
+        """
+        rows = list(self.window_)
+        stamps = [r.at for r in rows if r.at is not None]
+        if not stamps:
+            return rows
+        newest = max(stamps)
+        recent = [
+            r.at is None or (newest - r.at).total_seconds() <= self.window_days * 86400
+            for r in rows
+        ]
+        undated_stories = {
+            self.story_of(self.assignments_[r.position]) for r in rows if r.at is None
+        }
+        return [
+            r
+            for r, keep in zip(rows, recent, strict=True)
+            if keep
+            or (undated_stories and self.story_of(self.assignments_[r.position]) in undated_stories)
+        ]
 
     def _contrast_basis(self, rows: list[_WindowRow], similarity: np.ndarray) -> np.ndarray:
         """The matrix the contrast step reads: between two full articles (both with
