@@ -6,7 +6,8 @@ Multi-News test clusters are never used to fit or choose anything here.
 
 Model: gradient-boosted regression trees (`storyline.summarize.fitting`: 200 trees of 15
 leaves, learning rate 0.05, 40 sentences a leaf) from `fitting.FEATURES` (lexical features
-plus specificity and a context-leaning opener) to each sentence's ROUGE-2 F1 against the
+plus specificity, a context-leaning opener and article centrality) to each sentence's
+ROUGE-2 recall per word (or ROUGE-2 F1: the CV picks, `fitting.LABEL` records it) against the
 reference (rouge-score tokens, Porter stems) divided by its cluster maximum. The label and
 the MMR lambda are chosen by grouped 5-fold cross-validation over NeuS and Multi-News
 together (`fitting.grouped_folds`: both sources in every fold, a cluster never in the fold

@@ -67,3 +67,34 @@ def test_features_embedder_adds_embedding_columns():
     features = sentence_features(SENTENCES, embedder=HashingEmbedder(2**12))
     assert set(EMBEDDING_FEATURES) <= set(features)
     assert np.all(np.isfinite(features["embedding_centroid_cosine"]))
+
+
+def test_features_document_columns_rank_articles_on_real_neus_clusters():
+    """Each sentence carries its article's centrality; one article per cluster has the most
+    central lead, and on NeuS leading with that article beats leading with the least central."""
+    from storyline.errors import DataUnavailable
+    from storyline.evaluate.baselines import lead_summary
+    from storyline.evaluate.datasets import dataset_path, load_summary_clusters
+    from storyline.evaluate.metrics import summary_rouge
+    from storyline.summarize.extractive import document_candidates
+
+    try:
+        path = dataset_path("neus")
+    except DataUnavailable:
+        pytest.skip("../shared/data neus is not present")
+    central, peripheral = [], []
+    for cluster in load_summary_clusters(path, 40):
+        candidates = document_candidates(list(cluster.documents))
+        features = sentence_features(candidates)
+        documents = np.array([c.document for c in candidates])
+        best = features["document_lead_centrality_is_best"]
+        for document in np.unique(documents):
+            column = features["document_centrality"][documents == document]
+            assert np.ptp(column) == 0.0 and np.ptp(best[documents == document]) == 0.0
+        assert features["document_centrality_relative"].max() == pytest.approx(1.0)
+        lead = features["document_lead_centrality"]
+        chosen, last = int(documents[best == 1.0][0]), int(documents[np.argmin(lead)])
+        reference = cluster.references[0]
+        central.append(summary_rouge(lead_summary([cluster.documents[chosen]], 66), reference))
+        peripheral.append(summary_rouge(lead_summary([cluster.documents[last]], 66), reference))
+    assert np.mean([s["rouge1"] for s in central]) > np.mean([s["rouge1"] for s in peripheral])

@@ -52,9 +52,20 @@ EMBEDDING_FEATURES: tuple[str, ...] = (
     "embedding_centroid_relative",
     "embedding_support",
     "reporting_documents",
+    "document_embedding_centrality",
+    "document_embedding_centrality_relative",
+    "document_lead_embedding_centrality",
+    "document_lead_embedding_centrality_is_best",
 )
 # Computed always, from the words alone: signals meant to transfer across outlets/lengths.
-TRANSFER_FEATURES: tuple[str, ...] = ("specificity", "dangling_start")
+TRANSFER_FEATURES: tuple[str, ...] = (
+    "specificity",
+    "dangling_start",
+    "document_centrality",
+    "document_centrality_relative",
+    "document_lead_centrality",
+    "document_lead_centrality_is_best",
+)
 
 # Sentences at positions below this count as a document's lead for `lead_cosine`: the first
 # two sentences of a news article usually carry who/what/when (inverted pyramid).
@@ -225,6 +236,7 @@ def sentence_features(
         "capital_share": capitals,
         "specificity": np.array([specificity(t) for t in texts]),
         "dangling_start": np.array([float(leans_on_context(t)) for t in texts]),
+        **document_features(centroid_cosine, documents, positions, "centrality"),
     }
     if embeddings is None and embedder is not None:
         embeddings = _dense_rows(embedder.embed(list(texts))).astype(float)
@@ -288,6 +300,35 @@ def embedding_features(rows: np.ndarray, documents, positions) -> dict[str, np.n
         "embedding_centroid_relative": centroid_cosine / (centroid_cosine.max() or 1.0),
         "embedding_support": central["support"],
         "reporting_documents": reporting,
+        **document_features(centroid_cosine, documents, positions, "embedding_centrality"),
+    }
+
+
+def document_features(
+    centrality: np.ndarray, documents: np.ndarray, positions: np.ndarray, name: str
+) -> dict[str, np.ndarray]:
+    """How central each sentence's whole article is, and its lead: which article to quote.
+
+    On NeuS the summary is mostly one article's first sentences, and which article decides
+    more than which sentence (leading with the best article's lead scores 46 ROUGE-1, the
+    worst's 29); the article whose lead is nearest the cluster centroid is the best single
+    guess (39.8 R1 against 36.6 for the first article). Columns: the article's mean
+    centrality, that relative to the best article, its lead sentences' mean, and whether
+    its lead is the cluster's most central.
+    """
+    documents = np.asarray(documents)
+    positions = np.asarray(positions)
+    whole, lead = np.zeros(len(centrality)), np.zeros(len(centrality))
+    for document in np.unique(documents):
+        rows = documents == document
+        leading = rows & (positions < _LEAD_SENTENCES)
+        whole[rows] = centrality[rows].mean()
+        lead[rows] = centrality[leading].mean() if leading.any() else whole[rows][0]
+    return {
+        f"document_{name}": whole,
+        f"document_{name}_relative": whole / (whole.max() or 1.0),
+        f"document_lead_{name}": lead,
+        f"document_lead_{name}_is_best": (lead >= lead.max() - 1e-12).astype(float),
     }
 
 
