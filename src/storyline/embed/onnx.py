@@ -66,6 +66,10 @@ class OnnxEmbedder:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_tokens)
         options = onnxruntime.SessionOptions()
+        # No CPU arena: batches vary in shape (texts sorted by length, cut at max_tokens),
+        # and the arena keeps every high-water block, so a long stream grew the process
+        # to ~1.8 GB; without it each run's buffers go back to the allocator.
+        options.enable_cpu_mem_arena = False
         if threads:
             options.intra_op_num_threads = threads
         try:

@@ -10,9 +10,12 @@ repeated with a light variation (one sentence dropped, a serial phrase added; te
 two sentences get the phrase alone), so no two are byte-identical; the near copies reach the
 reprint detector and the clusterer as real syndication would.
 Rows:
-- storyline:ingest / cluster / brief and end-to-end: `ingest_paths` into a new SQLite store
-  (read, clean, metadata, reprints), `track_stories` (TF-IDF + MiniLM), then
-  `brief_articles` for every story (spaCy analysis happens here: no stored annotations yet);
+- storyline:ingest / cluster / brief and end-to-end: one `Runner` with `workers` processes
+  (default: the cores): `ingest` into a new SQLite store (read, clean, metadata, reprints,
+  and analyse on the pool: spaCy, extractors, MiniLM sentence rows), `cluster` (TF-IDF +
+  MiniLM article rows embedded on the pool, assignment in the parent), then `brief` of every
+  story from the stored analyses (no spaCy); its peak is the sampled sum of the parent's
+  and workers' VmRSS (or its own VmHWM with one process, whichever is larger);
 - spacy-en_core_web_sm: the model's default pipeline, one process (`nlp.pipe`);
 - spacy-ner+sentencizer: only NER and a rule sentencizer, `n_process` = cores; its peak is
   the largest sum of the parent's and workers' VmRSS, sampled every 0.2 s.
@@ -122,50 +125,66 @@ class _RssSampler:
             self.samples.append((time.perf_counter() - self._started, self.stage, own))
 
 
-def _run_storyline(texts: list[str], workdir: Path) -> dict:
-    from storyline.pipeline import brief_articles
+def _run_storyline(texts: list[str], workdir: Path, workers: int) -> dict:
+    from storyline.runner import Runner
     from storyline.settings import Settings
     from storyline.store import open_store
-    from storyline.tracking import story_articles, track_stories
+    from storyline.tracking import story_articles
 
     settings = Settings()
     data = workdir / "speed.jsonl"
     data.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
     seconds: dict[str, float] = {}
-    with _RssSampler() as sampler, open_store(workdir / "speed.db") as store:
-        from storyline.cluster.online import resolve_embedder
-        from storyline.extract.nlp import load_pipeline
-        from storyline.ingest.run import ingest_paths
-
-        # Models load once, untimed, as the spaCy rows warm up before theirs (load_s).
+    with (
+        _RssSampler(children=workers > 1) as sampler,
+        open_store(workdir / "speed.db") as store,
+        Runner(settings, workers=workers) as runner,
+    ):
+        # Models load once, untimed, as the spaCy rows warm up before theirs (load_s): the
+        # pool's workers load spaCy and MiniLM, this process the clusterer's MiniLM.
         start = time.perf_counter()
-        load_pipeline(settings.spacy_model)("Warm up the pipeline once.")
-        embedder = resolve_embedder(settings.cluster_embedder)
-        if embedder is not None:  # the packaged MiniLM loads its ONNX model on first use
-            embedder.embed(["Warm up the embedder once."])
+        _warm_up(runner)
         load_s = time.perf_counter() - start
         sampler.stage = "ingest"
         start = time.perf_counter()
-        ingest_paths([data], store, settings)
+        runner.ingest([data], store)
         seconds["ingest"] = time.perf_counter() - start
         stored = store.count()
         sampler.stage = "cluster"
         start = time.perf_counter()
-        stories = track_stories(store, settings.cluster_embedder)
+        stories = runner.cluster(store)
         seconds["cluster"] = time.perf_counter() - start
         sampler.stage = "brief"
         start = time.perf_counter()
         for story in stories:
-            brief_articles(story_articles(store, story), settings)
+            runner.brief(story_articles(store, story), store=store)
         seconds["brief"] = time.perf_counter() - start
     return {
         "seconds": seconds,
         "stored": stored,
         "stories": len(stories),
+        "workers": workers,
         "load_s": load_s,
         "samples": sampler.samples,
-        "peak_rss_mb": _status_kb("self", "VmHWM") / 1024,
+        "peak_rss_mb": max(_status_kb("self", "VmHWM") / 1024, sampler.peak_total_mb),
     }
+
+
+def _warm_up(runner) -> None:
+    """Load every model the timed stages use: in the pool's workers, or here for one."""
+    from storyline.cluster.online import resolve_embedder
+    from storyline.extract.nlp import load_pipeline
+    from storyline.summarize.extractive import default_embedder
+
+    pool = runner.pool()
+    if pool is not None:
+        pool.start()
+    else:
+        load_pipeline(runner.settings.spacy_model)("Warm up the pipeline once.")
+        default_embedder().embed(["Warm up the sentence embedder once."])
+    embedder = runner.embedder(resolve_embedder(runner.settings.cluster_embedder))
+    if embedder is not None:  # MiniLM loads its ONNX model on first use
+        embedder.embed(["Warm up the embedder once."] * max(1, runner.workers))
 
 
 def _run_spacy(texts: list[str], ner_only: bool) -> dict:
@@ -199,18 +218,26 @@ def _run_spacy(texts: list[str], ner_only: bool) -> dict:
     }
 
 
-def _worker(system: str, texts_file: Path, workdir: Path) -> dict:
+def _worker(system: str, texts_file: Path, workdir: Path, workers: int) -> dict:
     texts = json.loads(texts_file.read_text(encoding="utf-8"))
     if system == "storyline":
-        return _run_storyline(texts, workdir)
+        return _run_storyline(texts, workdir, workers)
     return _run_spacy(texts, ner_only=system == "spacy-ner+sentencizer")
 
 
-def _in_fresh_process(system: str, texts_file: Path, workdir: Path) -> dict:
+def _in_fresh_process(system: str, texts_file: Path, workdir: Path, workers: int) -> dict:
     """Run one system in a new interpreter; its JSON report is the last stdout line."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run(
-        [sys.executable, "-m", "storyline.evaluate.speed", system, str(texts_file), str(workdir)],
+        [
+            sys.executable,
+            "-m",
+            "storyline.evaluate.speed",
+            system,
+            str(texts_file),
+            str(workdir),
+            str(workers),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -236,9 +263,17 @@ def rss_profile(samples: list, parts: int = 4) -> list[dict]:
     return profile
 
 
-def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> EvalResult:
+def evaluate_speed(
+    n: int = 200, seed: int = 0, show_progress: bool = False, workers: int | None = None
+) -> EvalResult:
     """Articles per second of Storyline's stages and end to end, and each system's own
-    peak RSS, over `n` texts, beside two plain spaCy rows on the same texts."""
+    peak RSS, over `n` texts, beside two plain spaCy rows on the same texts. Storyline runs
+    through the Runner with `workers` processes (default: the machine's cores)."""
+    workers = workers or cores()
+    if workers < 1:
+        from storyline.errors import ConfigError
+
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
     texts = speed_texts(n, seed)
     results = {}
     with tempfile.TemporaryDirectory(prefix="storyline-speed-") as tmp:
@@ -248,7 +283,7 @@ def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> 
             if show_progress:
                 print(f"speed: running {system} on {n:,} texts", file=sys.stderr)
             load_before = os.getloadavg()[0]
-            results[system] = _in_fresh_process(system, texts_file, Path(tmp))
+            results[system] = _in_fresh_process(system, texts_file, Path(tmp), workers)
             # The rows run one after another: the machine's load during each is recorded.
             results[system]["load_1min"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     ours = results["storyline"]
@@ -263,6 +298,8 @@ def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> 
             articles_per_s=n / total,
             seconds_per_item=total / n,
             peak_rss_mb=ours["peak_rss_mb"],
+            note=f"Runner, {workers} worker process(es); peak = sampled sum of parent and "
+            "worker VmRSS",
         )
     )
     plain = results["spacy-en_core_web_sm"]
@@ -295,6 +332,7 @@ def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> 
         n=n,
         settings={
             "seed": seed,
+            "workers": workers,
             "mean_words": round(words / n),
             "unique_texts": len(set(texts)),
             "stored": ours["stored"],
@@ -317,5 +355,5 @@ def evaluate_speed(n: int = 200, seed: int = 0, show_progress: bool = False) -> 
 
 
 if __name__ == "__main__":  # one system in a fresh process (see _in_fresh_process)
-    report = _worker(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+    report = _worker(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
     sys.stdout.write("\n" + json.dumps(report) + "\n")
