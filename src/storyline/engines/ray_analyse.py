@@ -23,6 +23,9 @@ class _AnalyseWorker:
     """A Ray actor: one Analyser, its pipeline loaded when the actor starts."""
 
     def __init__(self, analyser: Analyser) -> None:
+        from storyline.embed.onnx import THREADS_VARIABLE
+
+        os.environ.setdefault(THREADS_VARIABLE, "1")  # one actor per CPU already
         analyser.load()
         self.analyser = analyser
         self.embedders: dict = {}

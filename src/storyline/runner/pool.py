@@ -26,6 +26,11 @@ _EMBEDDERS: dict[str, Embedder] = {}
 
 def _start_worker(analyser: Analyser) -> None:
     global _WORKER
+    import os
+
+    from storyline.embed.onnx import THREADS_VARIABLE
+
+    os.environ.setdefault(THREADS_VARIABLE, "1")  # one process per core already
     analyser.load()
     _WORKER = analyser
 
