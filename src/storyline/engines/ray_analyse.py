@@ -38,9 +38,9 @@ class _AnalyseWorker:
 
     def embed(self, name: str, texts: list[str]) -> Matrix:
         if name not in self.embedders:
-            from storyline.embed import get_embedder
+            from storyline.runner.pool import worker_embedder
 
-            self.embedders[name] = get_embedder(name)
+            self.embedders[name] = worker_embedder(name)
         return self.embedders[name].embed(texts)
 
 

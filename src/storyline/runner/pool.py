@@ -42,10 +42,20 @@ def _analyse_chunk(articles: Sequence[Article]) -> list[Analysis | Quarantined]:
 
 def _embed_slice(name: str, texts: list[str]) -> Matrix:
     if name not in _EMBEDDERS:
-        from storyline.embed import get_embedder
-
-        _EMBEDDERS[name] = get_embedder(name)
+        _EMBEDDERS[name] = worker_embedder(name)
     return _EMBEDDERS[name].embed(texts)
+
+
+def worker_embedder(name: str) -> Embedder:
+    """Embedder `name` for a worker: the packaged MiniLM is the analyse stage's own session
+    (the same model and options), so a worker holds one copy of it, not two."""
+    if name == "minilm":
+        from storyline.summarize.extractive import default_embedder
+
+        return default_embedder()
+    from storyline.embed import get_embedder
+
+    return get_embedder(name)
 
 
 def _ready(_: int) -> int:
