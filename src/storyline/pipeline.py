@@ -337,16 +337,17 @@ def _summarize(
 
 
 class _StoredVectors:
-    """The summarizer's sentence embedder, reading the MiniLM rows stored with each
-    Analysis; a text without a stored row (an analysis made without the model) is
+    """The summarizer's sentence embedder, reading the MiniLM rows stored (float16) with
+    each Analysis, as float32; a text without a stored row (an analysis made without the model) is
     embedded now by the packaged MiniLM, as the summarizer would have."""
 
     def __init__(self, analyses: Sequence[Analysis]) -> None:
         self._rows: dict[str, np.ndarray] = {}
         for analysis in analyses:
             if analysis.sentence_vectors:
-                rows = np.frombuffer(analysis.sentence_vectors, dtype=np.float32)
+                rows = np.frombuffer(analysis.sentence_vectors, dtype=np.float16)
                 rows = rows.reshape(len(analysis.sentences), -1)
+                rows = rows.astype(np.float32)
                 for sentence, row in zip(analysis.sentences, rows, strict=True):
                     self._rows.setdefault(sentence.text, row)
 

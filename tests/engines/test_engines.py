@@ -175,16 +175,24 @@ def test_engine_ray_recleans_a_batch_whose_history_changed_its_furniture(tmp_pat
     assert footer not in local_texts[2]
 
 
+# Both runs analyse every article (spaCy and MiniLM sentence rows): minutes, not seconds.
+@pytest.mark.slow
 def test_engine_local_pool_of_two_equals_one_process(real_shards, tmp_path):
+    from storyline.runner.analyse import analysis_model
+
     settings = Settings(ingest_batch_size=100)
+    model = analysis_model(settings.spacy_model)
     now = datetime(2026, 12, 1, tzinfo=UTC)
     with open_store(tmp_path / "one.db") as one_store:
         one = LocalEngine().ingest([real_shards], one_store, settings, now=now)
         one_articles, one_quarantined = _stored(one_store), one_store.quarantined()
+        one_analyses = one_store.get_analyses([a[0] for a in one_articles], model)
     pool = LocalEngine(workers=2)
     with open_store(tmp_path / "two.db") as two_store:
         two = pool.ingest([real_shards], two_store, settings, now=now)
         assert _stored(two_store) == one_articles
         assert two_store.quarantined() == one_quarantined
+        # The pool's analyse stage stores what the one-process run stores.
+        assert two_store.get_analyses([a[0] for a in one_articles], model) == one_analyses
     assert one.count("added") > 1500 and two.counts == one.counts
     assert len(pool.worker_peaks_kb) == 2 and min(pool.worker_peaks_kb.values()) > 10_000

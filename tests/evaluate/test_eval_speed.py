@@ -69,3 +69,26 @@ def test_speed_texts_repeat_with_variation_never_byte_identical(data_available):
     # About two thirds lose a sentence; texts of 1-2 sentences differ by the suffix alone.
     shorter = sum(t.rsplit(" (copy", 1)[0] not in originals for t in copies)
     assert shorter > 0.5 * len(copies)
+
+
+def test_speed_cpu_seconds_count_a_live_worker_beside_this_process():
+    """A worker that burns ~1 s of CPU is counted while it runs (read from /proc), so a
+    stage's CPU includes the pool's, whatever the machine's load does to wall time."""
+    script = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0: pass\n"
+    script += "time.sleep(30)"
+    import os
+
+    def workers_cpu() -> float:
+        own = os.times()
+        return speed._cpu_s() - own.user - own.system
+
+    before = workers_cpu()
+    worker = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while workers_cpu() - before < 1.0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert workers_cpu() - before >= 1.0
+    finally:
+        worker.kill()
+        worker.wait()

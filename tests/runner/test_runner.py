@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import pickle
 import sqlite3
 
+import numpy as np
 import pytest
 
 import storyline.runner.analyse as analyse_module
@@ -198,3 +200,33 @@ def test_runner_pool_gives_the_same_analyses_as_one_process(demo_articles, monke
         pooled, failed = runner.analyse(demo_articles)
         assert runner._pool is not None
     assert not failed and pooled == alone
+
+
+def test_runner_sentence_rows_are_float16_and_old_float32_rows_read_as_float16(demo_articles):
+    import json
+
+    done, _ = Runner().analyse(demo_articles[:2])
+    for analysis in done.values():
+        rows = np.frombuffer(analysis.sentence_vectors, dtype=np.float16)
+        rows = rows.reshape(len(analysis.sentences), -1).astype(np.float32)
+        assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=2e-3)
+        # An analysis stored before float16: float32 rows and no dtype tag.
+        legacy = json.loads(analysis_to_json(analysis))
+        del legacy["vector_dtype"]
+        legacy["sentence_vectors"] = base64.b64encode(rows.tobytes()).decode("ascii")
+        assert analysis_from_json(json.dumps(legacy)) == analysis
+
+
+def test_runner_pool_embeds_the_clusterers_rows_as_this_process_does(demo_articles):
+    from storyline.cluster.online import resolve_embedder
+    from storyline.runner.pool import PoolEmbedder
+
+    local = resolve_embedder("minilm")
+    texts = [a.text for a in demo_articles]
+    with Runner(workers=2) as runner:
+        pooled = runner.embedder(local)
+        assert isinstance(pooled, PoolEmbedder)
+        rows = pooled.embed(texts)
+    assert rows.shape == (12, local.dimension)
+    assert np.allclose(rows, local.embed(texts), atol=1e-5)
+    assert Runner().embedder(local) is local  # one process: the embedder as given

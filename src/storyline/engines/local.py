@@ -1,5 +1,6 @@
 """LocalEngine: this process, as `storyline ingest` has always run (ingest/run.py), or with
-`workers` > 1 a pool of processes on this machine cleaning batches while this one stores.
+`workers` > 1 a pool of processes on this machine cleaning batches while this one stores
+(and the Runner's pool analysing each stored batch).
 
 The pool follows the Ray engine's plan (engines/ray_engine.py: read here, clean each batch
 in a worker with the store history taken at the start, store in order here, clean again on
@@ -73,10 +74,14 @@ class LocalEngine:
         reads = list(read_sources(paths, options))
         size = settings.ingest_batch_size
         batches = [reads[i : i + size] for i in range(0, len(reads), size)]
-        run = _Run(store, settings, now)
+        from storyline.runner import Runner
+
+        # Stored batches are analysed as ingest_paths analyses them, on the Runner's pool.
+        runner = Runner(settings, workers=self.workers)
+        run = _Run(store, settings, now, runner)
         plans = [_plan(b, store, run) for b in _predict_subsets(batches, store)]
         jobs = [pickle.dumps((p.reads, p.history)) for p in plans]
-        with ProcessPoolExecutor(self.workers) as pool:
+        with runner, ProcessPoolExecutor(self.workers) as pool:
             results = pool.map(_clean_job, jobs, [settings] * len(jobs), [now] * len(jobs))
             for batch, plan, result in zip(batches, plans, results, strict=True):
                 _flush(run, batch, plan, pickle.loads(result))

@@ -6,7 +6,9 @@ Why Ray: its actors keep what they load (the cleaner's models) for their lifetim
 `Settings.ingest_batch_size` reads is cleaned by `_Run._clean` (ingest/run.py: clean_documents
 with metadata and the per-article quarantine) in a `map_batches` actor pool. The driver then
 stores the batches in order through `_Run.flush`, as the local engine does: one writer, so the
-store, reprint groups and story ids see one ordered stream.
+store, reprint groups and story ids see one ordered stream. Each stored batch's new articles
+are analysed by the Runner's analyse stage on actors (engines/ray_analyse.py) and the
+analyses stored, so a Ray-ingested store serves briefings as a local one does.
 
 Equal to local, by construction and checked per batch: a batch is the same consecutive reads
 as in the local run; its furniture history (the store's recent articles of its outlets) is
@@ -186,7 +188,17 @@ class RayEngine:
             for i in range(0, len(reads), settings.ingest_batch_size)
         ]
         stats.batches = len(batches)
-        run = _Run(store, settings, now)
+        from storyline.engines.ray_analyse import RayAnalysisPool
+        from storyline.runner import Runner
+
+        # The Runner's analyse stage, on actors: each stored batch is analysed as the local
+        # ingest analyses it, so the store holds the same analyses (engines/ray_analyse.py).
+        runner = Runner(
+            settings,
+            workers=stats.workers,
+            pool_factory=lambda analyser: RayAnalysisPool(ray, analyser, stats.workers),
+        )
+        run = _Run(store, settings, now, runner)
         t = time.perf_counter()
         plans = [_plan(batch, store, run) for batch in _predict_subsets(batches, store)]
         stats.plan_s = time.perf_counter() - t
@@ -194,11 +206,14 @@ class RayEngine:
         # Batches are stored as their cleaning comes back (in order), so the driver's
         # writes overlap the workers' cleaning instead of waiting for the last batch.
         t = time.perf_counter()
-        cleaned = self._clean(ray, plans, settings, now, stats.workers)
-        for batch, plan, result in zip(batches, plans, cleaned, strict=True):
-            stored_at = time.perf_counter()
-            stats.recleaned += _flush(run, batch, plan, result)
-            stats.store_s += time.perf_counter() - stored_at
+        try:
+            cleaned = self._clean(ray, plans, settings, now, stats.workers)
+            for batch, plan, result in zip(batches, plans, cleaned, strict=True):
+                stored_at = time.perf_counter()
+                stats.recleaned += _flush(run, batch, plan, result)
+                stats.store_s += time.perf_counter() - stored_at
+        finally:
+            runner.close()
         stats.clean_s = time.perf_counter() - t - stats.store_s
         self.last = stats
         return run.report(started)

@@ -50,6 +50,7 @@ METRIC_KEYS: tuple[str, ...] = (
     "accuracy",
     "seconds_per_item",
     "articles_per_s",
+    "cpu_s_per_item",
     "peak_rss_mb",
     # facts (issue 19): quotes, entity coreference, figures; all in [0, 1]
     "speaker_accuracy",

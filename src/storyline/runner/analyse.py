@@ -116,8 +116,8 @@ class Analyser:
 
 
 def _with_vectors(results: list[Analysis | Quarantined]) -> list[Analysis | Quarantined]:
-    """Each analysis with its sentences' MiniLM rows (what the summarizer embeds), in one
-    batch for the chunk; unchanged when the packaged model is not installed."""
+    """Each analysis with its sentences' MiniLM rows (what the summarizer embeds) as
+    float16, in one batch for the chunk; unchanged when the packaged model is not installed."""
     from dataclasses import replace
 
     import numpy as np
@@ -131,7 +131,7 @@ def _with_vectors(results: list[Analysis | Quarantined]) -> list[Analysis | Quar
     try:
         rows = np.asarray(
             default_embedder().embed([s.text for a in done for s in a.sentences]),
-            dtype=np.float32,
+            dtype=np.float16,
         )
     except BackendUnavailable:
         return results

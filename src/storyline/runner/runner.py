@@ -40,18 +40,25 @@ def _no_progress(items: Iterable, description: str, total: int | None) -> Iterab
 
 class Runner:
     """Runs the stages for `brief`, `ingest`, `cluster` and `serve`; holds the settings, the
-    analyse stage and (once needed) its process pool. Close it, or use it as a context."""
+    analyse stage and (once needed) its process pool. Close it, or use it as a context.
+
+    `pool_factory(analyser)` builds the pool of workers that run the per-article stages
+    (default: `runner.pool.AnalysisPool`, processes on this machine; the Ray engine passes
+    actors on a cluster); it needs `workers`, `chunk_size`, `start`, `map`, `embed`, `close`.
+    """
 
     def __init__(
         self,
         settings: Settings | None = None,
         workers: int = 1,
         progress: Progress = _no_progress,
+        pool_factory: Callable | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.workers = max(1, workers)
         self.progress = progress
         self.analyser = Analyser(self.settings.spacy_model)
+        self._pool_factory = pool_factory
         self._pool = None
 
     def __enter__(self) -> Runner:
@@ -141,15 +148,26 @@ class Runner:
             store.add_analyses(new)
         return done, quarantined
 
-    def _analyse_each(self, articles: Sequence[Article]) -> list[Analysis | Quarantined]:
-        """Run the analyse stage over `articles`, on the pool when there are enough."""
-        if self.workers > 1 and len(articles) >= _MIN_POOL_ARTICLES:
-            if self._pool is None:
+    def pool(self):
+        """The pool of `workers` analysers, made on first use (None for one local worker)."""
+        if (self.workers > 1 or self._pool_factory is not None) and self._pool is None:
+            if self._pool_factory is not None:
+                self._pool = self._pool_factory(self.analyser)
+            else:
                 from storyline.runner.pool import AnalysisPool
 
                 self._pool = AnalysisPool(self.analyser, self.workers)
-            chunks = self._pool.map(articles)
-            size = self._pool.chunk_size
+        return self._pool
+
+    def _analyse_each(self, articles: Sequence[Article]) -> list[Analysis | Quarantined]:
+        """Run the analyse stage over `articles`, on the pool when there are enough."""
+        # A given pool (a cluster's) is always used: its workers are the point of it.
+        if self._pool_factory is not None or (
+            self.workers > 1 and len(articles) >= _MIN_POOL_ARTICLES
+        ):
+            pool = self.pool()
+            chunks = pool.map(articles)
+            size = pool.chunk_size
         else:
             size = 32
             chunks = (self.analyser(articles[i : i + size]) for i in range(0, len(articles), size))
@@ -192,11 +210,23 @@ class Runner:
 
         return ingest_paths(paths, store, self.settings, self.progress, runner=self, **options)
 
-    def cluster(self, store) -> list:
-        """Embed and cluster what the store holds that no story has yet."""
+    def embedder(self, local):
+        """`local` with its rows computed on the pool's workers when there is a pool and
+        `local` is the packaged MiniLM (a registry name the workers rebuild exactly)."""
+        if local is None or self.pool() is None or getattr(local, "name", None) != "minilm":
+            return local
+        from storyline.runner.pool import PoolEmbedder
+
+        return PoolEmbedder(self.pool(), local)
+
+    def cluster(self, store, progress=None) -> list:
+        """Embed (on the pool's workers) and cluster what the store holds that no story has
+        yet; assignment itself is one ordered consumer, here."""
+        from storyline.cluster.online import resolve_embedder
         from storyline.tracking import track_stories
 
-        return track_stories(store)
+        embedder = self.embedder(resolve_embedder(self.settings.cluster_embedder))
+        return track_stories(store, embedder, progress)
 
 
 def _for(item: Quarantined, article: Article) -> Quarantined:

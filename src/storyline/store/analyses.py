@@ -2,7 +2,8 @@
 
 Records are written field by field (dates as ISO strings) and read back by field name, so a
 record that later gains a field with a default still reads; an analysis whose `model` tag is
-not the current one is redone by the runner rather than trusted.
+not the current one is redone by the runner rather than trusted. Sentence rows are
+tagged with their dtype (`vector_dtype`; untagged rows are the float32 of older versions).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from storyline.records import (
     Sentence,
     UnplacedDate,
 )
+
+# The dtype of Analysis.sentence_vectors; a row written in another dtype is converted on
+# read, so stores need no migration when it changes.
+VECTOR_DTYPE = "float16"
 
 # Evidence spans (Quote.evidence, Figure.evidence) are found when a briefing is built, not
 # at analysis time, so they are never stored.
@@ -48,6 +53,7 @@ def analysis_to_json(analysis: Analysis) -> str:
         "published_on": _plain(analysis.published_on),
         "model": analysis.model,
         "sentence_vectors": base64.b64encode(analysis.sentence_vectors).decode("ascii"),
+        "vector_dtype": VECTOR_DTYPE,
     }
     for part in _PARTS:
         data[part] = [
@@ -77,6 +83,18 @@ def analysis_from_json(text: str) -> Analysis:
         text_sha256=data["text_sha256"],
         published_on=date.fromisoformat(published) if published else None,
         model=data.get("model", ""),
-        sentence_vectors=base64.b64decode(data.get("sentence_vectors", "")),
+        sentence_vectors=_as_stored_dtype(
+            base64.b64decode(data.get("sentence_vectors", "")),
+            data.get("vector_dtype", "float32"),  # rows written before float16 were float32
+        ),
         **parts,
     )
+
+
+def _as_stored_dtype(rows: bytes, dtype: str) -> bytes:
+    """Sentence rows as VECTOR_DTYPE bytes, whatever dtype they were written in."""
+    if not rows or dtype == VECTOR_DTYPE:
+        return rows
+    import numpy as np  # only for rows of an older store
+
+    return np.frombuffer(rows, dtype=dtype).astype(VECTOR_DTYPE).tobytes()
