@@ -215,6 +215,8 @@ class Claim:
     outlets: tuple[str, ...]
     # One span per cited article: the sentence of that article grouped into the claim.
     evidence: tuple[Evidence, ...] = ()
+    # Worded from a repaired degraded copy (no published article says it): marked as such.
+    repaired: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -398,3 +398,29 @@ def test_web_every_citation_on_the_story_page_quotes_its_span(client, demo_id):
         assert texts[article_id][int(start) : int(end)] == unescape(quoted)
     assert len(cites) >= 30 and len(texts) >= 8
     assert len(cites) == response.text.count('<a class="cite"')  # every marker has a span
+
+
+def test_web_story_page_marks_repaired_wording(client, demo_id, monkeypatch):
+    """A summary sentence or claim worded from a repaired copy carries the badge; others not."""
+    real_view = web.story_view
+
+    def with_repaired(story, data):
+        data = {**data, "summary": [dict(s) for s in data["summary"]]}
+        data["summary"][0]["repaired"] = True
+        cross = dict(data["cross_source"])
+        cross["single_source"] = [{**cross["single_source"][0], "repaired": True}]
+        data["cross_source"] = cross
+        return real_view(story, data)
+
+    plain = client.get(f"/stories/{demo_id}").text
+    monkeypatch.setattr(web, "story_view", with_repaired)
+    pages = client.app.state.services.pages  # neither read nor keep the cached page
+    monkeypatch.setattr(pages, "get", lambda key: None)
+    monkeypatch.setattr(pages, "put", lambda key, value: value)
+    marked = client.get(f"/stories/{demo_id}").text
+    badge = ">repaired text</span>"
+    assert badge not in plain
+    summary = re.findall(r'<p class="summary-sentence">(.*?)</p>', marked, re.S)
+    assert badge in summary[0] and all(badge not in s for s in summary[1:])
+    single = marked.split('id="single-source"')[1].split("</ul>")[0]
+    assert single.count(badge) == 1

@@ -16,6 +16,8 @@ from storyline.render.markdown import (
 )
 from storyline.render.unplaced import unplaced_lines
 
+REPAIRED_HTML = " <em class=repaired>(repaired text)</em>"
+
 
 def _cite(briefing: Briefing, article_ids) -> str:
     return "".join(
@@ -27,7 +29,7 @@ def _cite(briefing: Briefing, article_ids) -> str:
 def render_html(briefing: Briefing) -> str:
     css = (files("storyline.render") / "briefing.css").read_text(encoding="utf-8")
     summary = "".join(
-        f"<p>{escape(s.text)}{' <em class=repaired>(repaired text)</em>' if s.repaired else ''}"
+        f"<p>{escape(s.text)}{REPAIRED_HTML if s.repaired else ''}"
         f" {_cite(briefing, s.article_ids)}</p>"
         for s in briefing.summary
     )
@@ -121,7 +123,8 @@ def _cross_source(briefing: Briefing) -> str:
 
     def claims(items, limit=None) -> str:
         return "".join(
-            f"<li>{escape(c.text)} {_cite(briefing, c.article_ids)} "
+            f"<li>{escape(c.text)}{REPAIRED_HTML if c.repaired else ''} "
+            f"{_cite(briefing, c.article_ids)} "
             f"<span class='count'>{escape(outlet_list(c.outlets[:limit]))}</span></li>"
             for c in items
         )

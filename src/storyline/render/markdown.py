@@ -12,6 +12,7 @@ NONE_FOUND = "none found"
 NONE_FOUND_MD = f"- {NONE_FOUND}"
 NO_EVENTS = "no dated events found"
 UNKNOWN_OUTLET = "unknown outlet"
+REPAIRED_MD = " _(repaired text)_"  # wording restored from a degraded copy
 
 
 def outlet_list(outlets) -> str:
@@ -59,7 +60,7 @@ def render_markdown(briefing: Briefing) -> str:
         "",
     ]
     out += [
-        f"{s.text}{' _(repaired text)_' if s.repaired else ''} {markers(briefing, s.article_ids)}"
+        f"{s.text}{REPAIRED_MD if s.repaired else ''} {markers(briefing, s.article_ids)}"
         for s in briefing.summary
     ]
     if briefing.since and not briefing.summary:
@@ -154,12 +155,14 @@ def _cross_source(briefing: Briefing) -> list[str]:
     # Every subsection is printed, "none found" when empty, exactly as render_html does.
     out = ["", "## Across sources", "", "Reported by several independent outlets:"]
     out += [
-        f"- {c.text} {markers(briefing, c.article_ids)} ({outlet_list(c.outlets)})"
+        f"- {c.text}{REPAIRED_MD if c.repaired else ''} {markers(briefing, c.article_ids)} "
+        f"({outlet_list(c.outlets)})"
         for c in view.consensus
     ] or [NONE_FOUND_MD]
     out += ["", "Reported by one source only:"]
     out += [
-        f"- {c.text} {markers(briefing, c.article_ids)} ({outlet_list(c.outlets[:1])})"
+        f"- {c.text}{REPAIRED_MD if c.repaired else ''} {markers(briefing, c.article_ids)} "
+        f"({outlet_list(c.outlets[:1])})"
         for c in view.single_source
     ] or [NONE_FOUND_MD]
     out += ["", "Where outlets disagree:"]

@@ -229,7 +229,14 @@ def story_view(story: Story, data: dict) -> dict:
     cross = data.get("cross_source") or {}
     named, unnamed = _quote_groups(data.get("quotes", []), cite)
     return {
-        "summary": [{"text": item["text"], "cites": cite.item(item)} for item in data["summary"]],
+        "summary": [
+            {
+                "text": item["text"],
+                "repaired": item.get("repaired", False),
+                "cites": cite.item(item),
+            }
+            for item in data["summary"]
+        ],
         "consensus": [{**item, "cites": cite.item(item)} for item in cross.get("consensus", [])],
         "single_source": [
             {**item, "cites": cite.item(item)} for item in cross.get("single_source", [])

@@ -23,7 +23,9 @@ import numpy as np
 from storyline.errors import BackendUnavailable
 from storyline.evidence import sentence_evidence
 from storyline.records import Article, Claim, CrossSourceView, Disagreement, Sentence
+from storyline.settings import SUMMARY_MIN_REPAIR_CONFIDENCE
 from storyline.similarity import tfidf_rows
+from storyline.summarize.briefing import repair_confidence
 
 # Cosine at which two sentences state the same claim; 0.45 grouped the demo corpus's
 # restatements of the recall across outlets without merging different claims.
@@ -161,9 +163,20 @@ def cross_source_view(
         for m in members:
             said.setdefault(pool[m].article_id, pool[m])
         evidence = tuple(sentence_evidence(said[a]) for a in ids)
-        return Claim(head.text, ids, tuple(sources.values()), evidence)
+        repaired = by_id[head.article_id].degraded
+        return Claim(head.text, ids, tuple(sources.values()), evidence, repaired=repaired)
 
-    claims = [claim(g) for g in groups]
+    def quotable(members: list[int]) -> bool:
+        """A claim only repaired copies make is shown when its wording is trusted, by the
+        summary's rule (`SUMMARY_MIN_REPAIR_CONFIDENCE`); a guessed comma or break in it
+        would otherwise be printed as what an outlet reported."""
+        if any(not by_id[pool[m].article_id].degraded for m in members):
+            return True
+        head = pool[members[0]]
+        confidence = repair_confidence(by_id[head.article_id], head)
+        return confidence is not None and confidence >= SUMMARY_MIN_REPAIR_CONFIDENCE
+
+    claims = [claim(g) for g in groups if quotable(g)]
     consensus = sorted((c for c in claims if len(c.outlets) >= 2), key=lambda c: -len(c.outlets))[
         :max_claims
     ]
