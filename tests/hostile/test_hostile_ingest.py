@@ -115,7 +115,16 @@ from hostile_corpus import HOSTILE_SETTINGS, write_corpus
 from storyline.ingest.run import ingest_paths
 from storyline.store import open_store
 folder = Path(sys.argv[2]) / "corpus"
-write_corpus(folder)
+if sys.argv[3] == "hostile":
+    write_corpus(folder)
+else:
+    folder.mkdir(parents=True)
+    sentence = "Voltaro recalled 212,000 battery packs on Tuesday after 37 fires. "
+    (folder / "plain.txt").write_text(sentence * 40)
+    # a degraded copy too, so the repair encoder is loaded as the hostile corpus loads it
+    (folder / "degraded.txt").write_text(
+        sentence.lower().replace(".", "").replace(",", "") * 40
+    )
 with open_store(folder.parent / "store.db") as store:
     ingest_paths([folder], store, HOSTILE_SETTINGS, now=datetime(2026, 3, 12, tzinfo=UTC))
 status = Path("/proc/self/status").read_text()
@@ -123,20 +132,32 @@ print(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1))
 """
 
 
-def test_peak_memory_stays_low(tmp_path):
-    # A process of its own: the test process's peak holds whatever earlier tests loaded.
-    # VmHWM, not ru_maxrss: Linux carries a parent's ru_maxrss across fork and exec, so a
-    # child of a 1.9 GB pytest would report 1.9 GB. The whole hostile run stays under 1 GB.
+def _peak_mb(corpus: str, folder: Path) -> float:
     run = subprocess.run(
-        [sys.executable, "-c", PEAK_RUN, str(Path(__file__).parent), str(tmp_path)],
+        [sys.executable, "-c", PEAK_RUN, str(Path(__file__).parent), str(folder), corpus],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    peak_mb = int(run.stdout.split()[-1]) / 1024
-    assert peak_mb < 1024
+    return int(run.stdout.split()[-1]) / 1024
+
+
+def test_peak_memory_stays_low(tmp_path):
+    """The hostile corpus (a 50 MB article, gzip and XML bombs, deep nesting) costs little
+    beyond what ingesting one plain article costs: the models the analyse stage loads
+    (spaCy, MiniLM, the repair encoder) are about 1 GB of that peak on their own."""
+    # A process of its own: the test process's peak holds whatever earlier tests loaded.
+    # VmHWM, not ru_maxrss: Linux carries a parent's ru_maxrss across fork and exec, so a
+    # child of a 1.9 GB pytest would report 1.9 GB.
+    plain = _peak_mb("plain", tmp_path / "plain")
+    hostile = _peak_mb("hostile", tmp_path / "hostile")
+    # The largest hostile input is a 50 MB article, held as bytes, decoded text and its cut
+    # copy: about 250 MB over the plain run (249-252 MB measured in two environments). A
+    # gzip or XML bomb that expanded would add gigabytes.
+    assert hostile - plain < 400, (plain, hostile)
+    assert hostile < 1536, (plain, hostile)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
