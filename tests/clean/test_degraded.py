@@ -195,7 +195,7 @@ def test_degraded_missing_model_file_raises(monkeypatch):
     model_files.clear_caches()
     monkeypatch.setattr(model_files, "MODEL_DIR", "no-such-models")
     try:
-        with pytest.raises(BackendUnavailable, match="fit_degraded_repair"):
+        with pytest.raises(BackendUnavailable, match="fit_degraded_lexicon|fit_punctuation_model"):
             repair_degraded(degrade(CLEAN))
     finally:
         model_files.clear_caches()

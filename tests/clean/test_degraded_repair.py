@@ -171,3 +171,21 @@ def test_repair_no_comma_inside_a_time():
     marks = ["", ",", ",", ",", "", "", "."]
     drop_number_commas(tokens, marks)
     assert marks == ["", "", "", "", "", "", "."]
+
+
+def test_a_run_with_no_likely_end_is_cut_at_its_likeliest_gap():
+    """130 words the tagger would leave as one sentence end where it leans most towards an
+    end, so no repaired sentence runs past MAX_SENTENCE_WORDS; other gaps keep no mark."""
+    import numpy as np
+
+    from storyline.clean.repair.boundaries import MAX_SENTENCE_WORDS, tagger_marks
+
+    words = ["word"] * 130
+    probabilities = np.tile([0.97, 0.02, 0.01, 0.0], (130, 1))
+    probabilities[44] = [0.7, 0.0, 0.3, 0.0]  # the likeliest end of the first 60 words
+    marks, confidences = tagger_marks(words, probabilities, np.zeros(4))
+    ends = [i for i, m in enumerate(marks) if m in (".", "?")]
+    assert 44 in ends and ends[-1] == 129
+    lengths = np.diff([-1, *ends])
+    assert lengths.max() <= MAX_SENTENCE_WORDS and len(ends) == 3
+    assert confidences[44] < 0.5  # a forced end keeps the tagger's doubt

@@ -15,6 +15,7 @@ from storyline.clean.repair.detect import (
     degrade_text,
     is_degraded,
 )
+from storyline.clean.repair.encoder import TAGGER_FILE
 from storyline.clean.repair.features import (
     DISTANCE_EDGES,
     FEATURE_TEMPLATES,
@@ -22,7 +23,7 @@ from storyline.clean.repair.features import (
     distance_bucket,
     gap_feature_indices,
 )
-from storyline.clean.repair.model_files import BOUNDARY_FILE, LEXICON_FILE, TAGGER_FILE
+from storyline.clean.repair.model_files import BOUNDARY_FILE, LEXICON_FILE
 from storyline.clean.repair.render import RestoredTokens
 from storyline.clean.repair.restore import (
     repair_degraded,

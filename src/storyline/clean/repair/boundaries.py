@@ -1,12 +1,9 @@
-"""Sentence ends and punctuation marks: the encoder head and the lexical fallback.
+"""Sentence ends and punctuation marks: from the fine-tuned tagger, or the lexical fallback.
 
-The main model (`tagger_marks`) is a small neural head (one hidden layer, numpy at run time)
-over the MiniLM encoder's states of the words on either side of each gap, plus a PCA
-projection of the states of the eight words around it (`head_inputs`), choosing O, COMMA,
-PERIOD or QUESTION: punctuation restoration as token classification over a pretrained
-encoder, as in Courtland et al. 2020 and Alam et al. 2020, with the encoder kept frozen so it
-ships as the int8 file already in the package. Its probabilities give each sentence's
-confidence.
+The main model is the MiniLM encoder fine-tuned as a token classifier (`encoder`; O, COMMA,
+PERIOD or QUESTION after each word, as in Courtland et al. 2020 and Alam et al. 2020);
+`tagger_marks` turns its probabilities into marks and per-gap confidences, which give each
+sentence's confidence.
 
 The lexical model (`lexical_ends`) is the repair shipped before issue 22: logistic
 regression on hashed word-window features, decoded by a Viterbi search over (gap, sentence
@@ -23,24 +20,16 @@ import numpy as np
 
 from storyline.clean.repair.detect import APOSTROPHE_PIECES
 from storyline.clean.repair.features import DISTANCE_EDGES, gap_feature_indices
-from storyline.clean.repair.model_files import LexicalModel, TaggerModel
+from storyline.clean.repair.model_files import LexicalModel
 
-MARKS = ("", ",", ".", "?")  # the head's classes: O, COMMA, PERIOD, QUESTION
-
-# Combining the head with the lexical model: a gap's end score is HEAD_WEIGHT times the
-# head's end log-odds plus the lexical model's hashed-feature score, decoded by the lexical
-# model's length-aware Viterbi search with END_BIAS added per end; a comma goes where the
-# head's COMMA log-probability plus COMMA_BIAS beats O. These constants are the fallback
-# for a tagger file without its own `combine` weights (the fit script now chooses and stores
-# them with the head: (3, 3, 1) on 150 IWSLT dev chunks for the context-window head). Chosen
-# for the first head on IWSLT dev chunks
-# 1177..1470 only (the lexical model was fitted on news dev story groups, so news could not
-# be used) from HEAD_WEIGHT in {0.5, 1, 2, 3, 4}, END_BIAS in {0, 1, 2, 3}, COMMA_BIAS in
-# {0.5, 1, 1.5}: overall F1 0.428 / boundary F1 0.551 there, against 0.420 / 0.516 for the
-# head alone and 0.286 / 0.483 for the lexical model alone (200 dev chunks).
-HEAD_WEIGHT = 2.0
-END_BIAS = 3.0
-COMMA_BIAS = 1.0
+MARKS = ("", ",", ".", "?")  # the tagger's classes: O, COMMA, PERIOD, QUESTION
+# A run of more words than this with no end is cut at its likeliest end gap (at least
+# MIN_CUT_WORDS from either side), again until none is left: the tagger, fitted on
+# 128-piece windows, sometimes runs quote-heavy passages together (a 90-word "sentence" of
+# four Biden/Trump quotes in the TIME trade-talks copy). Forced ends keep the tagger's own
+# low end probability as their confidence, so the briefing does not quote them.
+MAX_SENTENCE_WORDS = 60
+MIN_CUT_WORDS = 4
 
 
 def breakable_gaps(tokens: Sequence[str]) -> np.ndarray:
@@ -120,58 +109,21 @@ def lexical_ends(tokens: Sequence[str], model: LexicalModel) -> list[bool]:
     )
 
 
-def head_inputs(
-    first: np.ndarray,
-    last: np.ndarray,
-    projection: tuple[np.ndarray, np.ndarray] | None = None,
-    offsets: Sequence[int] = (),
-) -> np.ndarray:
-    """The head's input for the gap after each word.
-
-    Always: the word's last piece state and the next word's first piece state. With a
-    `projection` (centre, components: a PCA of the words' [first, last] states), also each
-    word at `offsets` from it, projected, so the head sees a window of words around the gap
-    (zeros past the text's ends) and not just its two sides.
-    """
-    following = np.vstack([first[1:], np.zeros((1, first.shape[1]), first.dtype)])
-    parts = [last, following]
-    if projection is not None and len(offsets):
-        centre, components = projection
-        words = (np.hstack([first, last]).astype(np.float32) - centre) @ components
-        n, dim = words.shape
-        padded = np.zeros((n + 2 * _MAX_OFFSET, dim), np.float32)
-        padded[_MAX_OFFSET : _MAX_OFFSET + n] = words
-        parts += [padded[_MAX_OFFSET + o : _MAX_OFFSET + o + n] for o in offsets]
-    return np.hstack([p.astype(np.float32) for p in parts]) if len(parts) > 2 else np.hstack(parts)
-
-
-_MAX_OFFSET = 16  # widest context offset head_inputs supports
-
-
-def tagger_probabilities(first: np.ndarray, last: np.ndarray, model: TaggerModel) -> np.ndarray:
-    """(n, 4) probabilities of O, COMMA, PERIOD, QUESTION after each word."""
-    projection = None if model.components is None else (model.centre, model.components)
-    inputs = head_inputs(first, last, projection, model.offsets)
-    x = (inputs - model.mean) / model.scale
-    hidden = np.maximum(x @ model.w1 + model.b1, 0.0)
-    logits = hidden @ model.w2 + model.b2
-    logits -= logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    return p / p.sum(axis=1, keepdims=True)
-
-
 def tagger_marks(
     tokens: Sequence[str], probabilities: np.ndarray, class_bias: np.ndarray
-) -> list[str]:
-    """The mark after each word: argmax of log-probability plus a per-class bias.
+) -> tuple[list[str], list[float]]:
+    """The mark after each word and the confidence of each gap's end / no-end decision.
 
-    `class_bias` (chosen on held-in dev chunks by the fit script) trades precision for
-    recall per class. No mark goes before an apostrophe piece ("china | s"); the last word
-    always ends a sentence (a question mark when the head prefers it).
+    The mark is the argmax of log-probability plus a per-class bias (`class_bias`, chosen
+    on dev data by the fit script, trades precision for recall per class). No mark goes
+    before an apostrophe piece ("china | s"); the last word always ends a sentence (a
+    question mark when the tagger prefers it). A gap's confidence is the tagger's
+    probability of a sentence end there (PERIOD + QUESTION) when one is put there, one
+    minus it otherwise.
     """
     n = len(tokens)
     if n == 0:
-        return []
+        return [], []
     scores = np.log(np.maximum(probabilities, 1e-9)) + class_bias
     choice = scores.argmax(axis=1)
     marks = [MARKS[k] for k in choice]
@@ -179,48 +131,31 @@ def tagger_marks(
         if tokens[i + 1] in APOSTROPHE_PIECES and tokens[i].isalpha():
             marks[i] = ""
     marks[-1] = "?" if scores[-1, 3] > scores[-1, 2] else "."
-    return marks
-
-
-def combined_marks(
-    tokens: Sequence[str],
-    probabilities: np.ndarray,
-    model: LexicalModel,
-    weights: Sequence[float] | None = None,
-) -> tuple[list[str], list[float]]:
-    """Marks from the head and the lexical model together, and each gap's confidence.
-
-    `weights` is (head weight, end bias, comma bias): the tagger file's own when it has
-    them (`TaggerModel.combine`, chosen by the fit script), else the module's constants.
-    The confidence of gap i is the combined end probability (the logistic of the summed
-    score, without the length terms) when a sentence ends there, one minus it otherwise.
-    """
-    head_weight, end_bias, comma_bias = weights or (HEAD_WEIGHT, END_BIAS, COMMA_BIAS)
-    n = len(tokens)
-    if n == 0:
-        return [], []
-    p_end = np.clip(probabilities[:, 2] + probabilities[:, 3], 1e-6, 1 - 1e-6)
-    indices = gap_feature_indices(tokens, model.case_ids, model.class_ids, model.hash_bits)
-    base = model.weights[indices].sum(axis=1) + model.intercept
-    score = head_weight * np.log(p_end / (1 - p_end)) + base
-    ends = decode_boundaries(
-        score,
-        model.distance_weights,
-        breakable_gaps(tokens),
-        end_bias,
-        model.min_words,
-        model.max_words,
-    )
-    q = 1.0 / (1.0 + np.exp(-score))
-    log_p = np.log(np.maximum(probabilities, 1e-9))
-    marks, confidences = [], []
-    for i, end in enumerate(ends):
-        if end:
-            marks.append("?" if probabilities[i, 3] > probabilities[i, 2] else ".")
-            confidences.append(float(q[i]))
-        else:
-            comma = log_p[i, 1] + comma_bias > log_p[i, 0] and i < n - 1
-            comma = comma and not (tokens[i + 1] in APOSTROPHE_PIECES and tokens[i].isalpha())
-            marks.append("," if comma else "")
-            confidences.append(float(1.0 - q[i]))
+    p_end = probabilities[:, 2] + probabilities[:, 3]
+    _cut_long_runs(tokens, marks, p_end)
+    confidences = [
+        float(p if mark in (".", "?") else 1.0 - p) for mark, p in zip(marks, p_end, strict=True)
+    ]
     return marks, confidences
+
+
+def _cut_long_runs(tokens: Sequence[str], marks: list[str], p_end: np.ndarray) -> None:
+    """End every run longer than MAX_SENTENCE_WORDS, in place: left to right, each cut
+    sentence ends at the likeliest end gap within its first MAX_SENTENCE_WORDS words (the
+    latest of equals, so no run of short pieces is made)."""
+    allowed = breakable_gaps(tokens)
+    start = 0
+    while start < len(marks):
+        end = start
+        while marks[end] not in (".", "?"):
+            end += 1
+        if end - start + 1 > MAX_SENTENCE_WORDS:
+            last = min(start + MAX_SENTENCE_WORDS, end - MIN_CUT_WORDS + 1)
+            inner = np.arange(start + MIN_CUT_WORDS - 1, last)
+            inner = inner[allowed[inner]]
+            if inner.size:
+                cut = int(inner[::-1][np.argmax(p_end[inner][::-1])])
+                marks[cut] = "."
+                start = cut + 1
+                continue
+        start = end + 1

@@ -1,12 +1,12 @@
 """The fitted files in storyline/clean/models, loaded lazily and once per process.
 
 - `degraded_lexicon.json.gz`: casing lexicon, phrases, ambiguous words, word classes and
-  the lexical boundary model's settings (all fitted by benchmarks/fit_degraded_repair.py).
+  the lexical boundary model's settings (all fitted by benchmarks/fit_degraded_lexicon.py).
 - `degraded_boundary.npz`: the lexical boundary model's hashed weights (the pre-issue-22
   repair, kept as the fallback when onnxruntime is missing).
-- `degraded_tagger.npz`: the punctuation head over the MiniLM encoder (issue 22).
 
-(`repair_calibration.json`, the sentence-confidence calibration, is read by `calibration`.)
+(`punctuation_tagger.onnx`, the fine-tuned MiniLM tagger, is read by `encoder`;
+`repair_calibration.json`, the sentence-confidence calibration, by `calibration`.)
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ MODEL_PACKAGE = "storyline.clean"
 MODEL_DIR = "models"
 BOUNDARY_FILE = "degraded_boundary.npz"
 LEXICON_FILE = "degraded_lexicon.json.gz"
-TAGGER_FILE = "degraded_tagger.npz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,24 +56,6 @@ class LexicalModel:
     class_ids: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class TaggerModel:
-    mean: np.ndarray  # input standardisation
-    scale: np.ndarray
-    w1: np.ndarray
-    b1: np.ndarray
-    w2: np.ndarray
-    b2: np.ndarray
-    class_bias: np.ndarray  # added to each class's log-probability when decoding
-    meta: dict[str, Any]
-    # Context window (boundaries.head_inputs): PCA of word states and the word offsets it
-    # adds around each gap; None / () for a head that sees only the gap's two words.
-    centre: np.ndarray | None = None
-    components: np.ndarray | None = None
-    offsets: tuple[int, ...] = ()
-    combine: tuple[float, float, float] | None = None  # boundaries.combined_marks weights
-
-
 def read_model_file(name: str) -> bytes:
     path = resources.files(MODEL_PACKAGE) / MODEL_DIR / name
     try:
@@ -82,7 +63,7 @@ def read_model_file(name: str) -> bytes:
     except FileNotFoundError as exc:
         raise BackendUnavailable(
             f"degraded-text model file {name} is missing from storyline/clean/models "
-            "(reinstall storyline, or rebuild it with python benchmarks/fit_degraded_repair.py)"
+            "(reinstall storyline, or rebuild it with python benchmarks/fit_degraded_lexicon.py)"
         ) from exc
 
 
@@ -132,27 +113,7 @@ def lexical_model() -> LexicalModel:
     )
 
 
-@cache
-def tagger_model() -> TaggerModel:
-    """The punctuation head over MiniLM states, loaded once."""
-    arrays = np.load(io.BytesIO(read_model_file(TAGGER_FILE)), allow_pickle=False)
-    return TaggerModel(
-        mean=arrays["mean"].astype(np.float32),
-        scale=arrays["scale"].astype(np.float32),
-        w1=arrays["w1"].astype(np.float32),
-        b1=arrays["b1"].astype(np.float32),
-        w2=arrays["w2"].astype(np.float32),
-        b2=arrays["b2"].astype(np.float32),
-        class_bias=arrays["class_bias"].astype(np.float32),
-        meta=json.loads(str(arrays["meta"])),
-        centre=arrays["centre"].astype(np.float32) if "centre" in arrays else None,
-        components=arrays["components"].astype(np.float32) if "components" in arrays else None,
-        offsets=tuple(int(o) for o in arrays["offsets"]) if "offsets" in arrays else (),
-        combine=tuple(float(v) for v in arrays["combine"]) if "combine" in arrays else None,
-    )
-
-
 def clear_caches() -> None:
     """Forget loaded models (tests that swap the model directory)."""
-    for loader in (lexicon, lexical_model, tagger_model):
+    for loader in (lexicon, lexical_model):
         loader.cache_clear()

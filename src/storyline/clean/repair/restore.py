@@ -1,9 +1,11 @@
 """Repair degraded text: punctuation and sentence ends, case, numbers; per-sentence confidence.
 
-`restore_degraded_tokens` is the token-level core: the MiniLM encoder's word states go through
-the punctuation head (`boundaries`), the words are truecased (`truecase`) and numbers made
-readable (`render`). Without onnxruntime it falls back to the lexical model that shipped
-before issue 22 (sentence ends only). Names are never split: no mark is put between two
+`restore_degraded_tokens` is the token-level core: the fine-tuned MiniLM tagger (`encoder`)
+gives each word's punctuation and case probabilities, marks are chosen from them
+(`boundaries.tagger_marks`), the words are truecased (`truecase`, the lexicon with the
+tagger's case for words the lexicon cannot decide) and numbers made readable (`render`).
+Without onnxruntime it falls back to the lexical model that shipped before issue 22
+(sentence ends only). Names are never split: no mark is put between two
 words of a casing-hint phrase ("liu he" -> "Liu He") or of a lexicon phrase.
 """
 
@@ -30,7 +32,7 @@ def restore_degraded_tokens(
 ) -> RestoredTokens:
     """Repair a sequence of lowercase words, keeping word positions (benchmarks score these).
 
-    `method` "model" is the encoder head (the default; falls back to "lexical" when
+    `method` "model" is the fine-tuned tagger (the default; falls back to "lexical" when
     onnxruntime is not installed); "lexical" is the pre-issue-22 repair.
     """
     if method not in METHODS:
@@ -149,28 +151,28 @@ def _restore(tokens: list[str], hints: truecase.Hints, method: str) -> RestoredT
     lexicon = model_files.lexicon()
     confidences = [1.0] * n
     marks: list[str]
+    case_probabilities, case_for = None, "none"
     if method == "model":
         try:
-            from storyline.clean.repair.encoder import word_encoder
+            from storyline.clean.repair.encoder import punctuation_tagger
 
-            encoder = word_encoder()
+            tagger = punctuation_tagger()
         except BackendUnavailable:
             method = "lexical"
     if method == "model":
-        tagger = model_files.tagger_model()
-        first, last = encoder.encode(tokens)
-        probabilities = boundaries.tagger_probabilities(first, last, tagger)
+        probabilities, case_probabilities = tagger.probabilities(tokens)
+        case_for = tagger.case_for
         protected = _protect_names(tokens, probabilities, lexicon, hints)
-        marks, confidences = boundaries.combined_marks(
-            tokens, probabilities, model_files.lexical_model(), tagger.combine
-        )
-        for i in np.flatnonzero(protected):  # inside a name: no mark, whatever the search
+        marks, confidences = boundaries.tagger_marks(tokens, probabilities, tagger.class_bias)
+        for i in np.flatnonzero(protected):  # inside a name: no mark, whatever the model says
             marks[i], confidences[i] = "", 1.0
     else:
         ends_list = boundaries.lexical_ends(tokens, model_files.lexical_model())
         marks = ["." if e else "" for e in ends_list]
     drop_number_commas(tokens, marks)
-    forms, joiners = truecase.apply_case(tokens, marks, lexicon, hints)
+    forms, joiners = truecase.apply_case(
+        tokens, marks, lexicon, hints, case_probabilities, case_for
+    )
     fix_numbers(tokens, forms, joiners, marks)
     return RestoredTokens(
         tuple(forms),

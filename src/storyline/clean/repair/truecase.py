@@ -15,9 +15,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from storyline.clean.repair.detect import APOSTROPHE_PIECES, WORD
 from storyline.clean.repair.features import case_class
 from storyline.errors import InputError
+
+# Which words take the fine-tuned tagger's case (`apply_case`) instead of the lexicon's:
+# "unknown" (words the lexicon has never seen), "ambiguous" (those plus words written both
+# ways, instead of the neighbour naive Bayes), "all" (every word outside a phrase or hint)
+# or "none". The tagger file's own rule (`punctuation_tagger.json` "case_for", chosen on
+# news dev story groups by benchmarks/fit_punctuation_model.py) is the one used.
+TAGGER_CASE_CHOICES = ("none", "unknown", "ambiguous", "all")
 
 # Weight of the prior that smooths an ambiguous word's neighbour counts (`Ambiguous.choose`);
 # 2 scored best of 0.5, 2 and 8 on the dev split of the pre-issue-22 fit (gold sentence ends).
@@ -119,12 +128,19 @@ def prepare_hints(casing_hints: Mapping[str, str] | None) -> Hints:
 
 
 def apply_case(
-    tokens: Sequence[str], marks: Sequence[str], lexicon, hints: Hints
+    tokens: Sequence[str],
+    marks: Sequence[str],
+    lexicon,
+    hints: Hints,
+    case_probabilities: np.ndarray | None = None,
+    tagger_case_for: str = "none",
 ) -> tuple[list[str], list[str]]:
     """Cased forms and joiners (text to the next word) for lowercase `tokens`.
 
     `marks[i]` is the punctuation after word i ("" , . ?); phrases never span a mark, and
     the word after "." or "?" starts a sentence. `lexicon` is `model_files.Lexicon`.
+    `case_probabilities` (n, 3: lower, Capitalised, UPPER) from the tagger decide the words
+    `tagger_case_for` names (see TAGGER_CASE_CHOICES); hints and phrases always win.
     """
     n = len(tokens)
     ends = [m in (".", "?") for m in marks]
@@ -158,6 +174,10 @@ def apply_case(
             ambiguous = lexicon.ambiguous.get(token)
             if hinted:
                 forms[i] = hinted
+            elif case_probabilities is not None and _tagger_decides(
+                token, lexicon, tagger_case_for
+            ):
+                forms[i] = _tagger_form(token, case_probabilities[i], lexicon)
             elif ambiguous:
                 previous = "<s>" if i == 0 or ends[i - 1] else tokens[i - 1]
                 following = "</s>" if ends[i] or i + 1 == n else tokens[i + 1]
@@ -183,6 +203,31 @@ def apply_case(
             forms[i] = capitalise(form)
         start = ends[i]
     return forms, joiners  # type: ignore[return-value]
+
+
+def _tagger_decides(token: str, lexicon, tagger_case_for: str) -> bool:
+    if tagger_case_for == "none" or not token.isalpha():
+        return False
+    unknown = token not in lexicon.class_ids and token not in lexicon.words
+    if tagger_case_for == "unknown":
+        return unknown
+    if tagger_case_for == "ambiguous":
+        return unknown or token in lexicon.ambiguous
+    return True
+
+
+def _tagger_form(token: str, probabilities: np.ndarray, lexicon) -> str:
+    """The tagger's case class applied to `token`; the lexicon's spelling when it matches.
+
+    A capitalised class keeps the lexicon's inner capitals ("McDonald", "iPhone").
+    """
+    choice = int(np.argmax(probabilities))
+    if choice == 0:
+        return token
+    if choice == 2:
+        return token.upper()
+    known = lexicon.words.get(token, "")
+    return known if known[:1].isupper() and not known.isupper() else capitalise(token)
 
 
 def capitalise(word: str) -> str:
