@@ -182,7 +182,12 @@ def brief_from_analyses(
         articles, summary_pool, sentences, independent_of, settings.summary_words, stored_vectors
     )
     timeline = build_timeline(
-        timeline_pool, dates, independent_of, settings.timeline_events, located_in=sentences
+        timeline_pool,
+        dates,
+        independent_of,
+        settings.timeline_events,
+        located_in=sentences,
+        degraded=frozenset(a.article_id for a in articles if a.degraded),
     )
     all_entities = canonical_entities(mentions, independent_of)
     entities = _top_entities(all_entities, settings.entities_per_kind)

@@ -159,6 +159,8 @@ class TimelineEvent:
     article_ids: tuple[str, ...]
     # One span per cited article (the same event as that article words it).
     evidence: tuple[Evidence, ...] = ()
+    # Worded from a repaired degraded copy (no published article of the event says it).
+    repaired: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,3 +143,24 @@ def test_timeline_background_years_are_not_events():
     )
     events = build_timeline(sentences, dates, {"a": "a"}, max_events=10)
     assert [e.text[:8] for e in events] == ["In 2019,"]
+
+
+def test_timeline_event_of_a_repaired_copy_is_marked_or_worded_by_a_published_one():
+    repaired, d1 = sentences_with_dates(
+        "r",
+        date(2026, 3, 3),
+        [
+            "Ferry crews walked off the job on Friday over night shift pay",
+            "The ministry will host talks between the two sides next Monday",
+        ],
+    )
+    published, d2 = sentences_with_dates(
+        "p", date(2026, 3, 4), ["Crews walked off the job last Friday in the night-shift pay row."]
+    )
+    events = build_timeline(
+        repaired + published, d1 + d2, {"r": "r", "p": "p"}, 10, degraded=frozenset({"r"})
+    )
+    strike, talks = events
+    assert set(strike.article_ids) == {"r", "p"}
+    assert strike.text == published[0].text and not strike.repaired
+    assert talks.article_ids == ("r",) and talks.repaired

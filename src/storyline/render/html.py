@@ -43,7 +43,8 @@ def render_html(briefing: Briefing) -> str:
     )
     timeline = (
         "".join(
-            f"<li><time>{escape(format_when(e))}</time> {escape(e.text)} "
+            f"<li><time>{escape(format_when(e))}</time> {escape(e.text)}"
+            f"{REPAIRED_HTML if e.repaired else ''} "
             f"{_cite(briefing, e.article_ids)}</li>"
             for e in briefing.timeline
         )

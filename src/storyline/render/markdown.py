@@ -82,7 +82,8 @@ def render_markdown(briefing: Briefing) -> str:
     out += _quotes_and_figures(briefing)
     out += ["", "## Timeline", ""]
     out += [
-        f"- **{format_when(e)}** — {e.text} {markers(briefing, e.article_ids)}"
+        f"- **{format_when(e)}** — {e.text}{REPAIRED_MD if e.repaired else ''} "
+        f"{markers(briefing, e.article_ids)}"
         for e in briefing.timeline
     ] or [f"- {NO_EVENTS}"]
     if briefing.unplaced_dates:

@@ -70,12 +70,15 @@ def build_timeline(
     independent_of: dict[str, str],
     max_events: int,
     located_in: Sequence[Sentence] | None = None,
+    degraded: frozenset[str] = frozenset(),
 ) -> list[TimelineEvent]:
     """Dated events in date order, deduplicated across articles and reprints.
 
     An event cites the articles whose sentences it merges and the reprints of those articles,
     with one evidence span per cited article (`storyline.evidence`); a reprint's span is
-    found among `located_in` (default: `sentences`).
+    found among `located_in` (default: `sentences`). An event is worded by a published
+    article's sentence when one reports it; one worded from a repaired copy (`degraded`
+    holds those article ids) is marked `repaired`.
     """
     dated: list[tuple[Sentence, ResolvedDate]] = []
     by_article: dict[str, list[ResolvedDate]] = {}
@@ -144,6 +147,7 @@ def build_timeline(
 
     def event(e: dict) -> TimelineEvent:
         head = dated[e["index"]][0]
+        head = next((s for a, s in e["said"].items() if a not in degraded), head)
         ids = tuple(
             dict.fromkeys(
                 c for a in e["articles"] for c in [a, *copies.get(independent_of.get(a, a), [])]
@@ -154,6 +158,7 @@ def build_timeline(
             locate(e["said"].get(independent_of.get(a, a), head), a, sentences_of, e["said"].get(a))
             for a in ids
         )
-        return TimelineEvent(e["when"], e["granularity"], head.text, ids, evidence)
+        repaired = head.article_id in degraded
+        return TimelineEvent(e["when"], e["granularity"], head.text, ids, evidence, repaired)
 
     return [event(e) for e in sorted(ranked, key=lambda e: (e["when"], e["index"]))]
