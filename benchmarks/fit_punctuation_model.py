@@ -34,7 +34,7 @@ hidden states 1.0000 on three sentences.
 Heads on the last hidden state: punctuation after the word (O, COMMA, PERIOD, QUESTION) read
 at the word's last piece; case of the word (lower, Capitalised, UPPER) read at its first
 piece (news words only; IWSLT has no case). Inference reuses the repair encoder's windows
-(`clean.repair.encoder.window_spans`).
+(`clean.repair.encoder.PunctuationTagger`, given the file's path).
 
 Data and split:
 - IWSLT 2012 dev2012 chunks 0..1176 train, 1177..1470 dev (class biases chosen there),
@@ -69,7 +69,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from storyline.clean.repair.boundaries import tagger_marks  # noqa: E402
-from storyline.clean.repair.encoder import BATCH_WINDOWS, window_spans  # noqa: E402
+from storyline.clean.repair.encoder import PunctuationTagger  # noqa: E402
 from storyline.embed.packaged import packaged_model_path, packaged_tokenizer_path  # noqa: E402
 from storyline.evaluate import repair as ev  # noqa: E402
 from storyline.evaluate.datasets import find_data_dir  # noqa: E402
@@ -387,62 +387,9 @@ def export(model, path: Path) -> Path:
     return float_path
 
 
-class TaggerRun:
-    """The exported tagger under onnxruntime, over the repair encoder's windows (one thread)."""
-
-    def __init__(self, model_path: Path) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
-        self.tokenizer = Tokenizer.from_file(str(packaged_tokenizer_path()))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
-
-    def probabilities(self, words) -> tuple[np.ndarray, np.ndarray]:
-        """(punctuation (n, 4), case (n, 3)) per word: last piece and first piece."""
-        n = len(words)
-        punct = np.tile(np.eye(4, dtype=np.float32)[0], (n, 1))
-        case = np.tile(np.eye(3, dtype=np.float32)[0], (n, 1))
-        encoding = self.tokenizer.encode(list(words), is_pretokenized=True)
-        ids = np.asarray(encoding.ids[1:-1], np.int64)
-        owners = np.asarray([-1 if w is None else w for w in encoding.word_ids[1:-1]])
-        logits = [np.zeros((len(ids), 4), np.float32), np.zeros((len(ids), 3), np.float32)]
-        spans = window_spans(len(ids))
-        for b in range(0, len(spans), BATCH_WINDOWS):
-            batch = spans[b : b + BATCH_WINDOWS]
-            width = max(e - s for s, e, _, _ in batch) + 2
-            x = np.zeros((len(batch), width), np.int64)
-            mask = np.zeros_like(x)
-            for row, (s, e, _, _) in enumerate(batch):
-                x[row, 0], x[row, 1 : e - s + 1], x[row, e - s + 1] = 101, ids[s:e], 102
-                mask[row, : e - s + 2] = 1
-            outputs = self.session.run(None, {"input_ids": x, "attention_mask": mask})
-            for row, (s, _e, keep_from, keep_to) in enumerate(batch):
-                for out, got in zip(logits, outputs, strict=True):
-                    out[keep_from:keep_to] = got[row, 1 + keep_from - s : 1 + keep_to - s]
-        keep = owners >= 0
-        owners = owners[keep]
-        if len(owners):
-            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-            ends = np.r_[starts[1:] - 1, len(owners) - 1]
-            punct[owners[ends]] = softmax(logits[0][keep][ends])
-            case[owners[starts]] = softmax(logits[1][keep][starts])
-        return punct, case
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def dev_probabilities(model_path: Path, items):
     """Per item: (punctuation probabilities, case probabilities) from an ONNX file."""
-    tagger = TaggerRun(model_path)
+    tagger = PunctuationTagger(model_path=model_path)
     return [tagger.probabilities(item.words) for item in items]
 
 
@@ -450,7 +397,7 @@ def score_held_out(model_path: Path) -> None:
     """Marks (dev biases) and words per CPU-second on the held-out IWSLT and news parts."""
     meta = json.loads((model_path.parent / TAGGER_META_FILE).read_text())
     bias = np.asarray(meta["class_bias"], np.float32)
-    tagger = TaggerRun(model_path)
+    tagger = PunctuationTagger(model_path=model_path)
     root = find_data_dir()
     for name, items in (
         ("iwslt", ev.iwslt_items(root / ev.IWSLT_FILE, None, held_out=True)),
@@ -459,7 +406,7 @@ def score_held_out(model_path: Path) -> None:
         tally, cpu = ev.Tally(), 0.0
         for item in items:
             started = time.process_time()
-            marks = tagger_marks(item.words, tagger.probabilities(item.words)[0], bias)
+            marks, _ = tagger_marks(item.words, tagger.probabilities(item.words)[0], bias)
             cpu += time.process_time() - started
             tally.add(ev.RepairItem(item.item_id, item.words, item.labels), ev.Prediction(marks))
         row = tally.row("tagger")
