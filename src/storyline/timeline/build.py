@@ -147,7 +147,8 @@ def build_timeline(
 
     def event(e: dict) -> TimelineEvent:
         head = dated[e["index"]][0]
-        head = next((s for a, s in e["said"].items() if a not in degraded), head)
+        if head.article_id in degraded:  # a published article's wording, when one has it
+            head = next((s for a, s in e["said"].items() if a not in degraded), head)
         ids = tuple(
             dict.fromkeys(
                 c for a in e["articles"] for c in [a, *copies.get(independent_of.get(a, a), [])]
